@@ -1,0 +1,574 @@
+//! The store on one DynamoDB table (single-table design).
+//!
+//! | item | pk | sk | gsi1pk / gsi1sk |
+//! | --- | --- | --- | --- |
+//! | firm | `FIRM#id` | `PROFILE` | |
+//! | user | `USER#id` | `PROFILE` | `FIRM#firm` / `USER#id` |
+//! | email claim | `EMAIL#address` | `EMAIL` | |
+//! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
+//! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
+//! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
+//! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
+//! | rate counter | `RATE#scope#digest#window` | `RATE` | |
+//! | audit entry | `AUDIT#user` | `time#uuid` | |
+//!
+//! Every one-time secret is consumed by a conditional write, and expiry is checked
+//! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
+
+use std::time::Duration as StdDuration;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::items::{Item, Reader, epoch, item, n, s};
+use crate::domain::{
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink, Role,
+    Session, TokenDigest, User, UserId,
+};
+use crate::ports::{
+    AuditStore, Conditional, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
+};
+
+/// Attribute and index names, shared with provisioning and the SAM template.
+pub mod schema {
+    pub const PK: &str = "pk";
+    pub const SK: &str = "sk";
+    pub const GSI1: &str = "gsi1";
+    pub const GSI1_PK: &str = "gsi1pk";
+    pub const GSI1_SK: &str = "gsi1sk";
+    pub const TTL: &str = "ttl";
+}
+use schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK, TTL};
+
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    fn key(pk: String, sk: &str) -> Item {
+        item([(PK, s(pk)), (SK, s(sk))])
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> anyhow::Result<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("GetItem")?;
+        Ok(output.item)
+    }
+
+    fn put(&self, item: Item, condition: Option<&str>) -> anyhow::Result<TransactWriteItem> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned))
+            .build()?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn audit_put(&self, event: &AuditEvent) -> anyhow::Result<TransactWriteItem> {
+        self.put(audit_item(event), Some("attribute_not_exists(pk)"))
+    }
+
+    /// Runs a transaction. `Refused` when a condition did not hold. A conflict with
+    /// another transaction on the same items is retried a few times, so that the
+    /// loser of a race sees the winner's write and is refused by its condition.
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> anyhow::Result<Conditional> {
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(err) = result else {
+                return Ok(Conditional::Applied);
+            };
+            match cancellation(&err) {
+                Some(Cancellation::ConditionFailed) => return Ok(Conditional::Refused),
+                Some(Cancellation::Conflict) if attempt < 3 => {
+                    attempt += 1;
+                    tokio::time::sleep(StdDuration::from_millis(20 * attempt)).await;
+                }
+                _ => return Err(err).context("TransactWriteItems"),
+            }
+        }
+    }
+}
+
+enum Cancellation {
+    ConditionFailed,
+    Conflict,
+}
+
+fn cancellation(err: &SdkError<TransactWriteItemsError>) -> Option<Cancellation> {
+    let TransactWriteItemsError::TransactionCanceledException(cancelled) = err.as_service_error()? else {
+        return None;
+    };
+    let codes: Vec<&str> = cancelled
+        .cancellation_reasons()
+        .iter()
+        .filter_map(|reason| reason.code())
+        .collect();
+    if codes.contains(&"ConditionalCheckFailed") {
+        Some(Cancellation::ConditionFailed)
+    } else if codes.contains(&"TransactionConflict") {
+        Some(Cancellation::Conflict)
+    } else {
+        None
+    }
+}
+
+fn user_pk(id: UserId) -> String {
+    format!("USER#{id}")
+}
+
+fn firm_pk(id: FirmId) -> String {
+    format!("FIRM#{id}")
+}
+
+fn case_pk(id: CaseId) -> String {
+    format!("CASE#{id}")
+}
+
+fn email_pk(email: &EmailAddress) -> String {
+    format!("EMAIL#{}", email.as_str())
+}
+
+fn link_pk(digest: &TokenDigest) -> String {
+    format!("LOGINLINK#{digest}")
+}
+
+fn session_pk(digest: &TokenDigest) -> String {
+    format!("SESSION#{digest}")
+}
+
+fn audit_item(event: &AuditEvent) -> Item {
+    let at = event.at.format(&Rfc3339).unwrap_or_default();
+    let mut audit = item([
+        (PK, s(user_pk(event.subject))),
+        (SK, s(format!("{at}#{}", uuid::Uuid::new_v4()))),
+        ("kind", s(event.kind.as_str())),
+        ("at", epoch(event.at)),
+    ]);
+    if let Some(actor) = event.actor {
+        audit.insert("actor".into(), s(actor.to_string()));
+    }
+    if let Some(ip) = &event.source_ip {
+        audit.insert("source_ip".into(), s(ip.as_str()));
+    }
+    if let Some(detail) = &event.detail {
+        audit.insert("detail".into(), s(detail.as_str()));
+    }
+    audit
+}
+
+fn user_item(user: &User) -> Item {
+    item([
+        (PK, s(user_pk(user.id))),
+        (SK, s("PROFILE")),
+        (GSI1_PK, s(firm_pk(user.firm_id))),
+        (GSI1_SK, s(user_pk(user.id))),
+        ("id", s(user.id.to_string())),
+        ("firm_id", s(user.firm_id.to_string())),
+        ("email", s(user.email.as_str())),
+        ("name", s(user.name.as_str())),
+        ("role", s(user.role.as_str())),
+        ("language", s(user.language.code())),
+        ("created_at", epoch(user.created_at)),
+    ])
+}
+
+fn read_user(item: &Item) -> anyhow::Result<User> {
+    let r = Reader(item);
+    Ok(User {
+        id: r.parsed("id", UserId::parse)?,
+        firm_id: r.parsed("firm_id", FirmId::parse)?,
+        email: r.parsed("email", EmailAddress::parse)?,
+        name: r.string("name")?.to_owned(),
+        role: r.parsed("role", |raw| Role::parse(raw).ok_or(()))?,
+        language: r.parsed("language", Language::parse)?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+fn read_login_link(digest: &TokenDigest, item: &Item) -> anyhow::Result<LoginLink> {
+    let r = Reader(item);
+    Ok(LoginLink {
+        digest: digest.clone(),
+        user_id: r.parsed("user_id", UserId::parse)?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        used_at: r.optional_time("used_at")?,
+    })
+}
+
+fn session_item(session: &Session) -> Item {
+    item([
+        (PK, s(session_pk(&session.digest))),
+        (SK, s("SESSION")),
+        (GSI1_PK, s(user_pk(session.user_id))),
+        (GSI1_SK, s(session_pk(&session.digest))),
+        ("user_id", s(session.user_id.to_string())),
+        ("role", s(session.role.as_str())),
+        ("created_at", epoch(session.created_at)),
+        ("expires_at", epoch(session.expires_at)),
+        ("last_seen_at", epoch(session.last_seen_at)),
+        ("idle_timeout_seconds", n(session.idle_timeout.whole_seconds())),
+        (TTL, epoch(session.expires_at)),
+    ])
+}
+
+fn read_session(digest: &TokenDigest, item: &Item) -> anyhow::Result<Session> {
+    let r = Reader(item);
+    Ok(Session {
+        digest: digest.clone(),
+        user_id: r.parsed("user_id", UserId::parse)?,
+        role: r.parsed("role", |raw| Role::parse(raw).ok_or(()))?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        last_seen_at: r.time("last_seen_at")?,
+        idle_timeout: time::Duration::seconds(r.number("idle_timeout_seconds")?),
+    })
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    async fn user_id_by_email(&self, email: &EmailAddress) -> anyhow::Result<Option<UserId>> {
+        self.get(email_pk(email), "EMAIL")
+            .await?
+            .map(|item| Reader(&item).parsed("user_id", UserId::parse))
+            .transpose()
+    }
+
+    async fn user(&self, id: UserId) -> anyhow::Result<Option<User>> {
+        self.get(user_pk(id), "PROFILE")
+            .await?
+            .map(|item| read_user(&item))
+            .transpose()
+    }
+
+    async fn create_user(&self, user: &User, audit: &AuditEvent) -> anyhow::Result<Conditional> {
+        let claim = item([
+            (PK, s(email_pk(&user.email))),
+            (SK, s("EMAIL")),
+            ("user_id", s(user.id.to_string())),
+        ]);
+        self.transact(vec![
+            self.put(user_item(user), Some("attribute_not_exists(pk)"))?,
+            self.put(claim, Some("attribute_not_exists(pk)"))?,
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
+    async fn set_language(
+        &self,
+        id: UserId,
+        language: Language,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("SET #language = :language")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#language", "language")
+            .expression_attribute_values(":language", s(language.code()))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+}
+
+#[async_trait]
+impl FirmStore for DynamoStore {
+    async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item([
+                (PK, s(firm_pk(firm.id))),
+                (SK, s("PROFILE")),
+                ("id", s(firm.id.to_string())),
+                ("name", s(firm.name.as_str())),
+                ("created_at", epoch(firm.created_at)),
+            ])))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem firm")?;
+        Ok(())
+    }
+
+    async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
+        self.get(firm_pk(id), "PROFILE")
+            .await?
+            .map(|item| {
+                let r = Reader(&item);
+                Ok(Firm {
+                    id: r.parsed("id", FirmId::parse)?,
+                    name: r.string("name")?.to_owned(),
+                    created_at: r.time("created_at")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item([
+                (PK, s(case_pk(case.id))),
+                (SK, s("CASE")),
+                (GSI1_PK, s(firm_pk(case.firm_id))),
+                (GSI1_SK, s(case_pk(case.id))),
+                ("id", s(case.id.to_string())),
+                ("firm_id", s(case.firm_id.to_string())),
+                ("title", s(case.title.as_str())),
+                ("created_at", epoch(case.created_at)),
+            ])))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem case")?;
+        Ok(())
+    }
+
+    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item([
+                (PK, s(case_pk(case))),
+                (SK, s(format!("MEMBER#{user}"))),
+                (GSI1_PK, s(user_pk(user))),
+                (GSI1_SK, s(case_pk(case))),
+                ("user_id", s(user.to_string())),
+            ])))
+            .send()
+            .await
+            .context("PutItem membership")?;
+        Ok(())
+    }
+
+    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>> {
+        let mut keys = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_names("#sk", GSI1_SK)
+            .expression_attribute_values(":pk", s(user_pk(user)))
+            .expression_attribute_values(":prefix", s("CASE#"))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(membership) = pages.next().await {
+            let membership = membership.context("Query memberships")?;
+            let case = Reader(&membership).string(GSI1_SK)?.to_owned();
+            keys.push(Self::key(case, "CASE"));
+        }
+
+        let mut cases = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(true)
+                    .build()?,
+            );
+            while let Some(request) = pending.take() {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .context("BatchGetItem cases")?;
+                for case in output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+                    let r = Reader(&case);
+                    cases.push(CaseSummary {
+                        id: r.parsed("id", CaseId::parse)?,
+                        title: r.string("title")?.to_owned(),
+                    });
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table));
+            }
+        }
+        Ok(cases)
+    }
+}
+
+#[async_trait]
+impl LoginLinkStore for DynamoStore {
+    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()> {
+        let record = item([
+            (PK, s(link_pk(&link.digest))),
+            (SK, s("LOGINLINK")),
+            ("user_id", s(link.user_id.to_string())),
+            ("created_at", epoch(link.created_at)),
+            ("expires_at", epoch(link.expires_at)),
+            (TTL, epoch(link.expires_at)),
+        ]);
+        match self
+            .transact(vec![
+                self.put(record, Some("attribute_not_exists(pk)"))?,
+                self.audit_put(audit)?,
+            ])
+            .await?
+        {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => anyhow::bail!("a login link with this digest exists already"),
+        }
+    }
+
+    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>> {
+        self.get(link_pk(digest), "LOGINLINK")
+            .await?
+            .map(|item| read_login_link(digest, &item))
+            .transpose()
+    }
+
+    async fn redeem_login_link(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+        session: &Session,
+        audit: &[AuditEvent],
+    ) -> anyhow::Result<Conditional> {
+        let consume = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(link_pk(digest), "LOGINLINK")))
+            .update_expression("SET used_at = :now")
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(used_at) AND expires_at > :now",
+            )
+            .expression_attribute_values(":now", epoch(now))
+            .build()?;
+        let mut items = vec![
+            TransactWriteItem::builder().update(consume).build(),
+            self.put(session_item(session), Some("attribute_not_exists(pk)"))?,
+        ];
+        for event in audit {
+            items.push(self.audit_put(event)?);
+        }
+        self.transact(items).await
+    }
+}
+
+#[async_trait]
+impl SessionStore for DynamoStore {
+    async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>> {
+        self.get(session_pk(digest), "SESSION")
+            .await?
+            .map(|item| read_session(digest, &item))
+            .transpose()
+    }
+
+    async fn touch_session(&self, digest: &TokenDigest, now: OffsetDateTime) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(session_pk(digest), "SESSION")))
+            .update_expression("SET last_seen_at = :now")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":now", epoch(now))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Conditional::Applied),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(Conditional::Refused)
+            }
+            Err(err) => Err(err).context("UpdateItem session"),
+        }
+    }
+
+    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(session_pk(digest), "SESSION")))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            self.audit_put(audit)?,
+        ])
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for DynamoStore {
+    async fn hit(&self, key: &str, window_start: OffsetDateTime, expires_at: OffsetDateTime) -> anyhow::Result<u64> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(
+                format!("RATE#{key}#{}", window_start.unix_timestamp()),
+                "RATE",
+            )))
+            .update_expression("ADD hits :one SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", epoch(expires_at))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .context("UpdateItem rate counter")?;
+        let attributes = output.attributes.unwrap_or_default();
+        Ok(Reader(&attributes).number("hits")?.max(0) as u64)
+    }
+}
+
+#[async_trait]
+impl AuditStore for DynamoStore {
+    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(audit_item(event)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem audit")?;
+        Ok(())
+    }
+}
+

@@ -1,0 +1,166 @@
+//! Configuration, read once per cold start from the environment.
+
+use std::time::Duration as StdDuration;
+
+use time::Duration;
+
+use crate::domain::EmailAddress;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is not set")]
+    Missing(&'static str),
+    #[error("environment variable {name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Where the function's resources are, and the settings of the flows.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    /// Name or ARN of the Secrets Manager secret holding the server HMAC key.
+    pub server_key_secret_id: String,
+    pub settings: Settings,
+}
+
+/// What the flows need to know beyond their ports.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base URL of the client portal; links in emails point under it.
+    pub portal_url: String,
+    /// The From address of every email.
+    pub sender: EmailAddress,
+    pub login_link_ttl: Duration,
+    pub session: SessionPolicy,
+    pub login_link_limits: RateLimits,
+    /// Every `202` to a login-link request is sent no earlier than this after the
+    /// request arrived, so a registered email (which costs a write and a send) and an
+    /// unknown one take the same time.
+    pub login_link_response_floor: StdDuration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub lifetime: Duration,
+    pub idle_timeout: Duration,
+    /// Activity is written back at most this often per session, to spare a write on
+    /// every request.
+    pub touch_interval: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub per_email: u64,
+    pub per_ip: u64,
+    pub window: Duration,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let required = |name: &'static str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(ConfigError::Missing(name))
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            lookup(name).map_or(Ok(default), |raw| {
+                raw.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: format!("{raw:?} is not a whole number"),
+                })
+            })
+        };
+
+        let sender_raw = required("SENDER_EMAIL")?;
+        let sender = EmailAddress::parse(&sender_raw).map_err(|_| ConfigError::Invalid {
+            name: "SENDER_EMAIL",
+            reason: format!("{sender_raw:?} is not an email address"),
+        })?;
+        let portal_url = required("PORTAL_URL")?;
+        if !(portal_url.starts_with("https://") || portal_url.starts_with("http://")) {
+            return Err(ConfigError::Invalid {
+                name: "PORTAL_URL",
+                reason: "must be an http(s) URL".into(),
+            });
+        }
+
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            server_key_secret_id: required("SERVER_KEY_SECRET_ID")?,
+            settings: Settings {
+                portal_url: portal_url.trim_end_matches('/').to_owned(),
+                sender,
+                login_link_ttl: Duration::HOUR,
+                session: SessionPolicy::default(),
+                login_link_limits: RateLimits {
+                    per_email: number("LOGIN_LINK_LIMIT_PER_EMAIL", 5)?,
+                    per_ip: number("LOGIN_LINK_LIMIT_PER_IP", 50)?,
+                    window: Duration::seconds(
+                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)? as i64,
+                    ),
+                },
+                login_link_response_floor: StdDuration::from_millis(number(
+                    "LOGIN_LINK_RESPONSE_FLOOR_MS",
+                    600,
+                )?),
+            },
+        })
+    }
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            lifetime: Duration::hours(12),
+            idle_timeout: Duration::minutes(30),
+            touch_interval: Duration::MINUTE,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    const COMPLETE: [(&str, &str); 4] = [
+        ("TABLE_NAME", "portcullis"),
+        ("SERVER_KEY_SECRET_ID", "portcullis/server-key"),
+        ("SENDER_EMAIL", "no-reply@portal.example.com"),
+        ("PORTAL_URL", "https://portal.example.com/"),
+    ];
+
+    #[test]
+    fn a_complete_environment_gives_the_defaults() {
+        let config = Config::from_lookup(env(&COMPLETE)).unwrap();
+        assert_eq!(config.settings.portal_url, "https://portal.example.com");
+        assert_eq!(config.settings.login_link_limits.per_email, 5);
+        assert_eq!(config.settings.login_link_ttl, Duration::HOUR);
+    }
+
+    #[test]
+    fn a_missing_variable_is_named() {
+        let err = Config::from_lookup(env(&COMPLETE[1..])).unwrap_err();
+        assert_eq!(err.to_string(), "environment variable TABLE_NAME is not set");
+    }
+
+    #[test]
+    fn an_invalid_number_is_named() {
+        let mut pairs = COMPLETE.to_vec();
+        pairs.push(("LOGIN_LINK_LIMIT_PER_IP", "lots"));
+        let err = Config::from_lookup(env(&pairs)).unwrap_err();
+        assert!(err.to_string().contains("LOGIN_LINK_LIMIT_PER_IP"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Domain types. Every value that arrives from outside is parsed into one of these
+//! newtypes once, at the edge; code behind the edge can rely on them being valid.
+
+mod email_address;
+mod ids;
+mod language;
+mod records;
+mod role;
+mod token;
+
+pub use email_address::{EmailAddress, InvalidEmail};
+pub use ids::{CaseId, FirmId, InvalidId, UserId};
+pub use language::{Language, UnsupportedLanguage};
+pub use records::{AuditEvent, AuditKind, Case, CaseSummary, Firm, LoginLink, Session, User};
+pub use role::Role;
+pub use token::{LoginLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose};

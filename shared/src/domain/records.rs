@@ -1,0 +1,184 @@
+//! The things Portcullis stores, as the domain sees them (the adapters decide how).
+
+use time::OffsetDateTime;
+
+use super::{CaseId, EmailAddress, FirmId, Language, Role, TokenDigest, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firm {
+    pub id: FirmId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub firm_id: FirmId,
+    pub email: EmailAddress,
+    pub name: String,
+    pub role: Role,
+    pub language: Language,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: CaseId,
+    pub firm_id: FirmId,
+    pub title: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub title: String,
+}
+
+/// A one-time login link, known to the store only by its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginLink {
+    pub digest: TokenDigest,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+impl LoginLink {
+    pub fn is_redeemable_at(&self, now: OffsetDateTime) -> bool {
+        self.used_at.is_none() && now < self.expires_at
+    }
+}
+
+/// A signed-in session, known to the store only by its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub digest: TokenDigest,
+    pub user_id: UserId,
+    pub role: Role,
+    pub created_at: OffsetDateTime,
+    /// The absolute end of the session, whatever the activity.
+    pub expires_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub idle_timeout: time::Duration,
+}
+
+impl Session {
+    pub fn is_live_at(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at && now < self.last_seen_at + self.idle_timeout
+    }
+}
+
+/// What happened, for the append-only audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    LoginLinkIssued,
+    LoginLinkUsed,
+    SignedIn,
+    SignedOut,
+    LanguageChanged,
+    UserCreated,
+}
+
+impl AuditKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LoginLinkIssued => "login_link_issued",
+            Self::LoginLinkUsed => "login_link_used",
+            Self::SignedIn => "signed_in",
+            Self::SignedOut => "signed_out",
+            Self::LanguageChanged => "language_changed",
+            Self::UserCreated => "user_created",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub kind: AuditKind,
+    pub at: OffsetDateTime,
+    /// Whom the event is about.
+    pub subject: UserId,
+    /// Who caused it, when that is not the subject (an administrator, an operator).
+    pub actor: Option<UserId>,
+    pub source_ip: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(kind: AuditKind, at: OffsetDateTime, subject: UserId) -> Self {
+        Self {
+            kind,
+            at,
+            subject,
+            actor: None,
+            source_ip: None,
+            detail: None,
+        }
+    }
+
+    pub fn from_ip(mut self, source_ip: Option<&str>) -> Self {
+        self.source_ip = source_ip.map(str::to_owned);
+        self
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+    use time::macros::datetime;
+
+    fn link(used: bool) -> LoginLink {
+        let created_at = datetime!(2026-01-01 12:00 UTC);
+        LoginLink {
+            digest: TokenDigest::from_stored(&"a".repeat(64)).unwrap(),
+            user_id: UserId::new(),
+            created_at,
+            expires_at: created_at + Duration::HOUR,
+            used_at: used.then_some(created_at),
+        }
+    }
+
+    #[test]
+    fn a_login_link_works_until_the_last_second_of_its_hour() {
+        let link = link(false);
+        assert!(link.is_redeemable_at(link.created_at + Duration::seconds(3599)));
+        assert!(!link.is_redeemable_at(link.created_at + Duration::HOUR));
+        assert!(!link.is_redeemable_at(link.created_at + Duration::seconds(3601)));
+    }
+
+    #[test]
+    fn a_used_login_link_is_not_redeemable() {
+        let link = link(true);
+        assert!(!link.is_redeemable_at(link.created_at));
+    }
+
+    #[test]
+    fn a_session_ends_at_its_absolute_expiry_or_after_idling() {
+        let start = datetime!(2026-01-01 12:00 UTC);
+        let session = Session {
+            digest: TokenDigest::from_stored(&"b".repeat(64)).unwrap(),
+            user_id: UserId::new(),
+            role: Role::Client,
+            created_at: start,
+            expires_at: start + Duration::hours(12),
+            last_seen_at: start,
+            idle_timeout: Duration::minutes(30),
+        };
+        assert!(session.is_live_at(start + Duration::minutes(29)));
+        assert!(!session.is_live_at(start + Duration::minutes(30)));
+        let active = Session {
+            last_seen_at: start + Duration::hours(12) - Duration::minutes(1),
+            ..session
+        };
+        assert!(!active.is_live_at(start + Duration::hours(12)));
+    }
+}

@@ -1,0 +1,50 @@
+use html_escape::{encode_double_quoted_attribute, encode_text};
+
+use crate::domain::Language;
+
+/// One email's content before it is laid out: a greeting, paragraphs, one call to
+/// action, and closing lines.
+pub(super) struct Content<'a> {
+    pub language: Language,
+    pub subject: String,
+    pub greeting: String,
+    pub paragraphs: Vec<String>,
+    pub action: Option<(&'a str, &'a str)>,
+    pub closing: Vec<String>,
+}
+
+pub(super) fn render(content: Content<'_>) -> super::Rendered {
+    let mut text = format!("{}\n\n", content.greeting);
+    let mut html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family:sans-serif;line-height:1.5\"><p>{}</p>",
+        content.language.code(),
+        encode_text(&content.subject),
+        encode_text(&content.greeting),
+    );
+    for paragraph in &content.paragraphs {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", encode_text(paragraph)));
+    }
+    if let Some((label, url)) = content.action {
+        text.push_str(&format!("{label}: {url}\n\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1f3a5f;\
+             color:#fff;text-decoration:none;border-radius:4px\">{}</a></p>",
+            encode_double_quoted_attribute(url),
+            encode_text(label),
+        ));
+    }
+    for line in &content.closing {
+        text.push_str(line);
+        text.push('\n');
+        html.push_str(&format!("<p style=\"color:#555\">{}</p>", encode_text(line)));
+    }
+    html.push_str("</body></html>");
+    super::Rendered {
+        subject: content.subject,
+        text,
+        html,
+    }
+}

@@ -1,0 +1,16 @@
+//! Every message Portcullis emails, in every supported language, as plain text and
+//! HTML. Templates take already-parsed values; everything interpolated into HTML is
+//! escaped here, in one place.
+
+mod layout;
+mod login_link;
+
+pub use login_link::login_link_email;
+
+/// A message rendered for one recipient, before addressing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}

@@ -1,0 +1,259 @@
+//! In-memory fakes of the ports, for unit tests and the handler benchmark. The
+//! integration tests never use these: they run the AWS adapters against the
+//! emulator.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::Services;
+use crate::clock::ManualClock;
+use crate::config::{RateLimits, SessionPolicy, Settings};
+use crate::crypto::ServerKey;
+use crate::domain::{
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink,
+    Session, TokenDigest, User, UserId,
+};
+use crate::ports::{
+    AuditStore, Conditional, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
+    RateLimitStore, SessionStore, UserStore,
+};
+
+#[derive(Debug, Default)]
+struct Tables {
+    firms: HashMap<FirmId, Firm>,
+    users: HashMap<UserId, User>,
+    emails: HashMap<EmailAddress, UserId>,
+    cases: HashMap<CaseId, Case>,
+    members: Vec<(CaseId, UserId)>,
+    links: HashMap<TokenDigest, LoginLink>,
+    sessions: HashMap<TokenDigest, Session>,
+    rates: HashMap<(String, i64), u64>,
+    audit: Vec<AuditEvent>,
+}
+
+/// The whole store behind one lock, which makes every operation atomic.
+#[derive(Debug, Default)]
+pub struct MemoryStore(Mutex<Tables>);
+
+impl MemoryStore {
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn audit_trail(&self) -> Vec<AuditEvent> {
+        self.tables().audit.clone()
+    }
+}
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn user_id_by_email(&self, email: &EmailAddress) -> anyhow::Result<Option<UserId>> {
+        Ok(self.tables().emails.get(email).copied())
+    }
+
+    async fn user(&self, id: UserId) -> anyhow::Result<Option<User>> {
+        Ok(self.tables().users.get(&id).cloned())
+    }
+
+    async fn create_user(&self, user: &User, audit: &AuditEvent) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if t.emails.contains_key(&user.email) || t.users.contains_key(&user.id) {
+            return Ok(Conditional::Refused);
+        }
+        t.emails.insert(user.email.clone(), user.id);
+        t.users.insert(user.id, user.clone());
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn set_language(&self, id: UserId, language: Language, audit: &AuditEvent) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let Some(user) = t.users.get_mut(&id) else {
+            return Ok(Conditional::Refused);
+        };
+        user.language = language;
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+}
+
+#[async_trait]
+impl FirmStore for MemoryStore {
+    async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()> {
+        self.tables().firms.insert(firm.id, firm.clone());
+        Ok(())
+    }
+
+    async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
+        Ok(self.tables().firms.get(&id).cloned())
+    }
+
+    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
+        self.tables().cases.insert(case.id, case.clone());
+        Ok(())
+    }
+
+    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        if !t.members.contains(&(case, user)) {
+            t.members.push((case, user));
+        }
+        Ok(())
+    }
+
+    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>> {
+        let t = self.tables();
+        Ok(t.members
+            .iter()
+            .filter(|(_, member)| *member == user)
+            .filter_map(|(case, _)| t.cases.get(case))
+            .map(|case| CaseSummary {
+                id: case.id,
+                title: case.title.clone(),
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl LoginLinkStore for MemoryStore {
+    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.links.insert(link.digest.clone(), link.clone());
+        t.audit.push(audit.clone());
+        Ok(())
+    }
+
+    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>> {
+        Ok(self.tables().links.get(digest).cloned())
+    }
+
+    async fn redeem_login_link(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+        session: &Session,
+        audit: &[AuditEvent],
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        match t.links.get_mut(digest) {
+            Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
+            _ => return Ok(Conditional::Refused),
+        }
+        t.sessions.insert(session.digest.clone(), session.clone());
+        t.audit.extend_from_slice(audit);
+        Ok(Conditional::Applied)
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>> {
+        Ok(self.tables().sessions.get(digest).cloned())
+    }
+
+    async fn touch_session(&self, digest: &TokenDigest, now: OffsetDateTime) -> anyhow::Result<Conditional> {
+        Ok(match self.tables().sessions.get_mut(digest) {
+            Some(session) => {
+                session.last_seen_at = now;
+                Conditional::Applied
+            }
+            None => Conditional::Refused,
+        })
+    }
+
+    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.sessions.remove(digest);
+        t.audit.push(audit.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for MemoryStore {
+    async fn hit(&self, key: &str, window_start: OffsetDateTime, _expires_at: OffsetDateTime) -> anyhow::Result<u64> {
+        let mut t = self.tables();
+        let count = t
+            .rates
+            .entry((key.to_owned(), window_start.unix_timestamp()))
+            .or_default();
+        *count += 1;
+        Ok(*count)
+    }
+}
+
+#[async_trait]
+impl AuditStore for MemoryStore {
+    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()> {
+        self.tables().audit.push(event.clone());
+        Ok(())
+    }
+}
+
+/// Keeps what it is asked to send.
+#[derive(Debug, Default)]
+pub struct MemoryMailer(Mutex<Vec<OutgoingEmail>>);
+
+impl MemoryMailer {
+    pub fn sent(&self) -> Vec<OutgoingEmail> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[async_trait]
+impl Mailer for MemoryMailer {
+    async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(email.clone());
+        Ok(())
+    }
+}
+
+/// Services on the fakes, with a manual clock and no response floor.
+pub struct FakeServices {
+    pub services: Services,
+    pub store: Arc<MemoryStore>,
+    pub mailer: Arc<MemoryMailer>,
+    pub clock: Arc<ManualClock>,
+}
+
+impl Default for FakeServices {
+    fn default() -> Self {
+        let store = Arc::new(MemoryStore::default());
+        let mailer = Arc::new(MemoryMailer::default());
+        let clock = Arc::new(ManualClock::starting_now());
+        let services = Services {
+            store: store.clone(),
+            mailer: mailer.clone(),
+            clock: clock.clone(),
+            random: Arc::new(OsRandom),
+            key: ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),
+            settings: test_settings(),
+        };
+        Self {
+            services,
+            store,
+            mailer,
+            clock,
+        }
+    }
+}
+
+/// Settings for tests: the production defaults, with no response floor.
+pub fn test_settings() -> Settings {
+    Settings {
+        portal_url: "http://127.0.0.1:3000".into(),
+        sender: EmailAddress::parse("no-reply@portal.example.com").expect("a valid address"),
+        login_link_ttl: time::Duration::HOUR,
+        session: SessionPolicy::default(),
+        login_link_limits: RateLimits {
+            per_email: 5,
+            per_ip: 50,
+            window: time::Duration::minutes(15),
+        },
+        login_link_response_floor: std::time::Duration::ZERO,
+    }
+}

@@ -1,0 +1,93 @@
+//! The signed-in user's own account.
+
+use http::StatusCode;
+use serde_json::json;
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, CaseSummary, Language, UnsupportedLanguage, User};
+use crate::flows::session::user_json;
+use crate::http::{ApiError, InvalidBody, Principal};
+use crate::ports::Conditional;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("There is nothing here.")]
+    NotFound,
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error(transparent)]
+    UnsupportedLanguage(#[from] UnsupportedLanguage),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for AccountError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::InvalidRequest(_) | Self::UnsupportedLanguage(_) => StatusCode::BAD_REQUEST,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound => "not_found",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::UnsupportedLanguage(_) => "unsupported_language",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+/// The user with the cases they can see.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub user: User,
+    pub cases: Vec<CaseSummary>,
+}
+
+impl Profile {
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut body = user_json(&self.user);
+        body["cases"] = self
+            .cases
+            .iter()
+            .map(|case| json!({ "id": case.id.to_string(), "title": case.title }))
+            .collect();
+        body
+    }
+}
+
+pub async fn profile(svc: &Services, principal: &Principal) -> Result<Profile, AccountError> {
+    let user = svc
+        .store
+        .user(principal.user_id)
+        .await?
+        .ok_or(AccountError::Unauthorized)?;
+    let mut cases = svc.store.cases_of(user.id).await?;
+    cases.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id)));
+    Ok(Profile { user, cases })
+}
+
+/// Changes the language of the portal and of every later email and SMS.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn set_language(
+    svc: &Services,
+    principal: &Principal,
+    raw_language: &str,
+    source_ip: Option<&str>,
+) -> Result<Profile, AccountError> {
+    let language = Language::parse(raw_language)?;
+    let audit = AuditEvent::new(AuditKind::LanguageChanged, svc.clock.now(), principal.user_id)
+        .from_ip(source_ip)
+        .with_detail(language.code());
+    match svc.store.set_language(principal.user_id, language, &audit).await? {
+        Conditional::Applied => profile(svc, principal).await,
+        Conditional::Refused => Err(AccountError::Unauthorized),
+    }
+}

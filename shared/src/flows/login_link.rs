@@ -1,0 +1,193 @@
+//! Passwordless sign-in for clients: a one-time link by email.
+
+use http::StatusCode;
+use tokio::time::Instant;
+
+use crate::Services;
+use crate::domain::{
+    AuditEvent, AuditKind, EmailAddress, InvalidEmail, LoginLink, LoginLinkPurpose, Role, Token,
+    User,
+};
+use crate::email::login_link_email;
+use crate::flows::rate_limit;
+use crate::flows::session::{SignedIn, new_session};
+use crate::http::{ApiError, InvalidBody};
+use crate::ports::{Conditional, OutgoingEmail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RequestLoginLinkError {
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error(transparent)]
+    InvalidEmail(#[from] InvalidEmail),
+    #[error("Too many sign-in link requests. Please wait before trying again.")]
+    RateLimited(rate_limit::Exceeded),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for RequestLoginLinkError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidRequest(_) | Self::InvalidEmail(_) => StatusCode::BAD_REQUEST,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidEmail(_) => "invalid_email",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            _ => None,
+        }
+    }
+}
+
+/// What every accepted request is told, registered or not.
+pub const REQUEST_ACCEPTED_MESSAGE: &str = "If this email address belongs to a client account, \
+     a sign-in link is on its way. The link works once, for 1 hour.";
+
+/// Emails a sign-in link to the client with this address, if there is one.
+///
+/// The caller learns nothing about whether the address is registered: the answer is
+/// the same, and it is not sent before the response floor, however much work a
+/// registered address caused. Failures after the lookup (storing the link, sending
+/// the email) are logged, not returned, for the same reason.
+#[tracing::instrument(skip_all)]
+pub async fn request_login_link(
+    svc: &Services,
+    raw_email: &str,
+    source_ip: Option<&str>,
+) -> Result<(), RequestLoginLinkError> {
+    let started = Instant::now();
+    let limits = svc.settings.login_link_limits;
+    if let Some(ip) = source_ip {
+        rate_limit::hit(svc, "login-link-ip", ip, limits.per_ip, limits.window)
+            .await?
+            .map_err(RequestLoginLinkError::RateLimited)?;
+    }
+    let email = EmailAddress::parse(raw_email)?;
+    rate_limit::hit(svc, "login-link-email", email.as_str(), limits.per_email, limits.window)
+        .await?
+        .map_err(RequestLoginLinkError::RateLimited)?;
+
+    let client = find_client(svc, &email).await?;
+    if let Some(client) = client {
+        if let Err(err) = issue_link(svc, &client, source_ip).await {
+            tracing::error!(error = format!("{err:#}"), user_id = %client.id, "could not issue a login link");
+        }
+    }
+    tokio::time::sleep_until(started + svc.settings.login_link_response_floor).await;
+    Ok(())
+}
+
+async fn find_client(svc: &Services, email: &EmailAddress) -> anyhow::Result<Option<User>> {
+    let Some(id) = svc.store.user_id_by_email(email).await? else {
+        return Ok(None);
+    };
+    Ok(svc.store.user(id).await?.filter(|user| user.role == Role::Client))
+}
+
+/// Stores a fresh link for `user` and emails it. Also used by notifications that
+/// carry a sign-in link.
+pub async fn issue_link(svc: &Services, user: &User, source_ip: Option<&str>) -> anyhow::Result<()> {
+    let now = svc.clock.now();
+    let token = Token::<LoginLinkPurpose>::generate(svc.random.as_ref());
+    let link = LoginLink {
+        digest: svc.key.digest(&token),
+        user_id: user.id,
+        created_at: now,
+        expires_at: now + svc.settings.login_link_ttl,
+        used_at: None,
+    };
+    let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user.id).from_ip(source_ip);
+    svc.store.put_login_link(&link, &audit).await?;
+
+    let url = format!("{}/auth/verify?token={}", svc.settings.portal_url, token.expose());
+    let rendered = login_link_email(user.language, &user.name, &url);
+    svc.mailer
+        .send(&OutgoingEmail {
+            to: user.email.clone(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        })
+        .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyLoginLinkError {
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error("This sign-in link has expired or has already been used. Please request a new one.")]
+    Expired,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for VerifyLoginLinkError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Expired => StatusCode::GONE,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::Expired => "login_link_expired",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+/// Redeems a login link for a new session. Used, expired and unknown links all end
+/// the same way: `Expired`.
+#[tracing::instrument(skip_all)]
+pub async fn verify_login_link(
+    svc: &Services,
+    raw_token: &str,
+    source_ip: Option<&str>,
+) -> Result<SignedIn, VerifyLoginLinkError> {
+    let token = Token::<LoginLinkPurpose>::parse(raw_token).ok_or(VerifyLoginLinkError::Expired)?;
+    let digest = svc.key.digest(&token);
+    let now = svc.clock.now();
+    let link = svc
+        .store
+        .login_link(&digest)
+        .await?
+        .filter(|link| link.is_redeemable_at(now))
+        .ok_or(VerifyLoginLinkError::Expired)?;
+    let user = svc
+        .store
+        .user(link.user_id)
+        .await?
+        .ok_or(VerifyLoginLinkError::Expired)?;
+
+    let (session_token, session) = new_session(svc, &user, now);
+    let audit = [
+        AuditEvent::new(AuditKind::LoginLinkUsed, now, user.id).from_ip(source_ip),
+        AuditEvent::new(AuditKind::SignedIn, now, user.id)
+            .from_ip(source_ip)
+            .with_detail("login_link"),
+    ];
+    match svc.store.redeem_login_link(&digest, now, &session, &audit).await? {
+        Conditional::Applied => Ok(SignedIn {
+            token: session_token,
+            session,
+            user,
+        }),
+        Conditional::Refused => Err(VerifyLoginLinkError::Expired),
+    }
+}

@@ -1,0 +1,6 @@
+//! The flows: what each route does, written against the ports.
+
+pub mod account;
+pub mod login_link;
+pub mod rate_limit;
+pub mod session;

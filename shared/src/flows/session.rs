@@ -1,0 +1,102 @@
+//! Sessions: starting one, recognising one, ending one.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, Session, SessionPurpose, Token, User};
+use crate::http::{Principal, json_response, set_session_cookie};
+use crate::ports::Conditional;
+
+/// A session that has just started, with the one copy of its token.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: Token<SessionPurpose>,
+    pub session: Session,
+    pub user: User,
+}
+
+/// A fresh session for `user`. Every sign-in gets a new token; nothing is reused.
+pub fn new_session(svc: &Services, user: &User, now: OffsetDateTime) -> (Token<SessionPurpose>, Session) {
+    let token = Token::generate(svc.random.as_ref());
+    let policy = svc.settings.session;
+    let session = Session {
+        digest: svc.key.digest(&token),
+        user_id: user.id,
+        role: user.role,
+        created_at: now,
+        expires_at: now + policy.lifetime,
+        last_seen_at: now,
+        idle_timeout: policy.idle_timeout,
+    };
+    (token, session)
+}
+
+/// The user as the API shows them to themselves.
+pub fn user_json(user: &User) -> serde_json::Value {
+    json!({
+        "id": user.id.to_string(),
+        "email": user.email.as_str(),
+        "name": user.name,
+        "role": user.role.as_str(),
+        "language": user.language.code(),
+    })
+}
+
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+impl SignedIn {
+    /// `200` with the session body and the `session` cookie.
+    pub fn into_response(self) -> Response<Body> {
+        let mut response = json_response(
+            StatusCode::OK,
+            &json!({
+                "session_token": self.token.expose(),
+                "expires_at": rfc3339(self.session.expires_at),
+                "user": user_json(&self.user),
+            }),
+        );
+        let max_age = (self.session.expires_at - self.session.created_at).whole_seconds();
+        set_session_cookie(&mut response, self.token.expose(), max_age);
+        response
+    }
+}
+
+/// Recognises a presented session token: `Some` when it names a live session.
+/// Records activity at most once per touch interval.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Option<Principal>> {
+    let Some(token) = Token::<SessionPurpose>::parse(presented) else {
+        return Ok(None);
+    };
+    let digest = svc.key.digest(&token);
+    let Some(session) = svc.store.session(&digest).await? else {
+        return Ok(None);
+    };
+    let now = svc.clock.now();
+    if !session.is_live_at(now) {
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= svc.settings.session.touch_interval
+        && svc.store.touch_session(&digest, now).await? == Conditional::Refused
+    {
+        return Ok(None);
+    }
+    Ok(Some(Principal {
+        user_id: session.user_id,
+        role: session.role,
+        session: digest,
+    }))
+}
+
+/// Ends the caller's session server-side.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn sign_out(svc: &Services, principal: &Principal, source_ip: Option<&str>) -> anyhow::Result<()> {
+    let audit = AuditEvent::new(AuditKind::SignedOut, svc.clock.now(), principal.user_id).from_ip(source_ip);
+    svc.store.revoke_session(&principal.session, &audit).await
+}

@@ -1,0 +1,255 @@
+//! What every HTTP function shares: parsing request bodies, reading what API Gateway
+//! and the authorizer put in the request context, and the one mapping from errors to
+//! status codes and the JSON error body.
+
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
+use http::{HeaderMap, StatusCode};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::domain::{Role, TokenDigest, UserId};
+
+/// An error a flow can end in, and how it shows over HTTP.
+pub trait ApiError: std::error::Error {
+    fn status(&self) -> StatusCode;
+    /// Stable, snake_case, part of the API contract.
+    fn code(&self) -> &'static str;
+    /// Seconds to put in `Retry-After`, for `429`s.
+    fn retry_after(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// Maps an error to its response: `{"error":{"code","message"}}`. A 5xx body is
+/// opaque; its cause chain goes to the log only.
+pub fn error_response<E: ApiError>(err: &E) -> Response<Body> {
+    let status = err.status();
+    let message = if status.is_server_error() {
+        tracing::error!(error = %error_chain(err), "request failed");
+        "Something went wrong on our side. Please try again later.".to_owned()
+    } else {
+        err.to_string()
+    };
+    let mut response = json_response(
+        status,
+        &json!({ "error": { "code": err.code(), "message": message } }),
+    );
+    if let Some(seconds) = err.retry_after() {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+/// Turns a flow's result into the response, whichever way it went.
+pub fn respond<E: ApiError>(result: Result<Response<Body>, E>) -> Response<Body> {
+    result.unwrap_or_else(|err| error_response(&err))
+}
+
+pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub fn empty_response(status: StatusCode) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The request body was not the JSON object the route takes.
+#[derive(Debug, thiserror::Error)]
+#[error("The request body is not valid for this route.")]
+pub struct InvalidBody;
+
+pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, InvalidBody> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => return Err(InvalidBody),
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => return Err(InvalidBody),
+    };
+    serde_json::from_slice(bytes).map_err(|_| InvalidBody)
+}
+
+/// The caller's address as API Gateway saw it (never a client-supplied header).
+pub fn source_ip(req: &Request) -> Option<String> {
+    match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx.http.source_ip.clone(),
+        _ => None,
+    }
+}
+
+/// The keys of the authorizer's context, shared by the authorizer that writes them
+/// and the routes that read them.
+pub mod authorizer_context {
+    pub const USER_ID: &str = "user_id";
+    pub const ROLE: &str = "role";
+    pub const SESSION_ID: &str = "session_id";
+}
+
+/// Who is calling, as the authorizer established from their session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub role: Role,
+    /// The digest of the session token: enough to revoke the session, useless to
+    /// present.
+    pub session: TokenDigest,
+}
+
+/// The principal the authorizer attached, or `None` when the caller has no valid
+/// session.
+pub fn principal(req: &Request) -> Option<Principal> {
+    let fields = &req.request_context_ref()?.authorizer()?.fields;
+    let text = |key: &str| fields.get(key).and_then(|v| v.as_str());
+    Some(Principal {
+        user_id: UserId::parse(text(authorizer_context::USER_ID)?).ok()?,
+        role: Role::parse(text(authorizer_context::ROLE)?)?,
+        session: TokenDigest::from_stored(text(authorizer_context::SESSION_ID)?)?,
+    })
+}
+
+pub const SESSION_COOKIE: &str = "session";
+
+/// The session token a caller presents: `Authorization: Bearer …` first, else the
+/// `session` cookie (from the `Cookie` header or API Gateway's `cookies` list).
+pub fn presented_session_token<'a>(
+    headers: &'a HeaderMap,
+    cookies: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let header_cookies = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'));
+    bearer.or_else(|| {
+        cookies
+            .into_iter()
+            .flat_map(|c| c.split(';'))
+            .chain(header_cookies)
+            .find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE).then_some(value)
+            })
+    })
+}
+
+pub fn set_session_cookie(response: &mut Response<Body>, token: &str, max_age_seconds: i64) {
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={max_age_seconds}"
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+pub fn clear_session_cookie(response: &mut Response<Body>) {
+    response.headers_mut().append(
+        SET_COOKIE,
+        HeaderValue::from_static("session=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+}
+
+/// The route a request came in on, as API Gateway names it (`"GET /me"`).
+pub fn route_key(req: &Request) -> Option<&str> {
+    match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx.route_key.as_deref(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum Sample {
+        #[error("Slow down.")]
+        Limited,
+        #[error("database on fire")]
+        Broken,
+    }
+
+    impl ApiError for Sample {
+        fn status(&self) -> StatusCode {
+            match self {
+                Self::Limited => StatusCode::TOO_MANY_REQUESTS,
+                Self::Broken => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+        fn code(&self) -> &'static str {
+            match self {
+                Self::Limited => "rate_limited",
+                Self::Broken => "internal_error",
+            }
+        }
+        fn retry_after(&self) -> Option<u64> {
+            matches!(self, Self::Limited).then_some(42)
+        }
+    }
+
+    fn body(response: &Response<Body>) -> serde_json::Value {
+        serde_json::from_slice(response.body().as_ref()).unwrap()
+    }
+
+    #[test]
+    fn a_client_error_has_its_code_message_and_retry_after() {
+        let response = error_response(&Sample::Limited);
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()[RETRY_AFTER], "42");
+        assert_eq!(
+            body(&response),
+            json!({"error": {"code": "rate_limited", "message": "Slow down."}})
+        );
+    }
+
+    #[test]
+    fn a_server_error_body_says_nothing_of_its_cause() {
+        let response = error_response(&Sample::Broken);
+        assert_eq!(response.status(), 500);
+        assert!(!String::from_utf8_lossy(response.body().as_ref()).contains("fire"));
+    }
+
+    #[test]
+    fn the_bearer_header_wins_over_the_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, "theme=dark; session=fromcookie".parse().unwrap());
+        assert_eq!(presented_session_token(&headers, []), Some("fromcookie"));
+        assert_eq!(
+            presented_session_token(&HeaderMap::new(), ["a=b", "session=listed"]),
+            Some("listed")
+        );
+        headers.insert(http::header::AUTHORIZATION, "Bearer fromheader".parse().unwrap());
+        assert_eq!(presented_session_token(&headers, []), Some("fromheader"));
+        assert_eq!(presented_session_token(&HeaderMap::new(), []), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! Portcullis common crate: the domain, the ports it needs (storage, mail, clock,
+//! randomness), the AWS adapters behind those ports, and the HTTP helpers every
+//! Lambda function shares.
+
+pub mod aws;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod email;
+#[cfg(feature = "fakes")]
+pub mod fakes;
+pub mod flows;
+pub mod http;
+pub mod ports;
+pub mod runtime;
+pub mod services;
+pub mod telemetry;
+
+pub use services::Services;

@@ -1,0 +1,146 @@
+//! The ports the domain talks through. Adapters for AWS live in [`crate::aws`];
+//! in-memory fakes for unit tests and benchmarks live in `fakes` (feature `fakes`).
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::domain::{
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, Language, LoginLink, Session,
+    TokenDigest, User, UserId,
+};
+
+/// The current time. Injected so expiry boundaries are testable without sleeping.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// A cryptographically secure source of random bytes.
+pub trait Random: Send + Sync {
+    fn fill(&self, buf: &mut [u8]);
+}
+
+/// The operating system's CSPRNG.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsRandom;
+
+impl Random for OsRandom {
+    fn fill(&self, buf: &mut [u8]) {
+        // Without the OS CSPRNG no secret can be made safely; there is nothing to
+        // fall back to, so the invocation fails loudly instead.
+        getrandom::fill(buf).expect("the operating system's random source failed");
+    }
+}
+
+/// A rendered email, ready to send.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub to: EmailAddress,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl std::fmt::Debug for OutgoingEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Bodies carry sign-in links: never print them.
+        f.debug_struct("OutgoingEmail")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()>;
+}
+
+/// The outcome of a conditional write that can lose a race or find its
+/// precondition gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conditional {
+    Applied,
+    Refused,
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn user_id_by_email(&self, email: &EmailAddress) -> anyhow::Result<Option<UserId>>;
+    async fn user(&self, id: UserId) -> anyhow::Result<Option<User>>;
+    /// Creates the user and claims their email address in one transaction;
+    /// `Refused` when the address belongs to someone already.
+    async fn create_user(&self, user: &User, audit: &AuditEvent) -> anyhow::Result<Conditional>;
+    async fn set_language(
+        &self,
+        id: UserId,
+        language: Language,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+}
+
+#[async_trait]
+pub trait FirmStore: Send + Sync {
+    async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()>;
+    async fn firm(&self, id: crate::domain::FirmId) -> anyhow::Result<Option<Firm>>;
+    async fn create_case(&self, case: &Case) -> anyhow::Result<()>;
+    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()>;
+    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>>;
+}
+
+#[async_trait]
+pub trait LoginLinkStore: Send + Sync {
+    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()>;
+    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>>;
+    /// Marks the link used and starts the session in one transaction, on condition
+    /// that the link is unused and unexpired at `now`: of concurrent redemptions, at
+    /// most one is `Applied`.
+    async fn redeem_login_link(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+        session: &Session,
+        audit: &[AuditEvent],
+    ) -> anyhow::Result<Conditional>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>>;
+    /// Records activity; `Refused` when the session was revoked meanwhile.
+    async fn touch_session(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
+    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent)
+    -> anyhow::Result<()>;
+}
+
+#[async_trait]
+pub trait RateLimitStore: Send + Sync {
+    /// Counts one more hit against `key` in the window starting at `window_start`
+    /// and returns the count including this hit.
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<u64>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends to the audit trail; entries are never changed or removed.
+    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()>;
+}
+
+/// Everything the domain stores, as one object to wire.
+pub trait Store:
+    UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + AuditStore
+{
+}
+
+impl<T> Store for T where
+    T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + AuditStore
+{
+}

@@ -1,0 +1,17 @@
+//! The ports and settings a handler works with, built once per cold start.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::crypto::ServerKey;
+use crate::ports::{Clock, Mailer, Random, Store};
+
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Random>,
+    pub key: ServerKey,
+    pub settings: Settings,
+}
