@@ -29,6 +29,15 @@ pub async fn sdk_config_from_env() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest()).load().await
 }
 
+/// An S3 client. With an endpoint override (an emulator) it addresses buckets by
+/// path, since bucket subdomains of `127.0.0.1` do not resolve.
+pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(sdk.endpoint_url().is_some())
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
 /// Everything a handler needs, from the environment: call once per cold start.
 pub async fn services_from_env() -> anyhow::Result<Services> {
     let config = Config::from_env()?;

@@ -1,0 +1,88 @@
+//! Creating firms, users, cases and memberships: what a fresh deployment needs to
+//! get its first administrator, and what the demo data is made of.
+
+use anyhow::bail;
+use portcullis::domain::{
+    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, Language, Role, User, UserId,
+};
+use portcullis::ports::{Clock, Conditional, Store};
+
+pub struct Admin<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+}
+
+/// A user to create, as given on the command line.
+pub struct NewUser<'a> {
+    pub firm: FirmId,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub language: Language,
+}
+
+impl Admin<'_> {
+    pub async fn create_firm(&self, name: &str) -> anyhow::Result<FirmId> {
+        let name = non_empty(name, "firm name")?;
+        let firm = Firm {
+            id: FirmId::new(),
+            name,
+            created_at: self.clock.now(),
+        };
+        self.store.create_firm(&firm).await?;
+        Ok(firm.id)
+    }
+
+    pub async fn create_user(&self, new: NewUser<'_>) -> anyhow::Result<UserId> {
+        let Ok(email) = EmailAddress::parse(new.email) else {
+            bail!("{:?} is not a valid email address", new.email);
+        };
+        if self.store.firm(new.firm).await?.is_none() {
+            bail!("there is no firm {}", new.firm);
+        }
+        let now = self.clock.now();
+        let user = User {
+            id: UserId::new(),
+            firm_id: new.firm,
+            email,
+            name: non_empty(new.name, "name")?,
+            role: new.role,
+            language: new.language,
+            created_at: now,
+        };
+        let audit = AuditEvent::new(AuditKind::UserCreated, now, user.id).with_detail("operator cli");
+        match self.store.create_user(&user, &audit).await? {
+            Conditional::Applied => Ok(user.id),
+            Conditional::Refused => bail!("a user with email {} exists already", user.email),
+        }
+    }
+
+    pub async fn create_case(&self, firm: FirmId, title: &str) -> anyhow::Result<CaseId> {
+        if self.store.firm(firm).await?.is_none() {
+            bail!("there is no firm {firm}");
+        }
+        let case = Case {
+            id: CaseId::new(),
+            firm_id: firm,
+            title: non_empty(title, "case title")?,
+            created_at: self.clock.now(),
+        };
+        self.store.create_case(&case).await?;
+        Ok(case.id)
+    }
+
+    pub async fn add_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()> {
+        if self.store.user(user).await?.is_none() {
+            bail!("there is no user {user}");
+        }
+        self.store.add_case_member(case, user).await
+    }
+}
+
+fn non_empty(value: &str, what: &str) -> anyhow::Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        bail!("the {what} must not be empty");
+    }
+    Ok(trimmed.to_owned())
+}

@@ -1,0 +1,41 @@
+//! The demo data `make dev` starts with.
+
+use portcullis::domain::{Language, Role};
+
+use crate::admin::{Admin, NewUser};
+
+pub const FIRM_NAME: &str = "Example LLP";
+pub const CLIENT_EMAIL: &str = "client@example.com";
+pub const CLIENT_NAME: &str = "Casey Client";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_NAME: &str = "Avery Admin";
+pub const CASE_TITLES: [&str; 2] = ["Estate of Doe", "Doe v. Roe"];
+
+/// Seeds the demo firm, its administrator, and a client who is a member of two
+/// cases. Meant for an empty table.
+pub async fn seed(admin: &Admin<'_>) -> anyhow::Result<()> {
+    let firm = admin.create_firm(FIRM_NAME).await?;
+    let client = admin
+        .create_user(NewUser {
+            firm,
+            email: CLIENT_EMAIL,
+            name: CLIENT_NAME,
+            role: Role::Client,
+            language: Language::En,
+        })
+        .await?;
+    admin
+        .create_user(NewUser {
+            firm,
+            email: ADMIN_EMAIL,
+            name: ADMIN_NAME,
+            role: Role::Admin,
+            language: Language::En,
+        })
+        .await?;
+    for title in CASE_TITLES {
+        let case = admin.create_case(firm, title).await?;
+        admin.add_member(case, client).await?;
+    }
+    Ok(())
+}

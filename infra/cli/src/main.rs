@@ -1,0 +1,143 @@
+//! `portcullis`: the operator CLI.
+//!
+//! The AWS endpoint, region and credentials come from the usual places
+//! (`AWS_ENDPOINT_URL`, `AWS_REGION`, profiles…), or `--endpoint-url` for an
+//! emulator.
+
+use anyhow::Context;
+use aws_config::BehaviorVersion;
+use clap::{Parser, Subcommand};
+use portcullis::aws::DynamoStore;
+use portcullis::clock::SystemClock;
+use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
+use portcullis_cli::admin::{Admin, NewUser};
+use portcullis_cli::provision::{Resources, provision};
+
+#[derive(Parser)]
+#[command(name = "portcullis", about = "Operate a Portcullis deployment")]
+struct Cli {
+    /// AWS endpoint to talk to instead of AWS (an emulator).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    /// The DynamoDB table.
+    #[arg(long, global = true, env = "TABLE_NAME", default_value = "portcullis")]
+    table: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the table, bucket, secret and SES identity (for an emulator).
+    Provision {
+        #[arg(long, default_value = "portcullis-documents")]
+        bucket: String,
+        #[arg(long, env = "SERVER_KEY_SECRET_ID", default_value = "portcullis/server-key")]
+        secret: String,
+        #[arg(long, default_value = "portal.example.com")]
+        sender_domain: String,
+    },
+    /// Create a firm; prints its id.
+    CreateFirm {
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a firm user or client; prints their id.
+    CreateUser {
+        #[arg(long)]
+        firm: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// client, staff or admin
+        #[arg(long)]
+        role: String,
+        /// en, fr or es
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Create a case; prints its id.
+    CreateCase {
+        #[arg(long)]
+        firm: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// Make a user a member of a case.
+    AddMember {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Seed the demo firm, users and cases.
+    DemoData,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    portcullis::telemetry::init_pretty();
+    let cli = Cli::parse();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(endpoint) = &cli.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let sdk = loader.load().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), cli.table.clone());
+    let admin = Admin {
+        store: &store,
+        clock: &SystemClock,
+    };
+
+    match cli.command {
+        Command::Provision {
+            bucket,
+            secret,
+            sender_domain,
+        } => {
+            provision(
+                &sdk,
+                &Resources {
+                    table: cli.table,
+                    bucket,
+                    secret_id: secret,
+                    sender_domain,
+                },
+            )
+            .await?;
+            println!("provisioned");
+        }
+        Command::CreateFirm { name } => println!("{}", admin.create_firm(&name).await?),
+        Command::CreateUser {
+            firm,
+            email,
+            name,
+            role,
+            language,
+        } => {
+            let user = NewUser {
+                firm: FirmId::parse(&firm).context("--firm is not a firm id")?,
+                email: &email,
+                name: &name,
+                role: Role::parse(&role).context("--role must be client, staff or admin")?,
+                language: Language::parse(&language)?,
+            };
+            println!("{}", admin.create_user(user).await?);
+        }
+        Command::CreateCase { firm, title } => {
+            let firm = FirmId::parse(&firm).context("--firm is not a firm id")?;
+            println!("{}", admin.create_case(firm, &title).await?);
+        }
+        Command::AddMember { case, user } => {
+            let case = CaseId::parse(&case).context("--case is not a case id")?;
+            let user = UserId::parse(&user).context("--user is not a user id")?;
+            admin.add_member(case, user).await?;
+        }
+        Command::DemoData => {
+            portcullis_cli::demo::seed(&admin).await?;
+            println!("demo data seeded");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The two HTML pages the dev server adds: the portal's sign-in page behind the
+//! emailed link (in production the portal front end serves it), and the dev inbox.
+
+use html_escape::{encode_double_quoted_attribute, encode_text};
+
+use crate::emulator::Outbox;
+
+/// The page a login link opens. Loading it changes nothing: email scanners fetch
+/// links, so only the button's POST (made by script, from the query string) spends
+/// the token.
+pub const VERIFY_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · Portcullis</title>
+<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+button{font-size:1rem;padding:.6rem 1.2rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>
+</head><body>
+<h1>Secure client portal</h1>
+<p>Press the button to finish signing in. The link works once.</p>
+<button id="continue" type="button">Continue to the portal</button>
+<p id="status" role="status"></p>
+<pre id="profile" hidden></pre>
+<script>
+const token = new URLSearchParams(location.search).get("token") || "";
+history.replaceState(null, "", location.pathname);
+const status = document.getElementById("status");
+document.getElementById("continue").addEventListener("click", async (event) => {
+  event.target.disabled = true;
+  const answer = await fetch("/auth/login-link/verify", {
+    method: "POST", headers: {"content-type": "application/json"},
+    body: JSON.stringify({token}),
+  });
+  const body = await answer.json();
+  if (!answer.ok) { status.textContent = body.error.message; return; }
+  status.textContent = "Signed in as " + body.user.name + ".";
+  const me = await fetch("/me", {headers: {authorization: "Bearer " + body.session_token}});
+  const profile = document.getElementById("profile");
+  profile.textContent = JSON.stringify(await me.json(), null, 2);
+  profile.hidden = false;
+});
+</script>
+</body></html>
+"#;
+
+/// The outbox as a page: every email (its HTML in a sandboxed frame, links
+/// clickable) and every SMS, newest first.
+pub fn inbox_page(outbox: &Outbox) -> String {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dev inbox · Portcullis</title>\
+         <style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}\
+         article{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}\
+         iframe{width:100%;height:22rem;border:0}</style></head><body><h1>Dev inbox</h1>\
+         <p>What the emulator was asked to send. <a href=\"/_dev/outbox\">As JSON</a>.</p>",
+    );
+    html.push_str(&format!("<h2>Email ({})</h2>", outbox.emails.len()));
+    for email in outbox.emails.iter().rev() {
+        let document = format!("<base target=\"_top\">{}", email.body);
+        html.push_str(&format!(
+            "<article><p><strong>To:</strong> {}<br><strong>Subject:</strong> {}</p>\
+             <iframe sandbox=\"allow-top-navigation-by-user-activation allow-popups\" srcdoc=\"{}\"></iframe></article>",
+            encode_text(&email.to.join(", ")),
+            encode_text(&email.subject),
+            encode_double_quoted_attribute(&document),
+        ));
+    }
+    html.push_str(&format!("<h2>SMS ({})</h2>", outbox.sms.len()));
+    for sms in outbox.sms.iter().rev() {
+        html.push_str(&format!(
+            "<article><p><strong>To:</strong> {}</p><p>{}</p></article>",
+            encode_text(&sms.to),
+            encode_text(&sms.message),
+        ));
+    }
+    html.push_str("</body></html>");
+    html
+}

@@ -1,0 +1,93 @@
+//! The HTTP server: the gateway for every template route, plus the dev pages.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::get;
+use http::{HeaderValue, StatusCode, header};
+use tokio::net::TcpListener;
+
+use crate::emulator::outbox;
+use crate::gateway::{Gateway, Incoming};
+use crate::pages::{VERIFY_PAGE, inbox_page};
+
+/// API Gateway refuses bodies over 10 MB.
+const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+struct AppState {
+    gateway: Gateway,
+    emulator_endpoint: String,
+}
+
+pub fn router(gateway: Gateway, emulator_endpoint: String) -> Router {
+    let state = Arc::new(AppState {
+        gateway,
+        emulator_endpoint,
+    });
+    Router::new()
+        .route("/auth/verify", get(verify_page))
+        .route("/_dev/outbox", get(dev_outbox))
+        .route("/_dev/inbox", get(dev_inbox))
+        .fallback(through_gateway)
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn verify_page() -> Response {
+    let mut response = Html(VERIFY_PAGE).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+async fn dev_outbox(State(state): State<Arc<AppState>>) -> Response {
+    match outbox(&state.emulator_endpoint).await {
+        Ok(outbox) => Json(outbox).into_response(),
+        Err(err) => (StatusCode::BAD_GATEWAY, format!("{err:#}")).into_response(),
+    }
+}
+
+async fn dev_inbox(State(state): State<Arc<AppState>>) -> Response {
+    match outbox(&state.emulator_endpoint).await {
+        Ok(outbox) => Html(inbox_page(&outbox)).into_response(),
+        Err(err) => (StatusCode::BAD_GATEWAY, format!("{err:#}")).into_response(),
+    }
+}
+
+async fn through_gateway(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Entity Too Large"}"#).into_response();
+    };
+    let response = state
+        .gateway
+        .handle(Incoming {
+            method: parts.method,
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts.headers,
+            body,
+            peer,
+        })
+        .await;
+    response.map(Body::from)
+}
