@@ -1,0 +1,256 @@
+//! The test harness: one emulator per test binary, and per test its own table,
+//! bucket, secret and server on a free port, with a clock the test controls.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration as StdDuration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use devserver::emulator::{Emulator, Outbox, SentEmail, sdk_config};
+use devserver::gateway::Gateway;
+use devserver::{http_handlers, routes, server, template_path};
+use portcullis::aws::{DynamoStore, services};
+use portcullis::clock::ManualClock;
+use portcullis::config::Config;
+use portcullis::domain::{Language, Role, UserId};
+use portcullis_cli::admin::{Admin, NewUser};
+use portcullis_cli::provision::{Resources, provision};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+/// Every login-link answer waits this long in the tests (production: 600 ms).
+pub const RESPONSE_FLOOR: StdDuration = StdDuration::from_millis(100);
+
+fn emulator() -> &'static Emulator {
+    static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+    EMULATOR.get_or_init(|| Emulator::start().expect("the emulator must start"))
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub api: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub dynamo: aws_sdk_dynamodb::Client,
+    pub table: String,
+    pub store: DynamoStore,
+}
+
+/// A client of the demo kind: a firm, the client, and two cases they belong to.
+pub struct TestClient {
+    pub id: UserId,
+    pub email: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts an app whose configuration has these extra environment variables.
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let endpoint = emulator().endpoint();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let resources = Resources {
+        table: format!("portcullis-{suffix}"),
+        bucket: format!("documents-{suffix}"),
+        secret_id: format!("server-key-{suffix}"),
+        sender_domain: "portal.example.com".into(),
+    };
+    let sdk = sdk_config(endpoint).await;
+    provision(&sdk, &resources).await.expect("provisioning");
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let address = format!("http://{}", listener.local_addr().expect("an address"));
+    let floor = RESPONSE_FLOOR.as_millis().to_string();
+    let config = Config::from_lookup(|name| {
+        if let Some((_, value)) = overrides.iter().find(|(key, _)| *key == name) {
+            return Some((*value).to_owned());
+        }
+        match name {
+            "TABLE_NAME" => Some(resources.table.clone()),
+            "SERVER_KEY_SECRET_ID" => Some(resources.secret_id.clone()),
+            "SENDER_EMAIL" => Some("no-reply@portal.example.com".into()),
+            "PORTAL_URL" => Some(address.clone()),
+            "LOGIN_LINK_RESPONSE_FLOOR_MS" => Some(floor.clone()),
+            _ => None,
+        }
+    })
+    .expect("a valid configuration");
+
+    let clock = Arc::new(ManualClock::starting_now());
+    let services = services(&sdk, &config, clock.clone()).await.expect("services");
+    let routes = routes::load(&template_path()).expect("the template's routes");
+    let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
+    let router = server::router(gateway, endpoint.to_owned());
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
+
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+    TestApp {
+        address,
+        api: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
+        clock,
+        store: DynamoStore::new(dynamo.clone(), resources.table.clone()),
+        dynamo,
+        table: resources.table,
+    }
+}
+
+/// A fresh address, so tests sharing the emulator never read each other's mail.
+pub fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+impl TestApp {
+    fn admin(&self) -> Admin<'_> {
+        Admin {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+        }
+    }
+
+    /// A firm with a client in two cases, and a firm administrator.
+    pub async fn seed_client(&self) -> TestClient {
+        self.seed_user(Role::Client).await
+    }
+
+    pub async fn seed_user(&self, role: Role) -> TestClient {
+        let admin = self.admin();
+        let firm = admin.create_firm("Example LLP").await.expect("a firm");
+        let email = unique_email(role.as_str());
+        let id = admin
+            .create_user(NewUser {
+                firm,
+                email: &email,
+                name: "Casey Client",
+                role,
+                language: Language::En,
+            })
+            .await
+            .expect("a user");
+        for title in ["Estate of Doe", "Doe v. Roe"] {
+            let case = admin.create_case(firm, title).await.expect("a case");
+            admin.add_member(case, id).await.expect("a membership");
+        }
+        TestClient { id, email }
+    }
+
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        use portcullis::ports::Clock;
+        self.clock.now()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.api.post(self.url(path)).json(body).send().await.expect("a response")
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> Response {
+        self.api
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn request_link(&self, email: &str) -> Response {
+        self.post_json("/auth/login-link", &json!({ "email": email })).await
+    }
+
+    pub async fn verify(&self, token: &str) -> Response {
+        self.post_json("/auth/login-link/verify", &json!({ "token": token })).await
+    }
+
+    pub async fn get_me(&self, session_token: &str) -> Response {
+        self.api
+            .get(self.url("/me"))
+            .bearer_auth(session_token)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    /// Everything the emulator sent to `email`, oldest first.
+    pub async fn emails_to(&self, email: &str) -> Vec<SentEmail> {
+        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        outbox
+            .emails
+            .into_iter()
+            .filter(|sent| sent.to.iter().any(|to| to == email))
+            .collect()
+    }
+
+    /// Requests a link for `email` and returns the token from the email it sent.
+    pub async fn link_token_for(&self, email: &str) -> String {
+        let before = self.emails_to(email).await.len();
+        assert_eq!(self.request_link(email).await.status(), StatusCode::ACCEPTED);
+        let emails = self.emails_to(email).await;
+        assert_eq!(emails.len(), before + 1, "one new email to {email}");
+        token_in(&emails[before].body, &self.address)
+    }
+
+    /// Signs `email` in through its login link; returns the session token.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let token = self.link_token_for(email).await;
+        let response = self.verify(&token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("JSON");
+        body["session_token"].as_str().expect("a session token").to_owned()
+    }
+
+    /// Every item in the table, as text.
+    pub async fn table_dump(&self) -> String {
+        let items: Vec<_> = self
+            .dynamo
+            .scan()
+            .table_name(&self.table)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .map(|item| item.expect("a scanned item"))
+            .collect();
+        format!("{items:?}")
+    }
+
+    /// The audit kinds recorded about `user`, oldest first.
+    pub async fn audit_kinds(&self, user: UserId) -> Vec<String> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(format!("USER#{user}")))
+            .send()
+            .await
+            .expect("Query");
+        output
+            .items()
+            .iter()
+            .filter_map(|item| item.get("kind")?.as_s().ok().cloned())
+            .collect()
+    }
+}
+
+/// The login-link token in an email body: the link is `{portal}/auth/verify?token=…`.
+pub fn token_in(body: &str, portal: &str) -> String {
+    let marker = format!("{portal}/auth/verify?token=");
+    let start = body.find(&marker).expect("a login link in the email") + marker.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+pub async fn error_code(response: Response) -> String {
+    let body: Value = response.json().await.expect("a JSON error body");
+    body["error"]["code"].as_str().expect("an error code").to_owned()
+}
