@@ -100,7 +100,7 @@ impl Config {
                     per_email: number("LOGIN_LINK_LIMIT_PER_EMAIL", 5)?,
                     per_ip: number("LOGIN_LINK_LIMIT_PER_IP", 50)?,
                     window: Duration::seconds(
-                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)? as i64,
+                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)? as i64
                     ),
                 },
                 login_link_response_floor: StdDuration::from_millis(number(
@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn a_missing_variable_is_named() {
         let err = Config::from_lookup(env(&COMPLETE[1..])).unwrap_err();
-        assert_eq!(err.to_string(), "environment variable TABLE_NAME is not set");
+        assert_eq!(
+            err.to_string(),
+            "environment variable TABLE_NAME is not set"
+        );
     }
 
     #[test]

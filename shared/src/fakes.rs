@@ -40,7 +40,9 @@ pub struct MemoryStore(Mutex<Tables>);
 
 impl MemoryStore {
     fn tables(&self) -> MutexGuard<'_, Tables> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn audit_trail(&self) -> Vec<AuditEvent> {
@@ -69,7 +71,12 @@ impl UserStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
-    async fn set_language(&self, id: UserId, language: Language, audit: &AuditEvent) -> anyhow::Result<Conditional> {
+    async fn set_language(
+        &self,
+        id: UserId,
+        language: Language,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
         let Some(user) = t.users.get_mut(&id) else {
             return Ok(Conditional::Refused);
@@ -155,7 +162,11 @@ impl SessionStore for MemoryStore {
         Ok(self.tables().sessions.get(digest).cloned())
     }
 
-    async fn touch_session(&self, digest: &TokenDigest, now: OffsetDateTime) -> anyhow::Result<Conditional> {
+    async fn touch_session(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
         Ok(match self.tables().sessions.get_mut(digest) {
             Some(session) => {
                 session.last_seen_at = now;
@@ -175,7 +186,12 @@ impl SessionStore for MemoryStore {
 
 #[async_trait]
 impl RateLimitStore for MemoryStore {
-    async fn hit(&self, key: &str, window_start: OffsetDateTime, _expires_at: OffsetDateTime) -> anyhow::Result<u64> {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        _expires_at: OffsetDateTime,
+    ) -> anyhow::Result<u64> {
         let mut t = self.tables();
         let count = t
             .rates
@@ -207,7 +223,10 @@ impl MemoryMailer {
 #[async_trait]
 impl Mailer for MemoryMailer {
     async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(email.clone());
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(email.clone());
         Ok(())
     }
 }

@@ -242,13 +242,19 @@ mod tests {
     #[test]
     fn the_bearer_header_wins_over_the_cookie() {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::COOKIE, "theme=dark; session=fromcookie".parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            "theme=dark; session=fromcookie".parse().unwrap(),
+        );
         assert_eq!(presented_session_token(&headers, []), Some("fromcookie"));
         assert_eq!(
             presented_session_token(&HeaderMap::new(), ["a=b", "session=listed"]),
             Some("listed")
         );
-        headers.insert(http::header::AUTHORIZATION, "Bearer fromheader".parse().unwrap());
+        headers.insert(
+            http::header::AUTHORIZATION,
+            "Bearer fromheader".parse().unwrap(),
+        );
         assert_eq!(presented_session_token(&headers, []), Some("fromheader"));
         assert_eq!(presented_session_token(&HeaderMap::new(), []), None);
     }

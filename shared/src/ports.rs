@@ -112,8 +112,7 @@ pub trait SessionStore: Send + Sync {
         digest: &TokenDigest,
         now: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
-    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent)
-    -> anyhow::Result<()>;
+    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()>;
 }
 
 #[async_trait]

@@ -26,7 +26,13 @@ async fn me_shows_the_profile_and_every_case_of_the_client() {
         .map(|case| case["title"].as_str().unwrap())
         .collect();
     assert_eq!(titles, ["Doe v. Roe", "Estate of Doe"]);
-    assert!(me["cases"].as_array().unwrap().iter().all(|case| case["id"].is_string()));
+    assert!(
+        me["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|case| case["id"].is_string())
+    );
 }
 
 #[tokio::test]
@@ -55,7 +61,11 @@ async fn a_language_change_shows_in_the_profile_and_in_the_next_email() {
     assert!(latest.body.contains("valable 1 heure"));
     assert!(latest.body.contains("lang=\"fr\""));
     assert_eq!(token_in(&latest.body, &app.address).len(), 43);
-    assert!(app.audit_kinds(client.id).await.contains(&"language_changed".to_owned()));
+    assert!(
+        app.audit_kinds(client.id)
+            .await
+            .contains(&"language_changed".to_owned())
+    );
 }
 
 #[tokio::test]

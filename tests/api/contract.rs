@@ -41,7 +41,11 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 fn every_routed_function_is_hosted_by_the_dev_server() {
     let handlers = http_handlers();
     for route in routes::load(&template_path()).unwrap() {
-        assert!(handlers.contains_key(route.binary.as_str()), "{}", route.binary);
+        assert!(
+            handlers.contains_key(route.binary.as_str()),
+            "{}",
+            route.binary
+        );
     }
 }
 
@@ -69,7 +73,10 @@ fn every_sample_http_event_is_one_lambda_http_accepts() {
 #[test]
 fn every_sample_authorizer_event_is_one_the_authorizer_accepts() {
     for event in sample_events("authorizer") {
-        serde_json::from_str::<aws_lambda_events::apigw::ApiGatewayV2CustomAuthorizerV2Request>(&event).unwrap();
+        serde_json::from_str::<aws_lambda_events::apigw::ApiGatewayV2CustomAuthorizerV2Request>(
+            &event,
+        )
+        .unwrap();
     }
 }
 
@@ -78,6 +85,9 @@ fn every_function_crate_has_sample_events() {
     let functions = std::fs::read_dir(workspace_root().join("functions")).unwrap();
     for function in functions {
         let name = function.unwrap().file_name().into_string().unwrap();
-        assert!(Path::new(&workspace_root().join("events").join(&name)).is_dir(), "{name}");
+        assert!(
+            Path::new(&workspace_root().join("events").join(&name)).is_dir(),
+            "{name}"
+        );
     }
 }

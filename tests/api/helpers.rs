@@ -77,7 +77,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     .expect("a valid configuration");
 
     let clock = Arc::new(ManualClock::starting_now());
-    let services = services(&sdk, &config, clock.clone()).await.expect("services");
+    let services = services(&sdk, &config, clock.clone())
+        .await
+        .expect("services");
     let routes = routes::load(&template_path()).expect("the template's routes");
     let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
     let router = server::router(gateway, endpoint.to_owned());
@@ -146,7 +148,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.api.post(self.url(path)).json(body).send().await.expect("a response")
+        self.api
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("a response")
     }
 
     pub async fn post_raw(&self, path: &str, body: &'static str) -> Response {
@@ -160,11 +167,13 @@ impl TestApp {
     }
 
     pub async fn request_link(&self, email: &str) -> Response {
-        self.post_json("/auth/login-link", &json!({ "email": email })).await
+        self.post_json("/auth/login-link", &json!({ "email": email }))
+            .await
     }
 
     pub async fn verify(&self, token: &str) -> Response {
-        self.post_json("/auth/login-link/verify", &json!({ "token": token })).await
+        self.post_json("/auth/login-link/verify", &json!({ "token": token }))
+            .await
     }
 
     pub async fn get_me(&self, session_token: &str) -> Response {
@@ -189,7 +198,10 @@ impl TestApp {
     /// Requests a link for `email` and returns the token from the email it sent.
     pub async fn link_token_for(&self, email: &str) -> String {
         let before = self.emails_to(email).await.len();
-        assert_eq!(self.request_link(email).await.status(), StatusCode::ACCEPTED);
+        assert_eq!(
+            self.request_link(email).await.status(),
+            StatusCode::ACCEPTED
+        );
         let emails = self.emails_to(email).await;
         assert_eq!(emails.len(), before + 1, "one new email to {email}");
         token_in(&emails[before].body, &self.address)
@@ -201,7 +213,10 @@ impl TestApp {
         let response = self.verify(&token).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.expect("JSON");
-        body["session_token"].as_str().expect("a session token").to_owned()
+        body["session_token"]
+            .as_str()
+            .expect("a session token")
+            .to_owned()
     }
 
     /// Every item in the table, as text.
@@ -252,5 +267,8 @@ pub fn token_in(body: &str, portal: &str) -> String {
 
 pub async fn error_code(response: Response) -> String {
     let body: Value = response.json().await.expect("a JSON error body");
-    body["error"]["code"].as_str().expect("an error code").to_owned()
+    body["error"]["code"]
+        .as_str()
+        .expect("an error code")
+        .to_owned()
 }

@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{RESPONSE_FLOOR, error_code, spawn_app, spawn_app_with, token_in, unique_email};
+use crate::helpers::{
+    RESPONSE_FLOOR, error_code, spawn_app, spawn_app_with, token_in, unique_email,
+};
 
 #[tokio::test]
 async fn a_client_signs_in_with_the_link_from_their_email() {
@@ -28,11 +30,16 @@ async fn a_client_signs_in_with_the_link_from_their_email() {
 
     let response = app.verify(&token).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body: Value = response.json().await.unwrap();
     let session = body["session_token"].as_str().unwrap();
     assert_eq!(session.len(), 43);
-    assert!(cookie.starts_with(&format!("session={session}; HttpOnly; Secure; SameSite=Strict; Path=/")));
+    assert!(cookie.starts_with(&format!(
+        "session={session}; HttpOnly; Secure; SameSite=Strict; Path=/"
+    )));
     let expires_at = time::OffsetDateTime::parse(
         body["expires_at"].as_str().unwrap(),
         &time::format_description::well_known::Rfc3339,
@@ -92,7 +99,10 @@ async fn a_link_is_refused_one_hour_and_one_second_after_it_was_sent_though_it_i
     assert_eq!(error_code(response).await, "login_link_expired");
 
     let dump = app.table_dump().await;
-    assert!(dump.contains("LOGINLINK#"), "the expired link is still in the table");
+    assert!(
+        dump.contains("LOGINLINK#"),
+        "the expired link is still in the table"
+    );
     assert!(!dump.contains("used_at"), "and it was not consumed");
 }
 
@@ -113,7 +123,10 @@ async fn of_twenty_concurrent_redemptions_of_one_link_exactly_one_signs_in() {
     let refused = statuses.iter().filter(|s| **s == StatusCode::GONE).count();
     assert_eq!((signed_in, refused), (1, 19), "{statuses:?}");
     let sessions = app.table_dump().await.matches("SESSION#").count();
-    assert_eq!(sessions, 2, "one session item (its pk and gsi1sk both name it)");
+    assert_eq!(
+        sessions, 2,
+        "one session item (its pk and gsi1sk both name it)"
+    );
 }
 
 #[tokio::test]
@@ -138,8 +151,14 @@ async fn known_and_unknown_emails_are_both_answered_no_sooner_than_the_response_
 
     for email in [client.email.clone(), unique_email("stranger")] {
         let started = Instant::now();
-        assert_eq!(app.request_link(&email).await.status(), StatusCode::ACCEPTED);
-        assert!(started.elapsed() >= RESPONSE_FLOOR, "{email} was answered early");
+        assert_eq!(
+            app.request_link(&email).await.status(),
+            StatusCode::ACCEPTED
+        );
+        assert!(
+            started.elapsed() >= RESPONSE_FLOOR,
+            "{email} was answered early"
+        );
     }
 }
 
@@ -148,7 +167,10 @@ async fn firm_users_get_no_login_link_only_clients_do() {
     let app = spawn_app().await;
     let admin = app.seed_user(Role::Admin).await;
 
-    assert_eq!(app.request_link(&admin.email).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        app.request_link(&admin.email).await.status(),
+        StatusCode::ACCEPTED
+    );
     assert!(app.emails_to(&admin.email).await.is_empty());
 }
 
@@ -158,7 +180,10 @@ async fn the_email_is_matched_whatever_its_case_and_surrounding_spaces() {
     let client = app.seed_client().await;
 
     let shouted = format!("  {}  ", client.email.to_uppercase());
-    assert_eq!(app.request_link(&shouted).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        app.request_link(&shouted).await.status(),
+        StatusCode::ACCEPTED
+    );
     assert_eq!(app.emails_to(&client.email).await.len(), 1);
 }
 
@@ -166,7 +191,13 @@ async fn the_email_is_matched_whatever_its_case_and_surrounding_spaces() {
 async fn malformed_requests_are_refused_with_400() {
     let app = spawn_app().await;
 
-    for email in ["", "not-an-email", "casey@", "a@b@c", "casey@example.com\r\nBcc: x@y.com"] {
+    for email in [
+        "",
+        "not-an-email",
+        "casey@",
+        "a@b@c",
+        "casey@example.com\r\nBcc: x@y.com",
+    ] {
         let response = app.request_link(email).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{email:?}");
         assert_eq!(error_code(response).await, "invalid_email");
@@ -188,7 +219,12 @@ async fn malformed_requests_are_refused_with_400() {
 async fn a_token_that_was_never_issued_is_gone_like_a_used_one() {
     let app = spawn_app().await;
 
-    for token in ["A".repeat(43), "short".into(), "!".repeat(43), String::new()] {
+    for token in [
+        "A".repeat(43),
+        "short".into(),
+        "!".repeat(43),
+        String::new(),
+    ] {
         let response = app.verify(&token).await;
         assert_eq!(response.status(), StatusCode::GONE, "{token:?}");
         assert_eq!(error_code(response).await, "login_link_expired");
@@ -201,17 +237,27 @@ async fn too_many_requests_for_one_email_get_429_until_the_window_ends() {
     let client = app.seed_client().await;
 
     for _ in 0..5 {
-        assert_eq!(app.request_link(&client.email).await.status(), StatusCode::ACCEPTED);
+        assert_eq!(
+            app.request_link(&client.email).await.status(),
+            StatusCode::ACCEPTED
+        );
     }
     let limited = app.request_link(&client.email).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: i64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: i64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
     assert_eq!(error_code(limited).await, "rate_limited");
     assert_eq!(app.emails_to(&client.email).await.len(), 5);
 
     app.clock.advance(Duration::seconds(retry_after));
-    assert_eq!(app.request_link(&client.email).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        app.request_link(&client.email).await.status(),
+        StatusCode::ACCEPTED
+    );
 }
 
 #[tokio::test]
@@ -241,7 +287,10 @@ async fn the_table_never_holds_a_raw_login_or_session_token() {
     let dump = app.table_dump().await;
     assert!(dump.contains("LOGINLINK#") && dump.contains("SESSION#"));
     assert!(!dump.contains(&link_token), "the login token is stored raw");
-    assert!(!dump.contains(session_token), "the session token is stored raw");
+    assert!(
+        !dump.contains(session_token),
+        "the session token is stored raw"
+    );
 }
 
 #[tokio::test]
@@ -259,7 +308,12 @@ async fn opening_the_link_page_does_not_spend_the_token() {
             .unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-        assert!(page.text().await.unwrap().contains("/auth/login-link/verify"));
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("/auth/login-link/verify")
+        );
     }
 
     assert_eq!(app.verify(&token).await.status(), StatusCode::OK);

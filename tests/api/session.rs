@@ -56,7 +56,11 @@ async fn logging_out_revokes_the_session_on_the_server() {
     let after = app.get_me(&session).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     assert!(!app.table_dump().await.contains("SESSION#"));
-    assert!(app.audit_kinds(client.id).await.contains(&"signed_out".to_owned()));
+    assert!(
+        app.audit_kinds(client.id)
+            .await
+            .contains(&"signed_out".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -68,9 +72,16 @@ async fn a_session_ends_after_thirty_idle_minutes() {
     app.clock.advance(Duration::minutes(29));
     assert_eq!(app.get_me(&session).await.status(), StatusCode::OK);
     app.clock.advance(Duration::minutes(29));
-    assert_eq!(app.get_me(&session).await.status(), StatusCode::OK, "activity keeps it alive");
+    assert_eq!(
+        app.get_me(&session).await.status(),
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
     app.clock.advance(Duration::minutes(30));
-    assert_eq!(app.get_me(&session).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get_me(&session).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]

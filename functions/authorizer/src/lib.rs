@@ -20,16 +20,20 @@ use serde_json::{Value, json};
 pub type AuthorizerRequest = ApiGatewayV2CustomAuthorizerV2Request;
 pub type AuthorizerResponse = ApiGatewayV2CustomAuthorizerSimpleResponse<Value>;
 
-pub fn handler(svc: &Services, request: AuthorizerRequest) -> BoxFuture<'_, anyhow::Result<AuthorizerResponse>> {
+pub fn handler(
+    svc: &Services,
+    request: AuthorizerRequest,
+) -> BoxFuture<'_, anyhow::Result<AuthorizerResponse>> {
     Box::pin(authorize(svc, request))
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn authorize(svc: &Services, request: AuthorizerRequest) -> anyhow::Result<AuthorizerResponse> {
-    let presented = presented_session_token(
-        &request.headers,
-        request.cookies.iter().map(String::as_str),
-    );
+pub async fn authorize(
+    svc: &Services,
+    request: AuthorizerRequest,
+) -> anyhow::Result<AuthorizerResponse> {
+    let presented =
+        presented_session_token(&request.headers, request.cookies.iter().map(String::as_str));
     let context = match presented {
         Some(token) => match authenticate(svc, token).await? {
             Some(principal) => json!({
@@ -41,5 +45,7 @@ pub async fn authorize(svc: &Services, request: AuthorizerRequest) -> anyhow::Re
         },
         None => json!({}),
     };
-    Ok(serde_json::from_value(json!({ "isAuthorized": true, "context": context }))?)
+    Ok(serde_json::from_value(
+        json!({ "isAuthorized": true, "context": context }),
+    )?)
 }

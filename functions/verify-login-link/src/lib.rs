@@ -20,7 +20,8 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     respond(
         async {
             let input: VerifyRequest = parse_json(&req)?;
-            let signed_in = verify_login_link(svc, &input.token, source_ip(&req).as_deref()).await?;
+            let signed_in =
+                verify_login_link(svc, &input.token, source_ip(&req).as_deref()).await?;
             Ok::<_, VerifyLoginLinkError>(signed_in.into_response())
         }
         .await,

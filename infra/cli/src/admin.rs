@@ -50,7 +50,8 @@ impl Admin<'_> {
             language: new.language,
             created_at: now,
         };
-        let audit = AuditEvent::new(AuditKind::UserCreated, now, user.id).with_detail("operator cli");
+        let audit =
+            AuditEvent::new(AuditKind::UserCreated, now, user.id).with_detail("operator cli");
         match self.store.create_user(&user, &audit).await? {
             Conditional::Applied => Ok(user.id),
             Conditional::Refused => bail!("a user with email {} exists already", user.email),

@@ -32,7 +32,11 @@ enum Command {
     Provision {
         #[arg(long, default_value = "portcullis-documents")]
         bucket: String,
-        #[arg(long, env = "SERVER_KEY_SECRET_ID", default_value = "portcullis/server-key")]
+        #[arg(
+            long,
+            env = "SERVER_KEY_SECRET_ID",
+            default_value = "portcullis/server-key"
+        )]
         secret: String,
         #[arg(long, default_value = "portal.example.com")]
         sender_domain: String,

@@ -29,7 +29,11 @@ pub struct Resources {
 pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<()> {
     table(&aws_sdk_dynamodb::Client::new(sdk), &resources.table).await?;
     bucket(&s3_client(sdk), &resources.bucket).await?;
-    secret(&aws_sdk_secretsmanager::Client::new(sdk), &resources.secret_id).await?;
+    secret(
+        &aws_sdk_secretsmanager::Client::new(sdk),
+        &resources.secret_id,
+    )
+    .await?;
     sender_identity(&aws_sdk_sesv2::Client::new(sdk), &resources.sender_domain).await?;
     Ok(())
 }
@@ -49,7 +53,13 @@ fn key(name: &str, key_type: KeyType) -> anyhow::Result<KeySchemaElement> {
 }
 
 async fn table(client: &aws_sdk_dynamodb::Client, name: &str) -> anyhow::Result<()> {
-    if client.describe_table().table_name(name).send().await.is_ok() {
+    if client
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .is_ok()
+    {
         return Ok(());
     }
     client
@@ -67,7 +77,11 @@ async fn table(client: &aws_sdk_dynamodb::Client, name: &str) -> anyhow::Result<
                 .index_name(schema::GSI1)
                 .key_schema(key(schema::GSI1_PK, KeyType::Hash)?)
                 .key_schema(key(schema::GSI1_SK, KeyType::Range)?)
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
                 .build()?,
         )
         .send()
@@ -177,7 +191,13 @@ fn random_key() -> String {
 }
 
 async fn secret(client: &aws_sdk_secretsmanager::Client, name: &str) -> anyhow::Result<()> {
-    if client.describe_secret().secret_id(name).send().await.is_ok() {
+    if client
+        .describe_secret()
+        .secret_id(name)
+        .send()
+        .await
+        .is_ok()
+    {
         return Ok(());
     }
     client
@@ -192,7 +212,13 @@ async fn secret(client: &aws_sdk_secretsmanager::Client, name: &str) -> anyhow::
 }
 
 async fn sender_identity(client: &aws_sdk_sesv2::Client, domain: &str) -> anyhow::Result<()> {
-    if client.get_email_identity().email_identity(domain).send().await.is_ok() {
+    if client
+        .get_email_identity()
+        .email_identity(domain)
+        .send()
+        .await
+        .is_ok()
+    {
         return Ok(());
     }
     client

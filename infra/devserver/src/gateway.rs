@@ -37,7 +37,11 @@ pub struct Incoming {
 impl Gateway {
     /// Refuses a template whose routes name a function the dev server does not host,
     /// so the two cannot drift apart.
-    pub fn new(routes: Vec<Route>, handlers: HashMap<&'static str, HttpHandler>, services: Services) -> anyhow::Result<Self> {
+    pub fn new(
+        routes: Vec<Route>,
+        handlers: HashMap<&'static str, HttpHandler>,
+        services: Services,
+    ) -> anyhow::Result<Self> {
         let missing: Vec<&str> = routes
             .iter()
             .filter(|route| !handlers.contains_key(route.binary.as_str()))
@@ -58,7 +62,8 @@ impl Gateway {
     }
 
     pub async fn handle(&self, incoming: Incoming) -> http::Response<Bytes> {
-        let Some((route, params)) = routes::find(&self.routes, &incoming.method, &incoming.path) else {
+        let Some((route, params)) = routes::find(&self.routes, &incoming.method, &incoming.path)
+        else {
             return gateway_error(StatusCode::NOT_FOUND, "Not Found");
         };
         let mut event = http_event(route, &params, &incoming);
@@ -70,7 +75,10 @@ impl Gateway {
                 Ok(None) => return gateway_error(StatusCode::FORBIDDEN, "Forbidden"),
                 Err(err) => {
                     tracing::error!(error = format!("{err:#}"), "the authorizer failed");
-                    return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+                    return gateway_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal Server Error",
+                    );
                 }
             }
         }
@@ -94,14 +102,17 @@ impl Gateway {
     /// Runs the authorizer as API Gateway does: `Some(context)` when it allows.
     async fn authorize(&self, event: &Value) -> anyhow::Result<Option<Value>> {
         let mut request = event.clone();
-        let method = event["requestContext"]["http"]["method"].as_str().unwrap_or_default();
+        let method = event["requestContext"]["http"]["method"]
+            .as_str()
+            .unwrap_or_default();
         let path = event["rawPath"].as_str().unwrap_or_default();
         request["type"] = json!("REQUEST");
         request["routeArn"] = json!(format!(
             "arn:aws:execute-api:us-east-1:000000000000:local/$default/{method}{path}"
         ));
         request["identitySource"] = json!([]);
-        let response = authorizer::authorize(&self.services, serde_json::from_value(request)?).await?;
+        let response =
+            authorizer::authorize(&self.services, serde_json::from_value(request)?).await?;
         Ok(response.is_authorized.then_some(response.context))
     }
 }
@@ -110,9 +121,10 @@ impl Gateway {
 fn gateway_error(status: StatusCode, message: &str) -> http::Response<Bytes> {
     let mut response = http::Response::new(Bytes::from(json!({ "message": message }).to_string()));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -129,7 +141,12 @@ fn http_event(route: &Route, params: &HashMap<String, String>, incoming: &Incomi
             .collect();
         if name == header::COOKIE {
             // API Gateway moves cookies out of the headers into their own list.
-            cookies.extend(values.iter().flat_map(|v| v.split(';')).map(|c| c.trim().to_owned()));
+            cookies.extend(
+                values
+                    .iter()
+                    .flat_map(|v| v.split(';'))
+                    .map(|c| c.trim().to_owned()),
+            );
         } else {
             headers.insert(name.as_str().to_owned(), json!(values.join(",")));
         }

@@ -26,7 +26,10 @@ pub fn template_path() -> PathBuf {
 /// Every HTTP function, by its binary name (the template's `BuildProperties.Binary`).
 pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
     HashMap::from([
-        ("request-login-link", request_login_link::handler as HttpHandler),
+        (
+            "request-login-link",
+            request_login_link::handler as HttpHandler,
+        ),
         ("verify-login-link", verify_login_link::handler),
         ("account", account::handler),
     ])

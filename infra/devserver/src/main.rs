@@ -32,7 +32,9 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{port}");
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
-        .with_context(|| format!("cannot listen on 127.0.0.1:{port} (set PORT to use another port)"))?;
+        .with_context(|| {
+            format!("cannot listen on 127.0.0.1:{port} (set PORT to use another port)")
+        })?;
 
     let emulator = Emulator::start()?;
     let sdk = sdk_config(emulator.endpoint()).await;
@@ -66,15 +68,26 @@ async fn main() -> anyhow::Result<()> {
     println!("\nPortcullis is running at {base}\n");
     for route in gateway.routes() {
         let access = if route.public { "public" } else { "session" };
-        println!("  {:<7} {base}{:<28} {access:<8} -> {}", route.method, route.path, route.binary);
+        println!(
+            "  {:<7} {base}{:<28} {access:<8} -> {}",
+            route.method, route.path, route.binary
+        );
     }
     println!("\n  Dev inbox (emails and SMS):  {base}/_dev/inbox   (JSON: {base}/_dev/outbox)");
     println!("  Emulator:                    {}", emulator.endpoint());
     println!("\nDemo accounts ({}):", demo::FIRM_NAME);
-    println!("  client  {}  ({}, cases: {})", demo::CLIENT_EMAIL, demo::CLIENT_NAME, demo::CASE_TITLES.join(", "));
+    println!(
+        "  client  {}  ({}, cases: {})",
+        demo::CLIENT_EMAIL,
+        demo::CLIENT_NAME,
+        demo::CASE_TITLES.join(", ")
+    );
     println!("  admin   {}  ({})", demo::ADMIN_EMAIL, demo::ADMIN_NAME);
     println!("\nTry it:");
-    println!("  curl -s -X POST {base}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'", demo::CLIENT_EMAIL);
+    println!(
+        "  curl -s -X POST {base}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'",
+        demo::CLIENT_EMAIL
+    );
     println!("  then open {base}/_dev/inbox and click the link.\n\nPress Ctrl-C to stop.");
 
     let router = server::router(gateway, emulator.endpoint().to_owned());

@@ -82,14 +82,19 @@ pub fn parse(template: &str) -> anyhow::Result<Vec<Route>> {
                 .with_context(|| format!("{name} has no Metadata.BuildProperties.Binary"))?;
             let properties = event.get("Properties");
             let text = |key: &str| properties.and_then(|p| p.get(key)).and_then(Value::as_str);
-            let method = text("Method").with_context(|| format!("{name}: an HttpApi event has no Method"))?;
-            let path = text("Path").with_context(|| format!("{name}: an HttpApi event has no Path"))?;
+            let method = text("Method")
+                .with_context(|| format!("{name}: an HttpApi event has no Method"))?;
+            let path =
+                text("Path").with_context(|| format!("{name}: an HttpApi event has no Path"))?;
             let authorizer = properties
                 .and_then(|p| p.get("Auth"))
                 .and_then(|a| a.get("Authorizer"))
                 .and_then(Value::as_str);
             routes.push(Route {
-                method: method.to_ascii_uppercase().parse().context("an HTTP method")?,
+                method: method
+                    .to_ascii_uppercase()
+                    .parse()
+                    .context("an HTTP method")?,
                 path: path.to_owned(),
                 binary: binary.to_owned(),
                 public: authorizer == Some("NONE"),
@@ -101,7 +106,11 @@ pub fn parse(template: &str) -> anyhow::Result<Vec<Route>> {
 
 /// The route API Gateway would pick: of the matches, the one with the fewest
 /// parameters (literal segments win).
-pub fn find<'a>(routes: &'a [Route], method: &Method, path: &str) -> Option<(&'a Route, HashMap<String, String>)> {
+pub fn find<'a>(
+    routes: &'a [Route],
+    method: &Method,
+    path: &str,
+) -> Option<(&'a Route, HashMap<String, String>)> {
     routes
         .iter()
         .filter(|route| route.method == method)
@@ -151,8 +160,17 @@ Resources:
         let routes = parse(TEMPLATE).unwrap();
         assert_eq!(routes.len(), 3);
         let me = routes.iter().find(|r| r.path == "/me").unwrap();
-        assert_eq!((me.method.as_str(), me.binary.as_str(), me.public), ("GET", "account", false));
-        assert!(routes.iter().find(|r| r.path == "/auth/login-link").unwrap().public);
+        assert_eq!(
+            (me.method.as_str(), me.binary.as_str(), me.public),
+            ("GET", "account", false)
+        );
+        assert!(
+            routes
+                .iter()
+                .find(|r| r.path == "/auth/login-link")
+                .unwrap()
+                .public
+        );
     }
 
     #[test]

@@ -122,7 +122,9 @@ enum Cancellation {
 }
 
 fn cancellation(err: &SdkError<TransactWriteItemsError>) -> Option<Cancellation> {
-    let TransactWriteItemsError::TransactionCanceledException(cancelled) = err.as_service_error()? else {
+    let TransactWriteItemsError::TransactionCanceledException(cancelled) =
+        err.as_service_error()?
+    else {
         return None;
     };
     let codes: Vec<&str> = cancelled
@@ -234,7 +236,10 @@ fn session_item(session: &Session) -> Item {
         ("created_at", epoch(session.created_at)),
         ("expires_at", epoch(session.expires_at)),
         ("last_seen_at", epoch(session.last_seen_at)),
-        ("idle_timeout_seconds", n(session.idle_timeout.whole_seconds())),
+        (
+            "idle_timeout_seconds",
+            n(session.idle_timeout.whole_seconds()),
+        ),
         (TTL, epoch(session.expires_at)),
     ])
 }
@@ -413,7 +418,12 @@ impl FirmStore for DynamoStore {
                     .send()
                     .await
                     .context("BatchGetItem cases")?;
-                for case in output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+                for case in output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
                     let r = Reader(&case);
                     cases.push(CaseSummary {
                         id: r.parsed("id", CaseId::parse)?,
@@ -495,7 +505,11 @@ impl SessionStore for DynamoStore {
             .transpose()
     }
 
-    async fn touch_session(&self, digest: &TokenDigest, now: OffsetDateTime) -> anyhow::Result<Conditional> {
+    async fn touch_session(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
         let result = self
             .client
             .update_item()
@@ -535,7 +549,12 @@ impl SessionStore for DynamoStore {
 
 #[async_trait]
 impl RateLimitStore for DynamoStore {
-    async fn hit(&self, key: &str, window_start: OffsetDateTime, expires_at: OffsetDateTime) -> anyhow::Result<u64> {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<u64> {
         let output = self
             .client
             .update_item()
@@ -571,4 +590,3 @@ impl AuditStore for DynamoStore {
         Ok(())
     }
 }
-

@@ -65,7 +65,11 @@ impl Reader<'_> {
     }
 
     /// Reads a string attribute and parses it with `parse`.
-    pub fn parsed<T, E>(&self, name: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> anyhow::Result<T> {
+    pub fn parsed<T, E>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> anyhow::Result<T> {
         let raw = self.string(name)?;
         parse(raw).map_err(|_| anyhow!("attribute {name} holds an invalid value"))
     }

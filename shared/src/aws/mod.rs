@@ -46,7 +46,11 @@ pub async fn services_from_env() -> anyhow::Result<Services> {
 }
 
 /// Builds the services on the real adapters; tests pass their own clock.
-pub async fn services(sdk: &SdkConfig, config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+pub async fn services(
+    sdk: &SdkConfig,
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Services> {
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
     let key = load_server_key(&secrets, &config.server_key_secret_id)
         .await

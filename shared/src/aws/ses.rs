@@ -39,7 +39,11 @@ impl Mailer for SesMailer {
         self.client
             .send_email()
             .from_email_address(self.from.as_str())
-            .destination(Destination::builder().to_addresses(email.to.as_str()).build())
+            .destination(
+                Destination::builder()
+                    .to_addresses(email.to.as_str())
+                    .build(),
+            )
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await

@@ -81,7 +81,8 @@ impl TokenDigest {
 
     /// Rebuilds a digest the store or the authorizer handed back.
     pub fn from_stored(hex: &str) -> Option<Self> {
-        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Self(hex.to_owned()))
+        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| Self(hex.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -39,7 +39,10 @@ pub(super) fn render(content: Content<'_>) -> super::Rendered {
     for line in &content.closing {
         text.push_str(line);
         text.push('\n');
-        html.push_str(&format!("<p style=\"color:#555\">{}</p>", encode_text(line)));
+        html.push_str(&format!(
+            "<p style=\"color:#555\">{}</p>",
+            encode_text(line)
+        ));
     }
     html.push_str("</body></html>");
     super::Rendered {

@@ -26,8 +26,7 @@ pub fn login_link_email(language: Language, name: &str, link: &str) -> Rendered 
             "Se connecter au portail",
             vec![
                 "Si vous n'avez pas demandé ce lien, vous pouvez ignorer ce message.".to_owned(),
-                "Ne transférez jamais ce message : le lien connecte quiconque l'ouvre."
-                    .to_owned(),
+                "Ne transférez jamais ce message : le lien connecte quiconque l'ouvre.".to_owned(),
             ],
         ),
         Language::Es => (
@@ -70,7 +69,11 @@ mod tests {
             assert!(email.text.contains(LINK), "{language}");
             assert!(email.text.contains(hour), "{language}");
             assert!(email.html.contains(hour), "{language}");
-            assert!(email.html.contains(&format!("lang=\"{}\"", language.code())));
+            assert!(
+                email
+                    .html
+                    .contains(&format!("lang=\"{}\"", language.code()))
+            );
         }
     }
 

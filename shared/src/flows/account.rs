@@ -83,10 +83,18 @@ pub async fn set_language(
     source_ip: Option<&str>,
 ) -> Result<Profile, AccountError> {
     let language = Language::parse(raw_language)?;
-    let audit = AuditEvent::new(AuditKind::LanguageChanged, svc.clock.now(), principal.user_id)
-        .from_ip(source_ip)
-        .with_detail(language.code());
-    match svc.store.set_language(principal.user_id, language, &audit).await? {
+    let audit = AuditEvent::new(
+        AuditKind::LanguageChanged,
+        svc.clock.now(),
+        principal.user_id,
+    )
+    .from_ip(source_ip)
+    .with_detail(language.code());
+    match svc
+        .store
+        .set_language(principal.user_id, language, &audit)
+        .await?
+    {
         Conditional::Applied => profile(svc, principal).await,
         Conditional::Refused => Err(AccountError::Unauthorized),
     }

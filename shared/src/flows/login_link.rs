@@ -76,15 +76,21 @@ pub async fn request_login_link(
             .map_err(RequestLoginLinkError::RateLimited)?;
     }
     let email = EmailAddress::parse(raw_email)?;
-    rate_limit::hit(svc, "login-link-email", email.as_str(), limits.per_email, limits.window)
-        .await?
-        .map_err(RequestLoginLinkError::RateLimited)?;
+    rate_limit::hit(
+        svc,
+        "login-link-email",
+        email.as_str(),
+        limits.per_email,
+        limits.window,
+    )
+    .await?
+    .map_err(RequestLoginLinkError::RateLimited)?;
 
     let client = find_client(svc, &email).await?;
-    if let Some(client) = client {
-        if let Err(err) = issue_link(svc, &client, source_ip).await {
-            tracing::error!(error = format!("{err:#}"), user_id = %client.id, "could not issue a login link");
-        }
+    if let Some(client) = client
+        && let Err(err) = issue_link(svc, &client, source_ip).await
+    {
+        tracing::error!(error = format!("{err:#}"), user_id = %client.id, "could not issue a login link");
     }
     tokio::time::sleep_until(started + svc.settings.login_link_response_floor).await;
     Ok(())
@@ -94,12 +100,20 @@ async fn find_client(svc: &Services, email: &EmailAddress) -> anyhow::Result<Opt
     let Some(id) = svc.store.user_id_by_email(email).await? else {
         return Ok(None);
     };
-    Ok(svc.store.user(id).await?.filter(|user| user.role == Role::Client))
+    Ok(svc
+        .store
+        .user(id)
+        .await?
+        .filter(|user| user.role == Role::Client))
 }
 
 /// Stores a fresh link for `user` and emails it. Also used by notifications that
 /// carry a sign-in link.
-pub async fn issue_link(svc: &Services, user: &User, source_ip: Option<&str>) -> anyhow::Result<()> {
+pub async fn issue_link(
+    svc: &Services,
+    user: &User,
+    source_ip: Option<&str>,
+) -> anyhow::Result<()> {
     let now = svc.clock.now();
     let token = Token::<LoginLinkPurpose>::generate(svc.random.as_ref());
     let link = LoginLink {
@@ -112,7 +126,11 @@ pub async fn issue_link(svc: &Services, user: &User, source_ip: Option<&str>) ->
     let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user.id).from_ip(source_ip);
     svc.store.put_login_link(&link, &audit).await?;
 
-    let url = format!("{}/auth/verify?token={}", svc.settings.portal_url, token.expose());
+    let url = format!(
+        "{}/auth/verify?token={}",
+        svc.settings.portal_url,
+        token.expose()
+    );
     let rendered = login_link_email(user.language, &user.name, &url);
     svc.mailer
         .send(&OutgoingEmail {
@@ -182,7 +200,11 @@ pub async fn verify_login_link(
             .from_ip(source_ip)
             .with_detail("login_link"),
     ];
-    match svc.store.redeem_login_link(&digest, now, &session, &audit).await? {
+    match svc
+        .store
+        .redeem_login_link(&digest, now, &session, &audit)
+        .await?
+    {
         Conditional::Applied => Ok(SignedIn {
             token: session_token,
             session,

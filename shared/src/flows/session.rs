@@ -20,7 +20,11 @@ pub struct SignedIn {
 }
 
 /// A fresh session for `user`. Every sign-in gets a new token; nothing is reused.
-pub fn new_session(svc: &Services, user: &User, now: OffsetDateTime) -> (Token<SessionPurpose>, Session) {
+pub fn new_session(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+) -> (Token<SessionPurpose>, Session) {
     let token = Token::generate(svc.random.as_ref());
     let policy = svc.settings.session;
     let session = Session {
@@ -96,7 +100,12 @@ pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Opt
 
 /// Ends the caller's session server-side.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
-pub async fn sign_out(svc: &Services, principal: &Principal, source_ip: Option<&str>) -> anyhow::Result<()> {
-    let audit = AuditEvent::new(AuditKind::SignedOut, svc.clock.now(), principal.user_id).from_ip(source_ip);
+pub async fn sign_out(
+    svc: &Services,
+    principal: &Principal,
+    source_ip: Option<&str>,
+) -> anyhow::Result<()> {
+    let audit = AuditEvent::new(AuditKind::SignedOut, svc.clock.now(), principal.user_id)
+        .from_ip(source_ip);
     svc.store.revoke_session(&principal.session, &audit).await
 }

@@ -1,0 +1,49 @@
+# The few commands people run. Each installs what it needs: a project-local Python
+# virtual environment (.venv) for the emulator and the linters, and Rust crates
+# through cargo.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+CARGO_FLAGS := $(if $(CI),--locked,)
+FUNCTIONS := request-login-link verify-login-link authorizer account
+
+.PHONY: dev test lint bench build venv clean
+
+## dev: run the whole suite locally against the emulator, with demo data
+dev: $(VENV_STAMP)
+	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
+
+## test: every test (unit and integration against the emulator) and the template lint
+test: $(VENV_STAMP)
+	$(VENV)/bin/cfn-lint infra/template.yaml
+	cargo test $(CARGO_FLAGS) --workspace
+
+## lint: formatting and clippy, as CI runs them
+lint:
+	cargo fmt --all --check
+	cargo clippy $(CARGO_FLAGS) --workspace --all-targets -- -D warnings
+
+## bench: release builds, cold starts, warm latency and binary sizes
+bench: $(VENV_STAMP)
+	cargo build $(CARGO_FLAGS) --release $(addprefix -p ,$(FUNCTIONS)) -p bench
+	target/release/bench
+
+## build: the Lambda artefacts for deployment (sam build with cargo-lambda, arm64)
+build: $(VENV)/.build-tools
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template-file infra/template.yaml
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): infra/emulator/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/emulator/requirements.txt
+	touch $@
+
+$(VENV)/.build-tools: infra/build-requirements.txt $(VENV_STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/build-requirements.txt
+	touch $@
+
+clean:
+	cargo clean
+	rm -rf $(VENV) .aws-sam
