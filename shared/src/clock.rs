@@ -6,12 +6,15 @@ use time::{Duration, OffsetDateTime};
 
 use crate::ports::Clock;
 
+/// The real time, to the whole second: the store keeps whole seconds, so every time
+/// the domain hands out (an `expires_at` in a response) is exactly what it stored.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
+        let now = OffsetDateTime::now_utc();
+        now.replace_nanosecond(0).unwrap_or(now)
     }
 }
 
@@ -24,10 +27,9 @@ impl ManualClock {
         Self(Mutex::new(start))
     }
 
-    /// Starts at the current whole second, so stored epoch seconds round-trip exactly.
+    /// Starts at the current whole second, as [`SystemClock`] would.
     pub fn starting_now() -> Self {
-        let now = OffsetDateTime::now_utc();
-        Self::new(now.replace_nanosecond(0).unwrap_or(now))
+        Self::new(SystemClock.now())
     }
 
     pub fn advance(&self, by: Duration) {

@@ -69,8 +69,10 @@ async fn main() -> anyhow::Result<()> {
     for route in gateway.routes() {
         let access = if route.public { "public" } else { "session" };
         println!(
-            "  {:<7} {base}{:<28} {access:<8} -> {}",
-            route.method, route.path, route.binary
+            "  {:<6} {base}{:<28} {access:<8} -> {}",
+            route.method.as_str(),
+            route.path,
+            route.binary
         );
     }
     println!("\n  Dev inbox (emails and SMS):  {base}/_dev/inbox   (JSON: {base}/_dev/outbox)");
