@@ -213,3 +213,98 @@ pub async fn verify_login_link(
         Conditional::Refused => Err(VerifyLoginLinkError::Expired),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::Duration;
+
+    use super::*;
+    use crate::domain::{FirmId, Language, UserId};
+    use crate::fakes::FakeServices;
+    use crate::flows::session::authenticate;
+    use crate::ports::{Clock, UserStore};
+
+    async fn client(fake: &FakeServices, role: Role) -> User {
+        let user = User {
+            id: UserId::new(),
+            firm_id: FirmId::new(),
+            email: EmailAddress::parse(&format!("{}@example.com", role.as_str())).unwrap(),
+            name: "Casey".into(),
+            role,
+            language: Language::Es,
+            created_at: fake.clock.now(),
+        };
+        let audit = AuditEvent::new(AuditKind::UserCreated, user.created_at, user.id);
+        fake.store.create_user(&user, &audit).await.unwrap();
+        user
+    }
+
+    fn token_of(email: &OutgoingEmail) -> String {
+        let (_, rest) = email.text.split_once("token=").unwrap();
+        rest.chars().take(43).collect()
+    }
+
+    #[tokio::test]
+    async fn a_redeemed_link_starts_a_session_the_authorizer_recognises() {
+        let fake = FakeServices::default();
+        let user = client(&fake, Role::Client).await;
+
+        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        let sent = fake.mailer.sent();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].subject, "Su enlace de acceso seguro", "in the client's language");
+
+        let signed_in = verify_login_link(&fake.services, &token_of(&sent[0]), None).await.unwrap();
+        let principal = authenticate(&fake.services, signed_in.token.expose()).await.unwrap();
+        assert_eq!(principal.map(|p| p.user_id), Some(user.id));
+    }
+
+    #[tokio::test]
+    async fn a_link_is_spent_by_its_first_redemption() {
+        let fake = FakeServices::default();
+        let user = client(&fake, Role::Client).await;
+        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        let token = token_of(&fake.mailer.sent()[0]);
+
+        assert!(verify_login_link(&fake.services, &token, None).await.is_ok());
+        assert!(matches!(
+            verify_login_link(&fake.services, &token, None).await,
+            Err(VerifyLoginLinkError::Expired)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_link_dies_at_the_end_of_its_hour() {
+        let fake = FakeServices::default();
+        let user = client(&fake, Role::Client).await;
+        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        fake.clock.advance(Duration::HOUR);
+
+        let token = token_of(&fake.mailer.sent()[0]);
+        assert!(matches!(
+            verify_login_link(&fake.services, &token, None).await,
+            Err(VerifyLoginLinkError::Expired)
+        ));
+    }
+
+    #[tokio::test]
+    async fn firm_users_and_strangers_are_sent_nothing() {
+        let fake = FakeServices::default();
+        let staff = client(&fake, Role::Staff).await;
+
+        for email in [staff.email.as_str(), "nobody@example.com"] {
+            request_login_link(&fake.services, email, None).await.unwrap();
+        }
+        assert!(fake.mailer.sent().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_per_email_limit_counts_requests_for_unknown_addresses_too() {
+        let fake = FakeServices::default();
+        for _ in 0..5 {
+            request_login_link(&fake.services, "nobody@example.com", None).await.unwrap();
+        }
+        let limited = request_login_link(&fake.services, "nobody@example.com", None).await;
+        assert!(matches!(limited, Err(RequestLoginLinkError::RateLimited(_))));
+    }
+}
