@@ -112,6 +112,16 @@ impl Config {
     }
 }
 
+fn positive_seconds(name: &'static str, value: u64) -> Result<i64, ConfigError> {
+    i64::try_from(value)
+        .ok()
+        .filter(|seconds| *seconds > 0)
+        .ok_or_else(|| ConfigError::Invalid {
+            name,
+            reason: format!("{value} is not a usable number of seconds"),
+        })
+}
+
 impl Default for SessionPolicy {
     fn default() -> Self {
         Self {

@@ -17,8 +17,8 @@ use crate::domain::{
     Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
-    AuditStore, Conditional, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
-    RateLimitStore, SessionStore, UserStore,
+    Conditional, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail, RateLimitStore,
+    SessionStore, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -199,14 +199,6 @@ impl RateLimitStore for MemoryStore {
             .or_default();
         *count += 1;
         Ok(*count)
-    }
-}
-
-#[async_trait]
-impl AuditStore for MemoryStore {
-    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()> {
-        self.tables().audit.push(event.clone());
-        Ok(())
     }
 }
 

@@ -144,8 +144,9 @@ pub fn presented_session_token<'a>(
     let bearer = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     let header_cookies = headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -256,6 +257,11 @@ mod tests {
             "Bearer fromheader".parse().unwrap(),
         );
         assert_eq!(presented_session_token(&headers, []), Some("fromheader"));
+        headers.insert(
+            http::header::AUTHORIZATION,
+            "bearer lowercase".parse().unwrap(),
+        );
+        assert_eq!(presented_session_token(&headers, []), Some("lowercase"));
         assert_eq!(presented_session_token(&HeaderMap::new(), []), None);
     }
 }

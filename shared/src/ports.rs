@@ -127,19 +127,9 @@ pub trait RateLimitStore: Send + Sync {
     ) -> anyhow::Result<u64>;
 }
 
-#[async_trait]
-pub trait AuditStore: Send + Sync {
-    /// Appends to the audit trail; entries are never changed or removed.
-    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()>;
-}
+/// Everything the domain stores, as one object to wire. Audit entries are not a
+/// port of their own: each is written in the same transaction as the change it
+/// records, so the trail cannot miss a change nor record one that did not happen.
+pub trait Store: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore {}
 
-/// Everything the domain stores, as one object to wire.
-pub trait Store:
-    UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + AuditStore
-{
-}
-
-impl<T> Store for T where
-    T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + AuditStore
-{
-}
+impl<T> Store for T where T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore {}

@@ -34,7 +34,7 @@ use crate::domain::{
     Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
-    AuditStore, Conditional, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
+    Conditional, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
 };
 
 /// Attribute and index names, shared with provisioning and the SAM template.
@@ -573,20 +573,5 @@ impl RateLimitStore for DynamoStore {
             .context("UpdateItem rate counter")?;
         let attributes = output.attributes.unwrap_or_default();
         Ok(Reader(&attributes).number("hits")?.max(0) as u64)
-    }
-}
-
-#[async_trait]
-impl AuditStore for DynamoStore {
-    async fn append(&self, event: &AuditEvent) -> anyhow::Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(audit_item(event)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .context("PutItem audit")?;
-        Ok(())
     }
 }

@@ -249,24 +249,49 @@ mod tests {
         let fake = FakeServices::default();
         let user = client(&fake, Role::Client).await;
 
-        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        request_login_link(&fake.services, user.email.as_str(), None)
+            .await
+            .unwrap();
         let sent = fake.mailer.sent();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].subject, "Su enlace de acceso seguro", "in the client's language");
+        assert_eq!(
+            sent[0].subject, "Su enlace de acceso seguro",
+            "in the client's language"
+        );
 
-        let signed_in = verify_login_link(&fake.services, &token_of(&sent[0]), None).await.unwrap();
-        let principal = authenticate(&fake.services, signed_in.token.expose()).await.unwrap();
+        let signed_in = verify_login_link(&fake.services, &token_of(&sent[0]), None)
+            .await
+            .unwrap();
+        let principal = authenticate(&fake.services, signed_in.token.expose())
+            .await
+            .unwrap();
         assert_eq!(principal.map(|p| p.user_id), Some(user.id));
+        let kinds: Vec<AuditKind> = fake.store.audit_trail().iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                AuditKind::UserCreated,
+                AuditKind::LoginLinkIssued,
+                AuditKind::LoginLinkUsed,
+                AuditKind::SignedIn
+            ]
+        );
     }
 
     #[tokio::test]
     async fn a_link_is_spent_by_its_first_redemption() {
         let fake = FakeServices::default();
         let user = client(&fake, Role::Client).await;
-        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        request_login_link(&fake.services, user.email.as_str(), None)
+            .await
+            .unwrap();
         let token = token_of(&fake.mailer.sent()[0]);
 
-        assert!(verify_login_link(&fake.services, &token, None).await.is_ok());
+        assert!(
+            verify_login_link(&fake.services, &token, None)
+                .await
+                .is_ok()
+        );
         assert!(matches!(
             verify_login_link(&fake.services, &token, None).await,
             Err(VerifyLoginLinkError::Expired)
@@ -277,7 +302,9 @@ mod tests {
     async fn a_link_dies_at_the_end_of_its_hour() {
         let fake = FakeServices::default();
         let user = client(&fake, Role::Client).await;
-        request_login_link(&fake.services, user.email.as_str(), None).await.unwrap();
+        request_login_link(&fake.services, user.email.as_str(), None)
+            .await
+            .unwrap();
         fake.clock.advance(Duration::HOUR);
 
         let token = token_of(&fake.mailer.sent()[0]);
@@ -293,7 +320,9 @@ mod tests {
         let staff = client(&fake, Role::Staff).await;
 
         for email in [staff.email.as_str(), "nobody@example.com"] {
-            request_login_link(&fake.services, email, None).await.unwrap();
+            request_login_link(&fake.services, email, None)
+                .await
+                .unwrap();
         }
         assert!(fake.mailer.sent().is_empty());
     }
@@ -302,9 +331,14 @@ mod tests {
     async fn the_per_email_limit_counts_requests_for_unknown_addresses_too() {
         let fake = FakeServices::default();
         for _ in 0..5 {
-            request_login_link(&fake.services, "nobody@example.com", None).await.unwrap();
+            request_login_link(&fake.services, "nobody@example.com", None)
+                .await
+                .unwrap();
         }
         let limited = request_login_link(&fake.services, "nobody@example.com", None).await;
-        assert!(matches!(limited, Err(RequestLoginLinkError::RateLimited(_))));
+        assert!(matches!(
+            limited,
+            Err(RequestLoginLinkError::RateLimited(_))
+        ));
     }
 }
