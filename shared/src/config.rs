@@ -99,9 +99,10 @@ impl Config {
                 login_link_limits: RateLimits {
                     per_email: number("LOGIN_LINK_LIMIT_PER_EMAIL", 5)?,
                     per_ip: number("LOGIN_LINK_LIMIT_PER_IP", 50)?,
-                    window: Duration::seconds(
-                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)? as i64
-                    ),
+                    window: Duration::seconds(positive_seconds(
+                        "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
+                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)?,
+                    )?),
                 },
                 login_link_response_floor: StdDuration::from_millis(number(
                     "LOGIN_LINK_RESPONSE_FLOOR_MS",
@@ -167,6 +168,16 @@ mod tests {
             err.to_string(),
             "environment variable TABLE_NAME is not set"
         );
+    }
+
+    #[test]
+    fn a_zero_or_huge_window_is_refused() {
+        for window in ["0", "18446744073709551615"] {
+            let mut pairs = COMPLETE.to_vec();
+            pairs.push(("LOGIN_LINK_LIMIT_WINDOW_SECONDS", window));
+            let err = Config::from_lookup(env(&pairs)).unwrap_err();
+            assert!(err.to_string().contains("LOGIN_LINK_LIMIT_WINDOW_SECONDS"));
+        }
     }
 
     #[test]

@@ -7,13 +7,12 @@ use std::time::Duration as StdDuration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use devserver::emulator::{Emulator, Outbox, SentEmail, sdk_config};
 use devserver::gateway::Gateway;
-use devserver::{http_handlers, routes, server, template_path};
+use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::ManualClock;
-use portcullis::config::Config;
 use portcullis::domain::{Language, Role, UserId};
 use portcullis_cli::admin::{Admin, NewUser};
-use portcullis_cli::provision::{Resources, provision};
+use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -46,35 +45,25 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts an app whose configuration has these extra environment variables.
-pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let endpoint = emulator().endpoint();
-    let suffix = uuid::Uuid::new_v4().simple().to_string();
-    let resources = Resources {
-        table: format!("portcullis-{suffix}"),
-        bucket: format!("documents-{suffix}"),
-        secret_id: format!("server-key-{suffix}"),
-        sender_domain: "portal.example.com".into(),
-    };
+    let resources = stack::resources(&format!("portcullis-{}", uuid::Uuid::new_v4().simple()));
     let sdk = sdk_config(endpoint).await;
     provision(&sdk, &resources).await.expect("provisioning");
 
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let address = format!("http://{}", listener.local_addr().expect("an address"));
-    let floor = RESPONSE_FLOOR.as_millis().to_string();
-    let config = Config::from_lookup(|name| {
-        if let Some((_, value)) = overrides.iter().find(|(key, _)| *key == name) {
-            return Some((*value).to_owned());
-        }
-        match name {
-            "TABLE_NAME" => Some(resources.table.clone()),
-            "SERVER_KEY_SECRET_ID" => Some(resources.secret_id.clone()),
-            "SENDER_EMAIL" => Some("no-reply@portal.example.com".into()),
-            "PORTAL_URL" => Some(address.clone()),
-            "LOGIN_LINK_RESPONSE_FLOOR_MS" => Some(floor.clone()),
-            _ => None,
-        }
-    })
-    .expect("a valid configuration");
+    let mut env = stack::function_env(&resources, &address);
+    env.insert(
+        "LOGIN_LINK_RESPONSE_FLOOR_MS",
+        RESPONSE_FLOOR.as_millis().to_string(),
+    );
+    env.extend(
+        overrides
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned())),
+    );
+    let config = stack::config(&env).expect("a valid configuration");
 
     let clock = Arc::new(ManualClock::starting_now());
     let services = services(&sdk, &config, clock.clone())

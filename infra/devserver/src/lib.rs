@@ -8,6 +8,7 @@ pub mod gateway;
 pub mod pages;
 pub mod routes;
 pub mod server;
+pub mod stack;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -7,19 +7,18 @@ use std::sync::Arc;
 use anyhow::Context;
 use devserver::emulator::{Emulator, sdk_config};
 use devserver::gateway::Gateway;
-use devserver::{http_handlers, routes, server, template_path};
+use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::Config;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
-use portcullis_cli::provision::{Resources, provision};
+use portcullis_cli::provision::provision;
 use tokio::net::TcpListener;
 
-const TABLE: &str = "portcullis";
-const BUCKET: &str = "portcullis-documents";
-const SECRET: &str = "portcullis/server-key";
-const SENDER: &str = "no-reply@portal.example.com";
+/// The dev stack's resources: table `portcullis`, bucket `portcullis-documents`,
+/// secret `portcullis/server-key`.
+const STACK: &str = "portcullis";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -38,30 +37,20 @@ async fn main() -> anyhow::Result<()> {
 
     let emulator = Emulator::start()?;
     let sdk = sdk_config(emulator.endpoint()).await;
-    provision(
-        &sdk,
-        &Resources {
-            table: TABLE.into(),
-            bucket: BUCKET.into(),
-            secret_id: SECRET.into(),
-            sender_domain: "portal.example.com".into(),
-        },
-    )
-    .await?;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), TABLE.into());
+    let resources = stack::resources(STACK);
+    provision(&sdk, &resources).await?;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), resources.table.clone());
     demo::seed(&Admin {
         store: &store,
         clock: &SystemClock,
     })
     .await?;
 
-    let config = Config::from_lookup(|name| match name {
-        "TABLE_NAME" => Some(TABLE.into()),
-        "SERVER_KEY_SECRET_ID" => Some(SECRET.into()),
-        "SENDER_EMAIL" => Some(SENDER.into()),
-        "PORTAL_URL" => Some(base.clone()),
-        other => std::env::var(other).ok(),
-    })?;
+    // The template's environment for local resources; settings such as the rate
+    // limits can still be given in the shell's environment.
+    let env = stack::function_env(&resources, &base);
+    let config =
+        Config::from_lookup(|name| env.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
     let services = services(&sdk, &config, Arc::new(SystemClock)).await?;
     let gateway = Gateway::new(routes::load(&template_path())?, http_handlers(), services)?;
 
