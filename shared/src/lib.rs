@@ -12,6 +12,7 @@ pub mod email;
 pub mod fakes;
 pub mod flows;
 pub mod http;
+pub mod passwords;
 pub mod ports;
 pub mod runtime;
 pub mod services;

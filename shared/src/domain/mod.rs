@@ -4,6 +4,7 @@
 mod email_address;
 mod ids;
 mod language;
+mod password;
 mod records;
 mod role;
 mod token;
@@ -11,6 +12,7 @@ mod token;
 pub use email_address::{EmailAddress, InvalidEmail};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
+pub use password::{InvalidPassword, Password};
 pub use records::{AuditEvent, AuditKind, Case, CaseSummary, Firm, LoginLink, Session, User};
 pub use role::Role;
 pub use token::{LoginLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose};
