@@ -92,7 +92,15 @@ pub async fn request_login_link(
     {
         tracing::error!(error = format!("{err:#}"), user_id = %client.id, "could not issue a login link");
     }
-    tokio::time::sleep_until(started + svc.settings.login_link_response_floor).await;
+    // Only when the floor is still ahead: the timer's 1 ms granularity would delay
+    // even a deadline already passed.
+    let remaining = svc
+        .settings
+        .login_link_response_floor
+        .saturating_sub(started.elapsed());
+    if !remaining.is_zero() {
+        tokio::time::sleep(remaining).await;
+    }
     Ok(())
 }
 
