@@ -75,6 +75,7 @@ impl Drop for Emulator {
 /// credentials, so nothing on the machine (profiles, real keys) is ever used.
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(portcullis::aws::http_client())
         .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))

@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
 pub use dynamo::{DynamoStore, schema};
 pub use secrets::load_server_key;
@@ -24,9 +26,31 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::ports::{Clock, OsRandom};
 
+/// The HTTP client every SDK client shares: TLS that trusts only the Amazon Trust
+/// Services roots (see `shared/data/README.md`), instead of the platform's whole
+/// certificate store, which took longer to load than the rest of a cold start.
+pub fn http_client() -> SharedHttpClient {
+    let roots = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(include_bytes!("../../data/aws-root-cas.pem").as_slice());
+    let tls = TlsContext::builder()
+        .with_trust_store(roots)
+        .build()
+        .expect("the bundled root certificates are valid");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(tls)
+        .build_https()
+}
+
 /// The SDK configuration from the environment, as Lambda provides it.
 pub async fn sdk_config_from_env() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest()).load().await
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .load()
+        .await
 }
 
 /// An S3 client. With an endpoint override (an emulator) it addresses buckets by
@@ -69,4 +93,24 @@ pub async fn services(
         key,
         settings: config.settings.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+
+    #[test]
+    fn the_bundled_trust_store_is_the_five_amazon_trust_services_roots() {
+        let pem = include_bytes!("../../data/aws-root-cas.pem");
+        let roots: Vec<_> = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<_, _>>()
+            .expect("valid PEM");
+        assert_eq!(roots.len(), 5);
+    }
+
+    #[test]
+    fn the_https_client_builds_with_the_bundled_roots() {
+        let _ = super::http_client();
+    }
 }
