@@ -1,0 +1,139 @@
+//! The functions under test, and the sample event each is invoked with: the
+//! project's own `events/` samples, carrying the seeded client's real credentials
+//! so each invocation takes its successful path.
+
+use anyhow::{Context, bail};
+use http::StatusCode;
+use portcullis::Services;
+use portcullis::http::authorizer_context;
+use serde_json::{Value, json};
+
+use crate::fixtures::{Subject, mint_login_link};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    RequestLoginLink,
+    VerifyLoginLink,
+    Authorizer,
+    Account,
+    /// The hello-world baseline.
+    HelloLambda,
+}
+
+impl Function {
+    /// The functions of the suite, in the report's order.
+    pub const SUITE: [Self; 4] = [
+        Self::RequestLoginLink,
+        Self::VerifyLoginLink,
+        Self::Authorizer,
+        Self::Account,
+    ];
+
+    /// The binary, which is also the package and the SAM function.
+    pub fn binary(self) -> &'static str {
+        match self {
+            Self::RequestLoginLink => "request-login-link",
+            Self::VerifyLoginLink => "verify-login-link",
+            Self::Authorizer => "authorizer",
+            Self::Account => "account",
+            Self::HelloLambda => "hello-lambda",
+        }
+    }
+
+    /// What the invocation is, for the report.
+    pub fn invocation(self) -> &'static str {
+        match self {
+            Self::RequestLoginLink => "POST /auth/login-link, registered client → 202",
+            Self::VerifyLoginLink => "POST /auth/login-link/verify, fresh token → 200",
+            Self::Authorizer => "bearer session → allowed with context",
+            Self::Account => "GET /me with authorizer context → 200",
+            Self::HelloLambda => "any HTTP API event → 200",
+        }
+    }
+
+    /// Builds the event for one invocation. Verifying needs a token nobody has used,
+    /// so that one mints a new link in `services` each time.
+    pub async fn event(self, services: &Services, subject: &Subject) -> anyhow::Result<Value> {
+        Ok(match self {
+            Self::RequestLoginLink => with_json_body(
+                sample(include_str!(
+                    "../../../events/request-login-link/request.json"
+                ))?,
+                &json!({ "email": subject.email }),
+            ),
+            Self::VerifyLoginLink => {
+                let token = mint_login_link(services, subject.user_id).await?;
+                with_json_body(
+                    sample(include_str!(
+                        "../../../events/verify-login-link/verify.json"
+                    ))?,
+                    &json!({ "token": token }),
+                )
+            }
+            Self::Authorizer => {
+                let mut event = sample(include_str!("../../../events/authorizer/bearer.json"))?;
+                event["headers"]["authorization"] =
+                    json!(format!("Bearer {}", subject.session_token));
+                event
+            }
+            Self::Account => {
+                let mut event = sample(include_str!("../../../events/account/get-me.json"))?;
+                event["headers"]["authorization"] =
+                    json!(format!("Bearer {}", subject.session_token));
+                event["requestContext"]["authorizer"] = json!({ "lambda": {
+                    authorizer_context::USER_ID: subject.user_id.to_string(),
+                    authorizer_context::ROLE: "client",
+                    authorizer_context::SESSION_ID: subject.session_digest,
+                }});
+                event
+            }
+            Self::HelloLambda => sample(include_str!("../../../events/account/get-me.json"))?,
+        })
+    }
+
+    /// The status an HTTP function answers its sample with; `None` for the
+    /// authorizer, whose answer is checked by [`check_authorizer_answer`].
+    pub fn expected_status(self) -> Option<StatusCode> {
+        match self {
+            Self::RequestLoginLink => Some(StatusCode::ACCEPTED),
+            Self::VerifyLoginLink | Self::Account | Self::HelloLambda => Some(StatusCode::OK),
+            Self::Authorizer => None,
+        }
+    }
+
+    /// Checks what the function posted to the runtime API, so a cold start is only
+    /// counted when the invocation did its real work.
+    pub fn check_answer(self, answer: &Value, subject: &Subject) -> anyhow::Result<()> {
+        match self.expected_status() {
+            Some(expected) => {
+                let status = answer["statusCode"].as_u64();
+                if status != Some(u64::from(expected.as_u16())) {
+                    bail!("expected status {expected}, the function answered {answer}");
+                }
+                Ok(())
+            }
+            None => check_authorizer_answer(answer, subject),
+        }
+    }
+}
+
+/// The authorizer allowed the call and named the subject.
+pub fn check_authorizer_answer(answer: &Value, subject: &Subject) -> anyhow::Result<()> {
+    let allowed = answer["isAuthorized"].as_bool() == Some(true);
+    let user = answer["context"][authorizer_context::USER_ID].as_str();
+    if !allowed || user != Some(subject.user_id.to_string().as_str()) {
+        bail!("the authorizer did not recognise the session: {answer}");
+    }
+    Ok(())
+}
+
+fn sample(text: &str) -> anyhow::Result<Value> {
+    serde_json::from_str(text).context("parsing a sample event")
+}
+
+fn with_json_body(mut event: Value, body: &Value) -> Value {
+    let body = body.to_string();
+    event["headers"]["content-length"] = json!(body.len().to_string());
+    event["body"] = json!(body);
+    event
+}
