@@ -25,8 +25,11 @@ lint:
 	cargo clippy $(CARGO_FLAGS) --workspace --all-targets -- -D warnings
 
 ## bench: release builds, cold starts, warm latency and binary sizes
+# The functions are built on their own first: built together with the bench crate,
+# they would get its dependencies' features (the in-memory fakes among them).
 bench: $(VENV_STAMP)
-	cargo build $(CARGO_FLAGS) --release $(addprefix -p ,$(FUNCTIONS)) -p bench
+	cargo build $(CARGO_FLAGS) --release $(addprefix -p ,$(FUNCTIONS))
+	cargo build $(CARGO_FLAGS) --release -p bench
 	target/release/bench
 
 ## build: the Lambda artefacts for deployment (sam build with cargo-lambda, arm64)
