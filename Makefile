@@ -14,10 +14,11 @@ FUNCTIONS := request-login-link verify-login-link authorizer account
 dev: $(VENV_STAMP)
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
 
-## test: every test (unit and integration against the emulator) and the template lint
+## test: the template lint, the unit tests, then the integration tests against the emulator
 test: $(VENV_STAMP)
 	$(VENV)/bin/cfn-lint infra/template.yaml
-	cargo test $(CARGO_FLAGS) --workspace
+	cargo test $(CARGO_FLAGS) --workspace --exclude integration-tests
+	cargo test $(CARGO_FLAGS) -p integration-tests
 
 ## lint: formatting and clippy, as CI runs them
 lint:
