@@ -14,7 +14,7 @@ use crate::config::{RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
     AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink,
-    Session, TokenDigest, User, UserId,
+    PasswordState, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
     Conditional, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail, RateLimitStore,
@@ -82,6 +82,21 @@ impl UserStore for MemoryStore {
             return Ok(Conditional::Refused);
         };
         user.language = language;
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        password: &PasswordState,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let Some(user) = t.users.get_mut(&id) else {
+            return Ok(Conditional::Refused);
+        };
+        user.password = Some(password.clone());
         t.audit.push(audit.clone());
         Ok(Conditional::Applied)
     }

@@ -7,7 +7,7 @@ use anyhow::anyhow;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::domain::{EmailAddress, Password};
+use crate::domain::{EmailAddress, Password, PasswordHash};
 use crate::ports::Random;
 
 /// Argon2id with m = 19 MiB, t = 2, p = 1 (OWASP's recommendation).
@@ -16,33 +16,13 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// A password hash in PHC string form (`$argon2id$v=19$m=19456,t=2,p=1$…`).
-#[derive(Clone, PartialEq, Eq)]
-pub struct PasswordHash(String);
-
-impl PasswordHash {
-    pub fn from_stored(phc: String) -> Self {
-        Self(phc)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for PasswordHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PasswordHash(redacted)")
-    }
-}
-
 pub fn hash(password: &Password, random: &dyn Random) -> anyhow::Result<PasswordHash> {
     let mut salt = [0u8; 16];
     random.fill(&mut salt);
     let phc = argon2()
         .hash_password_with_salt(password.expose().as_bytes(), &salt)
         .map_err(|err| anyhow!("hashing a password: {err}"))?;
-    Ok(PasswordHash(phc.to_string()))
+    Ok(PasswordHash::from_stored(phc.to_string()))
 }
 
 /// Whether `password` matches `stored`. A malformed stored hash matches nothing.

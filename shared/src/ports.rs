@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, Language, LoginLink, Session,
-    TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, Language, LoginLink, PasswordState,
+    Session, TokenDigest, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -74,6 +74,13 @@ pub trait UserStore: Send + Sync {
         &self,
         id: UserId,
         language: Language,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+    /// Replaces the user's password; `Refused` when there is no such user.
+    async fn set_password(
+        &self,
+        id: UserId,
+        password: &PasswordState,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
 }

@@ -94,7 +94,8 @@ pub fn unique_email(prefix: &str) -> String {
 }
 
 impl TestApp {
-    fn admin(&self) -> Admin<'_> {
+    /// What the operator CLI runs, against this app's table.
+    pub fn operator(&self) -> Admin<'_> {
         Admin {
             store: &self.store,
             clock: self.clock.as_ref(),
@@ -107,7 +108,7 @@ impl TestApp {
     }
 
     pub async fn seed_user(&self, role: Role) -> TestClient {
-        let admin = self.admin();
+        let admin = self.operator();
         let firm = admin.create_firm("Example LLP").await.expect("a firm");
         let email = unique_email(role.as_str());
         let id = admin

@@ -2,6 +2,7 @@
 //! gateway and handlers the dev server runs.
 
 mod account;
+mod admin_cli;
 mod contract;
 mod helpers;
 mod login_link;

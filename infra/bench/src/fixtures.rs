@@ -144,7 +144,7 @@ pub async fn fakes() -> anyhow::Result<Deployment> {
 async fn seed(services: &Services) -> anyhow::Result<Subject> {
     let store = services.store.as_ref();
     let clock = services.clock.as_ref();
-    demo::seed(&Admin { store, clock })
+    demo::seed(&Admin { store, clock }, demo::DEFAULT_ADMIN_PASSWORD)
         .await
         .context("seeding the demo data")?;
     let email = EmailAddress::parse(demo::CLIENT_EMAIL)

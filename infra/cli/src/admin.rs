@@ -3,9 +3,11 @@
 
 use anyhow::bail;
 use portcullis::domain::{
-    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, Language, Role, User, UserId,
+    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, Language, Password,
+    PasswordState, Role, User, UserId,
 };
-use portcullis::ports::{Clock, Conditional, Store};
+use portcullis::passwords::{PolicyContext, check_policy, hash};
+use portcullis::ports::{Clock, Conditional, OsRandom, Store};
 
 pub struct Admin<'a> {
     pub store: &'a dyn Store,
@@ -49,12 +51,50 @@ impl Admin<'_> {
             role: new.role,
             language: new.language,
             created_at: now,
+            password: None,
         };
         let audit =
             AuditEvent::new(AuditKind::UserCreated, now, user.id).with_detail("operator cli");
         match self.store.create_user(&user, &audit).await? {
             Conditional::Applied => Ok(user.id),
             Conditional::Refused => bail!("a user with email {} exists already", user.email),
+        }
+    }
+
+    /// Sets a firm user's password (the first administrator's, say), after the
+    /// password policy's basic checks.
+    pub async fn set_password(&self, email: &str, password: String) -> anyhow::Result<()> {
+        let Ok(email) = EmailAddress::parse(email) else {
+            bail!("{email:?} is not a valid email address");
+        };
+        let Some(id) = self.store.user_id_by_email(&email).await? else {
+            bail!("there is no user with email {email}");
+        };
+        let Some(user) = self.store.user(id).await? else {
+            bail!("there is no user with email {email}");
+        };
+        if user.role == Role::Client {
+            bail!("clients sign in with emailed links; they have no password");
+        }
+        let password = Password::parse(password)?;
+        let context = PolicyContext {
+            require_strong: false,
+            email: &user.email,
+            name: &user.name,
+        };
+        if let Err(weak) = check_policy(&password, &context) {
+            bail!("the password is too weak: {}", weak.feedback.join(" "));
+        }
+        let now = self.clock.now();
+        let state = PasswordState {
+            hash: hash(&password, &OsRandom)?,
+            changed_at: now,
+        };
+        let audit =
+            AuditEvent::new(AuditKind::PasswordSet, now, user.id).with_detail("operator cli");
+        match self.store.set_password(user.id, &state, &audit).await? {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => bail!("the user {} disappeared", user.id),
         }
     }
 

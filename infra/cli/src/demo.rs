@@ -10,10 +10,17 @@ pub const CLIENT_NAME: &str = "Casey Client";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_NAME: &str = "Avery Admin";
 pub const CASE_TITLES: [&str; 2] = ["Estate of Doe", "Doe v. Roe"];
+/// The administrator's password unless `DEV_ADMIN_PASSWORD` gives another.
+pub const DEFAULT_ADMIN_PASSWORD: &str = "portcullis-demo-2026";
 
-/// Seeds the demo firm, its administrator, and a client who is a member of two
-/// cases. Meant for an empty table.
-pub async fn seed(admin: &Admin<'_>) -> anyhow::Result<()> {
+/// The demo administrator's password: `DEV_ADMIN_PASSWORD`, else the default.
+pub fn admin_password() -> String {
+    std::env::var("DEV_ADMIN_PASSWORD").unwrap_or_else(|_| DEFAULT_ADMIN_PASSWORD.to_owned())
+}
+
+/// Seeds the demo firm, its administrator (with `admin_password`), and a client
+/// who is a member of two cases. Meant for an empty table.
+pub async fn seed(admin: &Admin<'_>, admin_password: &str) -> anyhow::Result<()> {
     let firm = admin.create_firm(FIRM_NAME).await?;
     let client = admin
         .create_user(NewUser {
@@ -32,6 +39,9 @@ pub async fn seed(admin: &Admin<'_>) -> anyhow::Result<()> {
             role: Role::Admin,
             language: Language::En,
         })
+        .await?;
+    admin
+        .set_password(ADMIN_EMAIL, admin_password.to_owned())
         .await?;
     for title in CASE_TITLES {
         let case = admin.create_case(firm, title).await?;

@@ -61,6 +61,13 @@ enum Command {
         #[arg(long, default_value = "en")]
         language: String,
     },
+    /// Set a firm user's password, read from PORTCULLIS_PASSWORD or else from the
+    /// first line of standard input (never from the command line, which other users
+    /// of the machine can see).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
     /// Create a case; prints its id.
     CreateCase {
         #[arg(long)]
@@ -75,7 +82,8 @@ enum Command {
         #[arg(long)]
         user: String,
     },
-    /// Seed the demo firm, users and cases.
+    /// Seed the demo firm, users and cases (the administrator's password from
+    /// DEV_ADMIN_PASSWORD, or the default).
     DemoData,
 }
 
@@ -129,6 +137,18 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("{}", admin.create_user(user).await?);
         }
+        Command::SetPassword { email } => {
+            let password = match std::env::var("PORTCULLIS_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            admin.set_password(&email, password).await?;
+            println!("password set");
+        }
         Command::CreateCase { firm, title } => {
             let firm = FirmId::parse(&firm).context("--firm is not a firm id")?;
             println!("{}", admin.create_case(firm, &title).await?);
@@ -139,7 +159,7 @@ async fn main() -> anyhow::Result<()> {
             admin.add_member(case, user).await?;
         }
         Command::DemoData => {
-            portcullis_cli::demo::seed(&admin).await?;
+            portcullis_cli::demo::seed(&admin, &portcullis_cli::demo::admin_password()).await?;
             println!("demo data seeded");
         }
     }

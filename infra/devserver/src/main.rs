@@ -40,10 +40,14 @@ async fn main() -> anyhow::Result<()> {
     let resources = stack::resources(STACK);
     provision(&sdk, &resources).await?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), resources.table.clone());
-    demo::seed(&Admin {
-        store: &store,
-        clock: &SystemClock,
-    })
+    let admin_password = demo::admin_password();
+    demo::seed(
+        &Admin {
+            store: &store,
+            clock: &SystemClock,
+        },
+        &admin_password,
+    )
     .await?;
 
     // The template's environment for local resources; settings such as the rate
@@ -73,7 +77,11 @@ async fn main() -> anyhow::Result<()> {
         demo::CLIENT_NAME,
         demo::CASE_TITLES.join(", ")
     );
-    println!("  admin   {}  ({})", demo::ADMIN_EMAIL, demo::ADMIN_NAME);
+    println!(
+        "  admin   {}  ({}, password {admin_password:?} from DEV_ADMIN_PASSWORD or the default)",
+        demo::ADMIN_EMAIL,
+        demo::ADMIN_NAME
+    );
     println!("\nTry it:");
     println!(
         "  curl -s -X POST {base}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'",

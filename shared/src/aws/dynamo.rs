@@ -30,8 +30,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink, Role,
-    Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink,
+    PasswordHash, PasswordState, Role, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
     Conditional, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
@@ -186,7 +186,7 @@ fn audit_item(event: &AuditEvent) -> Item {
 }
 
 fn user_item(user: &User) -> Item {
-    item([
+    let mut user_item = item([
         (PK, s(user_pk(user.id))),
         (SK, s("PROFILE")),
         (GSI1_PK, s(firm_pk(user.firm_id))),
@@ -198,6 +198,17 @@ fn user_item(user: &User) -> Item {
         ("role", s(user.role.as_str())),
         ("language", s(user.language.code())),
         ("created_at", epoch(user.created_at)),
+    ]);
+    if let Some(password) = &user.password {
+        user_item.extend(password_attributes(password));
+    }
+    user_item
+}
+
+fn password_attributes(password: &PasswordState) -> Item {
+    item([
+        ("password_hash", s(password.hash.as_str())),
+        ("password_changed_at", epoch(password.changed_at)),
     ])
 }
 
@@ -211,6 +222,13 @@ fn read_user(item: &Item) -> anyhow::Result<User> {
         role: r.parsed("role", |raw| Role::parse(raw).ok_or(()))?,
         language: r.parsed("language", Language::parse)?,
         created_at: r.time("created_at")?,
+        password: match item.contains_key("password_hash") {
+            true => Some(PasswordState {
+                hash: PasswordHash::from_stored(r.string("password_hash")?.to_owned()),
+                changed_at: r.time("password_changed_at")?,
+            }),
+            false => None,
+        },
     })
 }
 
@@ -300,6 +318,27 @@ impl UserStore for DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#language", "language")
             .expression_attribute_values(":language", s(language.code()))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        password: &PasswordState,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("SET password_hash = :hash, password_changed_at = :changed_at")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":hash", s(password.hash.as_str()))
+            .expression_attribute_values(":changed_at", epoch(password.changed_at))
             .build()?;
         self.transact(vec![
             TransactWriteItem::builder().update(update).build(),

@@ -12,7 +12,9 @@ mod token;
 pub use email_address::{EmailAddress, InvalidEmail};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
-pub use password::{InvalidPassword, Password};
-pub use records::{AuditEvent, AuditKind, Case, CaseSummary, Firm, LoginLink, Session, User};
+pub use password::{InvalidPassword, Password, PasswordHash};
+pub use records::{
+    AuditEvent, AuditKind, Case, CaseSummary, Firm, LoginLink, PasswordState, Session, User,
+};
 pub use role::Role;
 pub use token::{LoginLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose};

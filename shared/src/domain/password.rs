@@ -45,6 +45,26 @@ impl fmt::Debug for Password {
     }
 }
 
+/// A password hash in PHC string form (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    pub fn from_stored(phc: String) -> Self {
+        Self(phc)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordHash(redacted)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{CaseId, EmailAddress, FirmId, Language, Role, TokenDigest, UserId};
+use super::{CaseId, EmailAddress, FirmId, Language, PasswordHash, Role, TokenDigest, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Firm {
@@ -20,6 +20,15 @@ pub struct User {
     pub role: Role,
     pub language: Language,
     pub created_at: OffsetDateTime,
+    /// Firm users sign in with a password; clients never have one.
+    pub password: Option<PasswordState>,
+}
+
+/// A firm user's password: its hash and what the password policy needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordState {
+    pub hash: PasswordHash,
+    pub changed_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +89,7 @@ pub enum AuditKind {
     SignedOut,
     LanguageChanged,
     UserCreated,
+    PasswordSet,
 }
 
 impl AuditKind {
@@ -91,6 +101,7 @@ impl AuditKind {
             Self::SignedOut => "signed_out",
             Self::LanguageChanged => "language_changed",
             Self::UserCreated => "user_created",
+            Self::PasswordSet => "password_set",
         }
     }
 }

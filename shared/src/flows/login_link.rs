@@ -241,6 +241,7 @@ mod tests {
             role,
             language: Language::Es,
             created_at: fake.clock.now(),
+            password: None,
         };
         let audit = AuditEvent::new(AuditKind::UserCreated, user.created_at, user.id);
         fake.store.create_user(&user, &audit).await.unwrap();
