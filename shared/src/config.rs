@@ -33,6 +33,9 @@ pub struct Settings {
     pub login_link_ttl: Duration,
     pub session: SessionPolicy,
     pub login_link_limits: RateLimits,
+    /// Failed password sign-ins allowed per email address and per source address
+    /// in any window; past that, sign-in is refused until the window slides on.
+    pub password_failure_limits: RateLimits,
     /// Every `202` to a login-link request is sent no earlier than this after the
     /// request arrived, so a registered email (which costs a write and a send) and an
     /// unknown one take the same time.
@@ -102,6 +105,14 @@ impl Config {
                     window: Duration::seconds(positive_seconds(
                         "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
                         number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)?,
+                    )?),
+                },
+                password_failure_limits: RateLimits {
+                    per_email: number("PASSWORD_FAILURES_PER_ACCOUNT", 10)?,
+                    per_ip: number("PASSWORD_FAILURES_PER_IP", 100)?,
+                    window: Duration::seconds(positive_seconds(
+                        "PASSWORD_FAILURE_WINDOW_SECONDS",
+                        number("PASSWORD_FAILURE_WINDOW_SECONDS", 900)?,
                     )?),
                 },
                 login_link_response_floor: StdDuration::from_millis(number(

@@ -17,8 +17,8 @@ use crate::domain::{
     PasswordState, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
-    Conditional, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail, RateLimitStore,
-    SessionStore, UserStore,
+    Conditional, FailureStore, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
+    RateLimitStore, SessionStore, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -31,6 +31,7 @@ struct Tables {
     links: HashMap<TokenDigest, LoginLink>,
     sessions: HashMap<TokenDigest, Session>,
     rates: HashMap<(String, i64), u64>,
+    failures: HashMap<String, Vec<OffsetDateTime>>,
     audit: Vec<AuditEvent>,
 }
 
@@ -191,11 +192,55 @@ impl SessionStore for MemoryStore {
         })
     }
 
+    async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.sessions.insert(session.digest.clone(), session.clone());
+        t.audit.extend_from_slice(audit);
+        Ok(())
+    }
+
     async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
         let mut t = self.tables();
         t.sessions.remove(digest);
         t.audit.push(audit.clone());
         Ok(())
+    }
+}
+
+#[async_trait]
+impl FailureStore for MemoryStore {
+    async fn record_failure(
+        &self,
+        key: &str,
+        at: OffsetDateTime,
+        _expires_at: OffsetDateTime,
+    ) -> anyhow::Result<()> {
+        self.tables()
+            .failures
+            .entry(key.to_owned())
+            .or_default()
+            .push(at);
+        Ok(())
+    }
+
+    async fn failures_after(
+        &self,
+        key: &str,
+        after: OffsetDateTime,
+        limit: usize,
+    ) -> anyhow::Result<Vec<OffsetDateTime>> {
+        let t = self.tables();
+        let mut failures: Vec<OffsetDateTime> = t
+            .failures
+            .get(key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|at| *at > after)
+            .collect();
+        failures.sort();
+        failures.truncate(limit);
+        Ok(failures)
     }
 }
 
@@ -278,6 +323,11 @@ pub fn test_settings() -> Settings {
         login_link_limits: RateLimits {
             per_email: 5,
             per_ip: 50,
+            window: time::Duration::minutes(15),
+        },
+        password_failure_limits: RateLimits {
+            per_email: 10,
+            per_ip: 100,
             window: time::Duration::minutes(15),
         },
         login_link_response_floor: std::time::Duration::ZERO,

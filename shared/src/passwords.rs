@@ -8,7 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::domain::{EmailAddress, Password, PasswordHash};
-use crate::ports::Random;
+use crate::ports::{OsRandom, Random};
 
 /// Argon2id with m = 19 MiB, t = 2, p = 1 (OWASP's recommendation).
 fn argon2() -> Argon2<'static> {
@@ -32,13 +32,22 @@ pub fn verify(password: &Password, stored: &PasswordHash) -> bool {
         .is_ok()
 }
 
-/// A hash of nothing anyone knows, verified against when the user is unknown, so
-/// that an unknown email costs the same Argon2id run as a wrong password.
+/// A password of valid length that stands in for one that could not be parsed,
+/// so that the dummy verification still runs.
+pub fn placeholder() -> Password {
+    Password::parse("placeholder for an unusable password".into())
+        .expect("the placeholder has a valid length")
+}
+
+/// Verifies `password` against the hash of a random password nobody knows, when
+/// there is no real hash to verify against: an unknown email then costs the same
+/// Argon2id run as a wrong password. The result is thrown away.
 pub fn verify_against_dummy(password: &Password) {
     static DUMMY: LazyLock<Option<PasswordHash>> = LazyLock::new(|| {
-        let unguessable =
-            Password::parse("dummy password nobody has; its hash only costs time".into()).ok()?;
-        hash(&unguessable, &crate::ports::OsRandom).ok()
+        let mut secret = [0u8; 32];
+        OsRandom.fill(&mut secret);
+        let unknowable = Password::parse(crate::crypto::hex(&secret)).ok()?;
+        hash(&unknowable, &OsRandom).ok()
     });
     if let Some(dummy) = DUMMY.as_ref() {
         let _ = verify(password, dummy);

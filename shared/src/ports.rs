@@ -119,7 +119,27 @@ pub trait SessionStore: Send + Sync {
         digest: &TokenDigest,
         now: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
+    /// Stores a new session with the audit entries of its sign-in.
+    async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()>;
     async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()>;
+}
+
+#[async_trait]
+pub trait FailureStore: Send + Sync {
+    /// Records one failure under `key` at `at`, kept at least until `expires_at`.
+    async fn record_failure(
+        &self,
+        key: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<()>;
+    /// The failures under `key` strictly after `after`, oldest first, at most `limit`.
+    async fn failures_after(
+        &self,
+        key: &str,
+        after: OffsetDateTime,
+        limit: usize,
+    ) -> anyhow::Result<Vec<OffsetDateTime>>;
 }
 
 #[async_trait]
@@ -137,6 +157,12 @@ pub trait RateLimitStore: Send + Sync {
 /// Everything the domain stores, as one object to wire. Audit entries are not a
 /// port of their own: each is written in the same transaction as the change it
 /// records, so the trail cannot miss a change nor record one that did not happen.
-pub trait Store: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore {}
+pub trait Store:
+    UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + FailureStore
+{
+}
 
-impl<T> Store for T where T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore {}
+impl<T> Store for T where
+    T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + FailureStore
+{
+}

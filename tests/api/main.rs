@@ -6,4 +6,5 @@ mod admin_cli;
 mod contract;
 mod helpers;
 mod login_link;
+mod password_login;
 mod session;

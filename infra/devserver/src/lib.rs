@@ -33,5 +33,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ),
         ("verify-login-link", verify_login_link::handler),
         ("account", account::handler),
+        ("password-login", password_login::handler),
     ])
 }

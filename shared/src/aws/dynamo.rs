@@ -34,7 +34,7 @@ use crate::domain::{
     PasswordHash, PasswordState, Role, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
-    Conditional, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
+    Conditional, FailureStore, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
 };
 
 /// Attribute and index names, shared with provisioning and the SAM template.
@@ -572,6 +572,17 @@ impl SessionStore for DynamoStore {
         }
     }
 
+    async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {
+        let mut items = vec![self.put(session_item(session), Some("attribute_not_exists(pk)"))?];
+        for event in audit {
+            items.push(self.audit_put(event)?);
+        }
+        match self.transact(items).await? {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => anyhow::bail!("a session with this digest exists already"),
+        }
+    }
+
     async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
         let delete = Delete::builder()
             .table_name(&self.table)
@@ -583,6 +594,69 @@ impl SessionStore for DynamoStore {
         ])
         .await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl FailureStore for DynamoStore {
+    async fn record_failure(
+        &self,
+        key: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item([
+                (PK, s(format!("FAIL#{key}"))),
+                (SK, s(failure_sort_key(at, Some(uuid::Uuid::new_v4())))),
+                ("at", epoch(at)),
+                (TTL, epoch(expires_at)),
+            ])))
+            .send()
+            .await
+            .context("PutItem failure")?;
+        Ok(())
+    }
+
+    async fn failures_after(
+        &self,
+        key: &str,
+        after: OffsetDateTime,
+        limit: usize,
+    ) -> anyhow::Result<Vec<OffsetDateTime>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk >= :from")
+            .expression_attribute_values(":pk", s(format!("FAIL#{key}")))
+            // Times are whole seconds: "after `after`" starts at the next second.
+            .expression_attribute_values(
+                ":from",
+                s(failure_sort_key(after + time::Duration::SECOND, None)),
+            )
+            .scan_index_forward(true)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Query failures")?;
+        output
+            .items()
+            .iter()
+            .map(|failure| Reader(failure).time("at"))
+            .collect()
+    }
+}
+
+/// Failures sort by time: zero-padded epoch seconds, then a unique suffix.
+fn failure_sort_key(at: OffsetDateTime, unique: Option<uuid::Uuid>) -> String {
+    let seconds = at.unix_timestamp().max(0);
+    match unique {
+        Some(id) => format!("{seconds:012}#{id}"),
+        None => format!("{seconds:012}"),
     }
 }
 

@@ -2,5 +2,7 @@
 
 pub mod account;
 pub mod login_link;
+pub mod password_login;
 pub mod rate_limit;
 pub mod session;
+pub mod throttle;

@@ -1,0 +1,133 @@
+//! Password sign-in for firm users.
+
+use http::StatusCode;
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, EmailAddress, Password, Role, User};
+use crate::flows::rate_limit::Exceeded;
+use crate::flows::session::{SignedIn, new_session};
+use crate::flows::throttle;
+use crate::http::{ApiError, InvalidBody};
+use crate::passwords;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordLoginError {
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error("The email address or password is not correct.")]
+    InvalidCredentials,
+    #[error("Too many failed sign-ins. Please wait before trying again.")]
+    RateLimited(Exceeded),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for PasswordLoginError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            _ => None,
+        }
+    }
+}
+
+const ACCOUNT_SCOPE: &str = "password-account";
+const IP_SCOPE: &str = "password-ip";
+
+/// Signs a firm user in with their password.
+///
+/// A wrong password, an unknown email, a client's email and a malformed email or
+/// password all end the same way, after the same Argon2id work, so the answer says
+/// nothing about which it was. Failures count against the email and the source
+/// address; past the limits, sign-in is refused until the window slides on.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(
+    svc: &Services,
+    raw_email: &str,
+    raw_password: String,
+    source_ip: Option<&str>,
+) -> Result<SignedIn, PasswordLoginError> {
+    let limits = svc.settings.password_failure_limits;
+    let account = raw_email.trim().to_ascii_lowercase();
+    let subjects = [
+        Some((ACCOUNT_SCOPE, account.as_str(), limits.per_email)),
+        source_ip.map(|ip| (IP_SCOPE, ip, limits.per_ip)),
+    ];
+    for (scope, subject, limit) in subjects.iter().flatten() {
+        if let Some(lock) = throttle::locked(svc, scope, subject, *limit, limits.window).await? {
+            return Err(PasswordLoginError::RateLimited(lock));
+        }
+    }
+
+    let user = match EmailAddress::parse(raw_email) {
+        Ok(email) => firm_user(svc, &email).await?,
+        Err(_) => None,
+    };
+    // Argon2id runs inline: a Lambda instance serves one request at a time, so
+    // there is nothing else for this thread to do meanwhile.
+    let verified = match (Password::parse(raw_password), &user) {
+        (
+            Ok(password),
+            Some(User {
+                password: Some(state),
+                ..
+            }),
+        ) => passwords::verify(&password, &state.hash),
+        (Ok(password), _) => {
+            passwords::verify_against_dummy(&password);
+            false
+        }
+        (Err(_), _) => {
+            passwords::verify_against_dummy(&passwords::placeholder());
+            false
+        }
+    };
+    let now = svc.clock.now();
+    let Some(user) = user.filter(|_| verified) else {
+        for (scope, subject, _) in subjects.iter().flatten() {
+            throttle::record_failure(svc, scope, subject, limits.window).await?;
+        }
+        return Err(PasswordLoginError::InvalidCredentials);
+    };
+
+    let (token, session) = new_session(svc, &user, now);
+    let audit = [AuditEvent::new(AuditKind::SignedIn, now, user.id)
+        .from_ip(source_ip)
+        .with_detail("password")];
+    svc.store.start_session(&session, &audit).await?;
+    Ok(SignedIn {
+        token,
+        session,
+        user,
+    })
+}
+
+/// The firm user (staff or administrator) with this email, if there is one.
+async fn firm_user(svc: &Services, email: &EmailAddress) -> anyhow::Result<Option<User>> {
+    let Some(id) = svc.store.user_id_by_email(email).await? else {
+        return Ok(None);
+    };
+    Ok(svc
+        .store
+        .user(id)
+        .await?
+        .filter(|user| matches!(user.role, Role::Staff | Role::Admin)))
+}
