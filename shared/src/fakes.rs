@@ -13,8 +13,8 @@ use crate::clock::ManualClock;
 use crate::config::{RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink,
-    PasswordState, Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
+    LoginLink, PasswordState, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
@@ -112,6 +112,21 @@ impl FirmStore for MemoryStore {
 
     async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
         Ok(self.tables().firms.get(&id).cloned())
+    }
+
+    async fn set_firm_settings(
+        &self,
+        id: FirmId,
+        settings: &FirmSettings,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let Some(firm) = t.firms.get_mut(&id) else {
+            return Ok(Conditional::Refused);
+        };
+        firm.settings = *settings;
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
     }
 
     async fn create_case(&self, case: &Case) -> anyhow::Result<()> {

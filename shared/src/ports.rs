@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, Language, LoginLink, PasswordState,
-    Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmSettings, Language, LoginLink,
+    PasswordState, Session, TokenDigest, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -89,6 +89,13 @@ pub trait UserStore: Send + Sync {
 pub trait FirmStore: Send + Sync {
     async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()>;
     async fn firm(&self, id: crate::domain::FirmId) -> anyhow::Result<Option<Firm>>;
+    /// Replaces the firm's settings; `Refused` when there is no such firm.
+    async fn set_firm_settings(
+        &self,
+        id: crate::domain::FirmId,
+        settings: &FirmSettings,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
     async fn create_case(&self, case: &Case) -> anyhow::Result<()>;
     async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()>;
     async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>>;

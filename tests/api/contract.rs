@@ -62,7 +62,12 @@ fn sample_events(function: &str) -> Vec<String> {
 
 #[test]
 fn every_sample_http_event_is_one_lambda_http_accepts() {
-    for function in ["request-login-link", "verify-login-link", "account"] {
+    let functions: BTreeSet<String> = routes::load(&template_path())
+        .unwrap()
+        .into_iter()
+        .map(|route| route.binary)
+        .collect();
+    for function in &functions {
         for event in sample_events(function) {
             lambda_http::request::from_str(&event)
                 .unwrap_or_else(|err| panic!("{function}: {err}"));

@@ -17,6 +17,9 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
+/// The password [`TestApp::seed_firm_user`] gives.
+pub const FIRM_PASSWORD: &str = "lantern orbit quietly";
+
 /// Every login-link answer waits this long in the tests (production: 600 ms).
 pub const RESPONSE_FLOOR: StdDuration = StdDuration::from_millis(100);
 
@@ -131,6 +134,32 @@ impl TestApp {
     pub fn clock_now(&self) -> time::OffsetDateTime {
         use portcullis::ports::Clock;
         self.clock.now()
+    }
+
+    /// A firm user with the password [`FIRM_PASSWORD`].
+    pub async fn seed_firm_user(&self, role: Role) -> TestClient {
+        let user = self.seed_user(role).await;
+        self.operator()
+            .set_password(&user.email, FIRM_PASSWORD.to_owned())
+            .await
+            .expect("a password");
+        user
+    }
+
+    /// Signs a firm user in with their password; returns the session token.
+    pub async fn password_sign_in(&self, email: &str) -> String {
+        let response = self
+            .post_json(
+                "/auth/password",
+                &json!({ "email": email, "password": FIRM_PASSWORD }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("JSON");
+        body["session_token"]
+            .as_str()
+            .expect("a session token")
+            .to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {

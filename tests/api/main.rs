@@ -4,6 +4,7 @@
 mod account;
 mod admin_cli;
 mod contract;
+mod firm_admin;
 mod helpers;
 mod login_link;
 mod password_login;

@@ -5,17 +5,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, TestClient, error_code, spawn_app, spawn_app_with, unique_email};
+use crate::helpers::{
+    FIRM_PASSWORD, TestApp, TestClient, error_code, spawn_app, spawn_app_with, unique_email,
+};
 
-const PASSWORD: &str = "lantern orbit quietly";
+const PASSWORD: &str = FIRM_PASSWORD;
 
 async fn firm_user_with_password(app: &TestApp) -> TestClient {
-    let user = app.seed_user(Role::Admin).await;
-    app.operator()
-        .set_password(&user.email, PASSWORD.to_owned())
-        .await
-        .unwrap();
-    user
+    app.seed_firm_user(Role::Admin).await
 }
 
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {

@@ -34,5 +34,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("verify-login-link", verify_login_link::handler),
         ("account", account::handler),
         ("password-login", password_login::handler),
+        ("firm-admin", firm_admin::handler),
     ])
 }

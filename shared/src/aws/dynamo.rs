@@ -23,15 +23,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+    AttributeValue, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, Language, LoginLink,
-    PasswordHash, PasswordState, Role, Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
+    LoginLink, PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, User,
+    UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
@@ -360,6 +361,14 @@ impl FirmStore for DynamoStore {
                 ("id", s(firm.id.to_string())),
                 ("name", s(firm.name.as_str())),
                 ("created_at", epoch(firm.created_at)),
+                (
+                    "require_strong_passwords",
+                    AttributeValue::Bool(firm.settings.require_strong_passwords),
+                ),
+                (
+                    "password_expiry_days",
+                    n(firm.settings.password_expiry.days()),
+                ),
             ])))
             .condition_expression("attribute_not_exists(pk)")
             .send()
@@ -377,9 +386,41 @@ impl FirmStore for DynamoStore {
                     id: r.parsed("id", FirmId::parse)?,
                     name: r.string("name")?.to_owned(),
                     created_at: r.time("created_at")?,
+                    settings: FirmSettings {
+                        require_strong_passwords: r.boolean("require_strong_passwords")?,
+                        password_expiry: PasswordExpiry::from_days(
+                            r.number("password_expiry_days")?.max(0) as u64,
+                        )?,
+                    },
                 })
             })
             .transpose()
+    }
+
+    async fn set_firm_settings(
+        &self,
+        id: FirmId,
+        settings: &FirmSettings,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(firm_pk(id), "PROFILE")))
+            .update_expression(
+                "SET require_strong_passwords = :strong, password_expiry_days = :days",
+            )
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(
+                ":strong",
+                AttributeValue::Bool(settings.require_strong_passwords),
+            )
+            .expression_attribute_values(":days", n(settings.password_expiry.days()))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
     }
 
     async fn create_case(&self, case: &Case) -> anyhow::Result<()> {

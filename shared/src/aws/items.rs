@@ -51,6 +51,14 @@ impl Reader<'_> {
         }
     }
 
+    pub fn boolean(&self, name: &str) -> anyhow::Result<bool> {
+        match self.0.get(name) {
+            Some(AttributeValue::Bool(value)) => Ok(*value),
+            Some(_) => Err(anyhow!("attribute {name} is not a boolean")),
+            None => Err(anyhow!("attribute {name} is missing")),
+        }
+    }
+
     pub fn time(&self, name: &str) -> anyhow::Result<OffsetDateTime> {
         OffsetDateTime::from_unix_timestamp(self.number(name)?)
             .with_context(|| format!("attribute {name} is not a valid time"))

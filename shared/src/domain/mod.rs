@@ -2,6 +2,7 @@
 //! newtypes once, at the edge; code behind the edge can rely on them being valid.
 
 mod email_address;
+mod firm_settings;
 mod ids;
 mod language;
 mod password;
@@ -10,6 +11,7 @@ mod role;
 mod token;
 
 pub use email_address::{EmailAddress, InvalidEmail};
+pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use password::{InvalidPassword, Password, PasswordHash};

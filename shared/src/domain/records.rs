@@ -2,13 +2,16 @@
 
 use time::OffsetDateTime;
 
-use super::{CaseId, EmailAddress, FirmId, Language, PasswordHash, Role, TokenDigest, UserId};
+use super::{
+    CaseId, EmailAddress, FirmId, FirmSettings, Language, PasswordHash, Role, TokenDigest, UserId,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Firm {
     pub id: FirmId,
     pub name: String,
     pub created_at: OffsetDateTime,
+    pub settings: FirmSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +93,7 @@ pub enum AuditKind {
     LanguageChanged,
     UserCreated,
     PasswordSet,
+    PolicyChanged,
 }
 
 impl AuditKind {
@@ -102,6 +106,7 @@ impl AuditKind {
             Self::LanguageChanged => "language_changed",
             Self::UserCreated => "user_created",
             Self::PasswordSet => "password_set",
+            Self::PolicyChanged => "policy_changed",
         }
     }
 }

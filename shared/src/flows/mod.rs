@@ -1,6 +1,7 @@
 //! The flows: what each route does, written against the ports.
 
 pub mod account;
+pub mod firm_admin;
 pub mod login_link;
 pub mod password_login;
 pub mod rate_limit;

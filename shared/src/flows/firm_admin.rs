@@ -1,0 +1,152 @@
+//! What a firm's administrators manage: its password policy.
+
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, FirmSettings, PasswordExpiry, Role, User};
+use crate::http::{ApiError, InvalidBody, Principal};
+use crate::ports::Conditional;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FirmAdminError {
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("Only the firm's administrators can do this.")]
+    Forbidden,
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error("{0}")]
+    InvalidSetting(&'static str),
+    #[error("There is nothing here.")]
+    NotFound,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for FirmAdminError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InvalidRequest(_) | Self::InvalidSetting(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidSetting(_) => "invalid_setting",
+            Self::NotFound => "not_found",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+/// The caller, when they are an administrator of their firm.
+pub async fn administrator(svc: &Services, principal: &Principal) -> Result<User, FirmAdminError> {
+    let user = svc
+        .store
+        .user(principal.user_id)
+        .await?
+        .ok_or(FirmAdminError::Unauthorized)?;
+    match user.role {
+        Role::Admin => Ok(user),
+        Role::Staff | Role::Client => Err(FirmAdminError::Forbidden),
+    }
+}
+
+pub fn settings_json(settings: &FirmSettings) -> Value {
+    json!({
+        "require_strong_passwords": settings.require_strong_passwords,
+        "password_expiry_days": settings.password_expiry.days(),
+    })
+}
+
+/// The administrator's firm's settings.
+pub async fn settings(
+    svc: &Services,
+    principal: &Principal,
+) -> Result<FirmSettings, FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let firm = svc
+        .store
+        .firm(admin.firm_id)
+        .await?
+        .ok_or(FirmAdminError::NotFound)?;
+    Ok(firm.settings)
+}
+
+/// Reads settings as `PUT /firm/settings` takes them: both fields, exactly typed.
+pub fn parse_settings(body: &Value) -> Result<FirmSettings, FirmAdminError> {
+    let require_strong_passwords = body
+        .get("require_strong_passwords")
+        .and_then(Value::as_bool)
+        .ok_or(FirmAdminError::InvalidSetting(
+            "require_strong_passwords must be true or false.",
+        ))?;
+    let password_expiry = body
+        .get("password_expiry_days")
+        .and_then(Value::as_u64)
+        .and_then(|days| PasswordExpiry::from_days(days).ok())
+        .ok_or(FirmAdminError::InvalidSetting(
+            "password_expiry_days must be 0 (never), 30, 60, 90, 180 or 365.",
+        ))?;
+    Ok(FirmSettings {
+        require_strong_passwords,
+        password_expiry,
+    })
+}
+
+/// Replaces the administrator's firm's settings; audited with the new values.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn update_settings(
+    svc: &Services,
+    principal: &Principal,
+    settings: FirmSettings,
+    source_ip: Option<&str>,
+) -> Result<FirmSettings, FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let audit = AuditEvent::new(AuditKind::PolicyChanged, svc.clock.now(), admin.id)
+        .from_ip(source_ip)
+        .with_detail(settings_json(&settings).to_string());
+    match svc
+        .store
+        .set_firm_settings(admin.firm_id, &settings, &audit)
+        .await?
+    {
+        Conditional::Applied => Ok(settings),
+        Conditional::Refused => Err(FirmAdminError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_must_be_exactly_typed_and_allowed() {
+        let ok =
+            parse_settings(&json!({"require_strong_passwords": true, "password_expiry_days": 90}))
+                .unwrap();
+        assert!(ok.require_strong_passwords);
+        assert_eq!(ok.password_expiry.days(), 90);
+        for bad in [
+            json!({"require_strong_passwords": "yes", "password_expiry_days": 90}),
+            json!({"require_strong_passwords": true, "password_expiry_days": 45}),
+            json!({"require_strong_passwords": true, "password_expiry_days": -30}),
+            json!({"require_strong_passwords": true, "password_expiry_days": "90"}),
+            json!({"require_strong_passwords": true}),
+            json!({}),
+        ] {
+            assert!(
+                matches!(parse_settings(&bad), Err(FirmAdminError::InvalidSetting(_))),
+                "{bad}"
+            );
+        }
+    }
+}
