@@ -3,8 +3,8 @@
 
 use anyhow::bail;
 use portcullis::domain::{
-    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, Language, Password,
-    PasswordState, Role, User, UserId,
+    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, FirmSettings, Language,
+    Password, PasswordState, Role, User, UserId,
 };
 use portcullis::passwords::{PolicyContext, check_policy, hash};
 use portcullis::ports::{Clock, Conditional, OsRandom, Store};
@@ -30,6 +30,7 @@ impl Admin<'_> {
             id: FirmId::new(),
             name,
             created_at: self.clock.now(),
+            settings: FirmSettings::default(),
         };
         self.store.create_firm(&firm).await?;
         Ok(firm.id)
