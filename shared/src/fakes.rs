@@ -14,11 +14,11 @@ use crate::config::{RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
     AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    LoginLink, PasswordState, Session, TokenDigest, User, UserId,
+    LoginLink, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
-    RateLimitStore, SessionStore, UserStore,
+    PasswordChange, RateLimitStore, SessionStore, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -87,18 +87,19 @@ impl UserStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
-    async fn set_password(
-        &self,
-        id: UserId,
-        password: &PasswordState,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
+    async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        let Some(user) = t.users.get_mut(&id) else {
+        let Some(user) = t.users.get_mut(&change.user) else {
             return Ok(Conditional::Refused);
         };
-        user.password = Some(password.clone());
-        t.audit.push(audit.clone());
+        if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected {
+            return Ok(Conditional::Refused);
+        }
+        user.password = Some(change.new.clone());
+        t.sessions.retain(|digest, session| {
+            session.user_id != change.user || Some(digest) == change.keep_session
+        });
+        t.audit.push(change.audit.clone());
         Ok(Conditional::Applied)
     }
 }

@@ -21,6 +21,10 @@ pub trait ApiError: std::error::Error {
     fn retry_after(&self) -> Option<u64> {
         None
     }
+    /// More fields for the `error` object, such as a weak password's `feedback`.
+    fn details(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        None
+    }
 }
 
 /// Maps an error to its response: `{"error":{"code","message"}}`. A 5xx body is
@@ -33,10 +37,11 @@ pub fn error_response<E: ApiError>(err: &E) -> Response<Body> {
     } else {
         err.to_string()
     };
-    let mut response = json_response(
-        status,
-        &json!({ "error": { "code": err.code(), "message": message } }),
-    );
+    let mut error = json!({ "code": err.code(), "message": message });
+    if let (Some(details), Some(fields)) = (err.details(), error.as_object_mut()) {
+        fields.extend(details);
+    }
+    let mut response = json_response(status, &json!({ "error": error }));
     if let Some(seconds) = err.retry_after() {
         response
             .headers_mut()

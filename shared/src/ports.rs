@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::domain::{
     AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmSettings, Language, LoginLink,
-    PasswordState, Session, TokenDigest, User, UserId,
+    PasswordHash, PasswordState, Session, TokenDigest, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -76,13 +76,22 @@ pub trait UserStore: Send + Sync {
         language: Language,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
-    /// Replaces the user's password; `Refused` when there is no such user.
-    async fn set_password(
-        &self,
-        id: UserId,
-        password: &PasswordState,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional>;
+    /// Replaces a password and ends the user's other sessions, with its audit
+    /// entry, in one transaction. `Refused` when the user is gone or, with
+    /// `expected`, when the password is no longer the one the caller checked.
+    async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional>;
+}
+
+/// A new password for a user, as [`UserStore::replace_password`] applies it.
+#[derive(Debug)]
+pub struct PasswordChange<'a> {
+    pub user: UserId,
+    pub new: &'a PasswordState,
+    /// The hash the caller verified the current password against, if any.
+    pub expected: Option<&'a PasswordHash>,
+    /// The session that stays signed in (the one making the change), if any.
+    pub keep_session: Option<&'a TokenDigest>,
+    pub audit: &'a AuditEvent,
 }
 
 #[async_trait]

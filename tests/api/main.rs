@@ -7,5 +7,6 @@ mod contract;
 mod firm_admin;
 mod helpers;
 mod login_link;
+mod password_change;
 mod password_login;
 mod session;

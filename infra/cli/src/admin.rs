@@ -7,7 +7,7 @@ use portcullis::domain::{
     Password, PasswordState, Role, User, UserId,
 };
 use portcullis::passwords::{PolicyContext, check_policy, hash};
-use portcullis::ports::{Clock, Conditional, OsRandom, Store};
+use portcullis::ports::{Clock, Conditional, OsRandom, PasswordChange, Store};
 
 pub struct Admin<'a> {
     pub store: &'a dyn Store,
@@ -63,7 +63,7 @@ impl Admin<'_> {
     }
 
     /// Sets a firm user's password (the first administrator's, say), after the
-    /// password policy's basic checks.
+    /// password policy's basic checks, and ends all their sessions.
     pub async fn set_password(&self, email: &str, password: String) -> anyhow::Result<()> {
         let Ok(email) = EmailAddress::parse(email) else {
             bail!("{email:?} is not a valid email address");
@@ -93,7 +93,14 @@ impl Admin<'_> {
         };
         let audit =
             AuditEvent::new(AuditKind::PasswordSet, now, user.id).with_detail("operator cli");
-        match self.store.set_password(user.id, &state, &audit).await? {
+        let change = PasswordChange {
+            user: user.id,
+            new: &state,
+            expected: None,
+            keep_session: None,
+            audit: &audit,
+        };
+        match self.store.replace_password(&change).await? {
             Conditional::Applied => Ok(()),
             Conditional::Refused => bail!("the user {} disappeared", user.id),
         }

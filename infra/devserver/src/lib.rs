@@ -35,5 +35,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("account", account::handler),
         ("password-login", password_login::handler),
         ("firm-admin", firm_admin::handler),
+        ("change-password", change_password::handler),
     ])
 }

@@ -35,7 +35,8 @@ use crate::domain::{
     UserId,
 };
 use crate::ports::{
-    Conditional, FailureStore, FirmStore, LoginLinkStore, RateLimitStore, SessionStore, UserStore,
+    Conditional, FailureStore, FirmStore, LoginLinkStore, PasswordChange, RateLimitStore,
+    SessionStore, UserStore,
 };
 
 /// Attribute and index names, shared with provisioning and the SAM template.
@@ -84,6 +85,43 @@ impl DynamoStore {
             .set_condition_expression(condition.map(str::to_owned))
             .build()?;
         Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn session_delete(&self, digest: &TokenDigest) -> anyhow::Result<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(session_pk(digest), "SESSION")))
+            .build()?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// The digests of the user's sessions, from the index.
+    async fn sessions_of(&self, user: UserId) -> anyhow::Result<Vec<TokenDigest>> {
+        let mut digests = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_names("#sk", GSI1_SK)
+            .expression_attribute_values(":pk", s(user_pk(user)))
+            .expression_attribute_values(":prefix", s("SESSION#"))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(session) = pages.next().await {
+            let session = session.context("Query sessions")?;
+            let reader = Reader(&session);
+            let digest = reader
+                .string(GSI1_SK)?
+                .strip_prefix("SESSION#")
+                .and_then(TokenDigest::from_stored)
+                .context("a session key in the index is malformed")?;
+            digests.push(digest);
+        }
+        Ok(digests)
     }
 
     fn audit_put(&self, event: &AuditEvent) -> anyhow::Result<TransactWriteItem> {
@@ -327,25 +365,42 @@ impl UserStore for DynamoStore {
         .await
     }
 
-    async fn set_password(
-        &self,
-        id: UserId,
-        password: &PasswordState,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
-        let update = Update::builder()
+    async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
+        let mut update = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .set_key(Some(Self::key(user_pk(change.user), "PROFILE")))
             .update_expression("SET password_hash = :hash, password_changed_at = :changed_at")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":hash", s(password.hash.as_str()))
-            .expression_attribute_values(":changed_at", epoch(password.changed_at))
-            .build()?;
-        self.transact(vec![
-            TransactWriteItem::builder().update(update).build(),
-            self.audit_put(audit)?,
-        ])
-        .await
+            .expression_attribute_values(":hash", s(change.new.hash.as_str()))
+            .expression_attribute_values(":changed_at", epoch(change.new.changed_at));
+        update = match change.expected {
+            Some(current) => update
+                .condition_expression("attribute_exists(pk) AND password_hash = :expected")
+                .expression_attribute_values(":expected", s(current.as_str())),
+            None => update.condition_expression("attribute_exists(pk)"),
+        };
+        let mut items = vec![
+            TransactWriteItem::builder().update(update.build()?).build(),
+            self.audit_put(change.audit)?,
+        ];
+        let ended: Vec<TokenDigest> = self
+            .sessions_of(change.user)
+            .await?
+            .into_iter()
+            .filter(|digest| Some(digest) != change.keep_session)
+            .collect();
+        // A transaction takes 100 items: the sessions that do not fit (nobody has
+        // that many) are ended right after it, before the change is reported done.
+        let (now, later) = ended.split_at(ended.len().min(98));
+        for digest in now {
+            items.push(self.session_delete(digest)?);
+        }
+        if self.transact(items).await? == Conditional::Refused {
+            return Ok(Conditional::Refused);
+        }
+        for digest in later {
+            self.transact(vec![self.session_delete(digest)?]).await?;
+        }
+        Ok(Conditional::Applied)
     }
 }
 
@@ -625,15 +680,8 @@ impl SessionStore for DynamoStore {
     }
 
     async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(session_pk(digest), "SESSION")))
-            .build()?;
-        self.transact(vec![
-            TransactWriteItem::builder().delete(delete).build(),
-            self.audit_put(audit)?,
-        ])
-        .await?;
+        self.transact(vec![self.session_delete(digest)?, self.audit_put(audit)?])
+            .await?;
         Ok(())
     }
 }

@@ -94,6 +94,7 @@ pub enum AuditKind {
     UserCreated,
     PasswordSet,
     PolicyChanged,
+    PasswordChanged,
 }
 
 impl AuditKind {
@@ -107,6 +108,7 @@ impl AuditKind {
             Self::UserCreated => "user_created",
             Self::PasswordSet => "password_set",
             Self::PolicyChanged => "policy_changed",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod firm_admin;
 pub mod login_link;
+pub mod password_change;
 pub mod password_login;
 pub mod rate_limit;
 pub mod session;

@@ -49,7 +49,9 @@ impl ApiError for PasswordLoginError {
     }
 }
 
-const ACCOUNT_SCOPE: &str = "password-account";
+/// Failed password checks count under the email address they were made for,
+/// wherever they were made (sign-in or password change).
+pub(crate) const ACCOUNT_SCOPE: &str = "password-account";
 const IP_SCOPE: &str = "password-ip";
 
 /// Signs a firm user in with their password.

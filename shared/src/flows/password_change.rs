@@ -1,0 +1,146 @@
+//! A signed-in firm user changes their password.
+
+use http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, Password, PasswordState};
+use crate::flows::password_login::ACCOUNT_SCOPE;
+use crate::flows::rate_limit::Exceeded;
+use crate::flows::throttle;
+use crate::http::{ApiError, InvalidBody, Principal};
+use crate::passwords::{self, PolicyContext, check_policy};
+use crate::ports::{Conditional, PasswordChange};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("Clients sign in with emailed links and have no password.")]
+    Forbidden,
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error("The current password is not correct.")]
+    InvalidCredentials,
+    #[error("Too many failed attempts. Please wait before trying again.")]
+    RateLimited(Exceeded),
+    #[error("The new password is too weak.")]
+    WeakPassword { feedback: Vec<String> },
+    #[error("The new password must differ from the current one.")]
+    PasswordReused,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for PasswordChangeError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::WeakPassword { .. } | Self::PasswordReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::RateLimited(_) => "rate_limited",
+            Self::WeakPassword { .. } => "weak_password",
+            Self::PasswordReused => "password_reused",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            _ => None,
+        }
+    }
+
+    fn details(&self) -> Option<Map<String, Value>> {
+        match self {
+            Self::WeakPassword { feedback } => {
+                Some(Map::from_iter([("feedback".to_owned(), json!(feedback))]))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Checks the current password, applies the firm's policy to the new one, and
+/// replaces it: the expiry interval restarts and every other session ends. Wrong
+/// current passwords count towards the account's sign-in lock.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn change_password(
+    svc: &Services,
+    principal: &Principal,
+    current: String,
+    new: String,
+    source_ip: Option<&str>,
+) -> Result<(), PasswordChangeError> {
+    let user = svc
+        .store
+        .user(principal.user_id)
+        .await?
+        .ok_or(PasswordChangeError::Unauthorized)?;
+    let state = user
+        .password
+        .clone()
+        .ok_or(PasswordChangeError::Forbidden)?;
+    let limits = svc.settings.password_failure_limits;
+    let account = user.email.as_str();
+    if let Some(lock) =
+        throttle::locked(svc, ACCOUNT_SCOPE, account, limits.per_email, limits.window).await?
+    {
+        return Err(PasswordChangeError::RateLimited(lock));
+    }
+    let current_matches =
+        Password::parse(current).is_ok_and(|current| passwords::verify(&current, &state.hash));
+    if !current_matches {
+        throttle::record_failure(svc, ACCOUNT_SCOPE, account, limits.window).await?;
+        return Err(PasswordChangeError::InvalidCredentials);
+    }
+
+    let new = Password::parse(new).map_err(|invalid| PasswordChangeError::WeakPassword {
+        feedback: vec![invalid.to_string()],
+    })?;
+    if passwords::verify(&new, &state.hash) {
+        return Err(PasswordChangeError::PasswordReused);
+    }
+    let firm = svc.store.firm(user.firm_id).await?;
+    let context = PolicyContext {
+        require_strong: firm.is_some_and(|firm| firm.settings.require_strong_passwords),
+        email: &user.email,
+        name: &user.name,
+    };
+    check_policy(&new, &context).map_err(|weak| PasswordChangeError::WeakPassword {
+        feedback: weak.feedback,
+    })?;
+
+    let now = svc.clock.now();
+    let replacement = PasswordState {
+        hash: passwords::hash(&new, svc.random.as_ref())?,
+        changed_at: now,
+    };
+    let audit = AuditEvent::new(AuditKind::PasswordChanged, now, user.id).from_ip(source_ip);
+    let change = PasswordChange {
+        user: user.id,
+        new: &replacement,
+        expected: Some(&state.hash),
+        keep_session: Some(&principal.session),
+        audit: &audit,
+    };
+    match svc.store.replace_password(&change).await? {
+        Conditional::Applied => Ok(()),
+        // Changed by someone else since it was checked: the current password the
+        // caller gave is no longer current.
+        Conditional::Refused => Err(PasswordChangeError::InvalidCredentials),
+    }
+}
