@@ -14,10 +14,10 @@ use crate::config::{RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
     AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    LoginLink, Session, TokenDigest, User, UserId,
+    LinkKind, OneTimeLink, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
-    Conditional, FailureStore, FirmStore, LoginLinkStore, Mailer, OsRandom, OutgoingEmail,
+    Conditional, FailureStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
     PasswordChange, RateLimitStore, SessionStore, UserStore,
 };
 
@@ -28,7 +28,7 @@ struct Tables {
     emails: HashMap<EmailAddress, UserId>,
     cases: HashMap<CaseId, Case>,
     members: Vec<(CaseId, UserId)>,
-    links: HashMap<TokenDigest, LoginLink>,
+    links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
     sessions: HashMap<TokenDigest, Session>,
     rates: HashMap<(String, i64), u64>,
     failures: HashMap<String, Vec<OffsetDateTime>>,
@@ -95,6 +95,18 @@ impl UserStore for MemoryStore {
         if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected {
             return Ok(Conditional::Refused);
         }
+        if let Some((token, now)) = change.spends {
+            match t
+                .links
+                .get_mut(&(LinkKind::PasswordChange.as_str(), token.clone()))
+            {
+                Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
+                _ => return Ok(Conditional::Refused),
+            }
+        }
+        let Some(user) = t.users.get_mut(&change.user) else {
+            return Ok(Conditional::Refused);
+        };
         user.password = Some(change.new.clone());
         t.sessions.retain(|digest, session| {
             session.user_id != change.user || Some(digest) == change.keep_session
@@ -158,16 +170,30 @@ impl FirmStore for MemoryStore {
 }
 
 #[async_trait]
-impl LoginLinkStore for MemoryStore {
-    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()> {
+impl LinkStore for MemoryStore {
+    async fn put_link(
+        &self,
+        kind: LinkKind,
+        link: &OneTimeLink,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()> {
         let mut t = self.tables();
-        t.links.insert(link.digest.clone(), link.clone());
+        t.links
+            .insert((kind.as_str(), link.digest.clone()), link.clone());
         t.audit.push(audit.clone());
         Ok(())
     }
 
-    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>> {
-        Ok(self.tables().links.get(digest).cloned())
+    async fn link(
+        &self,
+        kind: LinkKind,
+        digest: &TokenDigest,
+    ) -> anyhow::Result<Option<OneTimeLink>> {
+        Ok(self
+            .tables()
+            .links
+            .get(&(kind.as_str(), digest.clone()))
+            .cloned())
     }
 
     async fn redeem_login_link(
@@ -178,7 +204,7 @@ impl LoginLinkStore for MemoryStore {
         audit: &[AuditEvent],
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        match t.links.get_mut(digest) {
+        match t.links.get_mut(&(LinkKind::Login.as_str(), digest.clone())) {
             Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
             _ => return Ok(Conditional::Refused),
         }

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmSettings, Language, LoginLink,
-    PasswordHash, PasswordState, Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmSettings, Language, LinkKind,
+    OneTimeLink, PasswordHash, PasswordState, Session, TokenDigest, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -91,6 +91,9 @@ pub struct PasswordChange<'a> {
     pub expected: Option<&'a PasswordHash>,
     /// The session that stays signed in (the one making the change), if any.
     pub keep_session: Option<&'a TokenDigest>,
+    /// A password-change token spent by this change, on condition that it is
+    /// unused and unexpired at the given time.
+    pub spends: Option<(&'a TokenDigest, OffsetDateTime)>,
     pub audit: &'a AuditEvent,
 }
 
@@ -111,9 +114,18 @@ pub trait FirmStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait LoginLinkStore: Send + Sync {
-    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()>;
-    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>>;
+pub trait LinkStore: Send + Sync {
+    async fn put_link(
+        &self,
+        kind: LinkKind,
+        link: &OneTimeLink,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()>;
+    async fn link(
+        &self,
+        kind: LinkKind,
+        digest: &TokenDigest,
+    ) -> anyhow::Result<Option<OneTimeLink>>;
     /// Marks the link used and starts the session in one transaction, on condition
     /// that the link is unused and unexpired at `now`: of concurrent redemptions, at
     /// most one is `Applied`.
@@ -174,11 +186,11 @@ pub trait RateLimitStore: Send + Sync {
 /// port of their own: each is written in the same transaction as the change it
 /// records, so the trail cannot miss a change nor record one that did not happen.
 pub trait Store:
-    UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + FailureStore
+    UserStore + FirmStore + LinkStore + SessionStore + RateLimitStore + FailureStore
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + FirmStore + LoginLinkStore + SessionStore + RateLimitStore + FailureStore
+    T: UserStore + FirmStore + LinkStore + SessionStore + RateLimitStore + FailureStore
 {
 }

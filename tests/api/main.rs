@@ -8,5 +8,6 @@ mod firm_admin;
 mod helpers;
 mod login_link;
 mod password_change;
+mod password_expiry;
 mod password_login;
 mod session;

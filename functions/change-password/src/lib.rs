@@ -1,17 +1,28 @@
-//! `POST /auth/password/change`: a signed-in firm user changes their password.
+//! `POST /auth/password/change`: a firm user changes their password, signed in
+//! with the current one, or with the token a sign-in handed out when the password
+//! had expired or a change was forced.
 
 use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::password_change::{PasswordChangeError, change_password};
+use portcullis::flows::password_change::{
+    PasswordChangeError, change_password, change_password_with_token,
+};
 use portcullis::http::{empty_response, parse_json, principal, respond, source_ip};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
-struct ChangeRequest {
-    current_password: String,
-    new_password: String,
+#[serde(untagged)]
+enum ChangeRequest {
+    WithToken {
+        password_change_token: String,
+        new_password: String,
+    },
+    WithCurrent {
+        current_password: String,
+        new_password: String,
+    },
 }
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
@@ -19,21 +30,26 @@ pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
 }
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    respond(
-        async {
-            let caller = principal(&req).ok_or(PasswordChangeError::Unauthorized)?;
-            let input: ChangeRequest = parse_json(&req)?;
-            let ip = source_ip(&req);
-            change_password(
-                svc,
-                &caller,
-                input.current_password,
-                input.new_password,
-                ip.as_deref(),
-            )
-            .await?;
-            Ok::<_, PasswordChangeError>(empty_response(StatusCode::NO_CONTENT))
+    respond(change(svc, &req).await)
+}
+
+async fn change(svc: &Services, req: &Request) -> Result<Response<Body>, PasswordChangeError> {
+    let ip = source_ip(req);
+    match parse_json(req)? {
+        ChangeRequest::WithToken {
+            password_change_token,
+            new_password,
+        } => {
+            change_password_with_token(svc, &password_change_token, new_password, ip.as_deref())
+                .await?
         }
-        .await,
-    )
+        ChangeRequest::WithCurrent {
+            current_password,
+            new_password,
+        } => {
+            let caller = principal(req).ok_or(PasswordChangeError::Unauthorized)?;
+            change_password(svc, &caller, current_password, new_password, ip.as_deref()).await?
+        }
+    }
+    Ok(empty_response(StatusCode::NO_CONTENT))
 }

@@ -14,7 +14,7 @@ use portcullis::Services;
 use portcullis::aws::{load_server_key, services};
 use portcullis::clock::SystemClock;
 use portcullis::domain::{
-    AuditEvent, AuditKind, EmailAddress, LoginLink, LoginLinkPurpose, Token, UserId,
+    AuditEvent, AuditKind, EmailAddress, LinkKind, LoginLinkPurpose, OneTimeLink, Token, UserId,
 };
 use portcullis::fakes::FakeServices;
 use portcullis::flows::login_link::verify_login_link;
@@ -170,7 +170,7 @@ async fn seed(services: &Services) -> anyhow::Result<Subject> {
 pub async fn mint_login_link(services: &Services, user: UserId) -> anyhow::Result<String> {
     let now = services.clock.now();
     let token = Token::<LoginLinkPurpose>::generate(services.random.as_ref());
-    let link = LoginLink {
+    let link = OneTimeLink {
         digest: services.key.digest(&token),
         user_id: user,
         created_at: now,
@@ -180,7 +180,7 @@ pub async fn mint_login_link(services: &Services, user: UserId) -> anyhow::Resul
     let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user).with_detail("benchmark");
     services
         .store
-        .put_login_link(&link, &audit)
+        .put_link(LinkKind::Login, &link, &audit)
         .await
         .context("storing a login link")?;
     Ok(token.expose().to_owned())

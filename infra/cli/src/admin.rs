@@ -90,6 +90,7 @@ impl Admin<'_> {
         let state = PasswordState {
             hash: hash(&password, &OsRandom)?,
             changed_at: now,
+            must_change: false,
         };
         let audit =
             AuditEvent::new(AuditKind::PasswordSet, now, user.id).with_detail("operator cli");
@@ -98,6 +99,7 @@ impl Admin<'_> {
             new: &state,
             expected: None,
             keep_session: None,
+            spends: None,
             audit: &audit,
         };
         match self.store.replace_password(&change).await? {

@@ -31,12 +31,12 @@ use time::format_description::well_known::Rfc3339;
 use super::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
     AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    LoginLink, PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, User,
-    UserId,
+    LinkKind, OneTimeLink, PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest,
+    User, UserId,
 };
 use crate::ports::{
-    Conditional, FailureStore, FirmStore, LoginLinkStore, PasswordChange, RateLimitStore,
-    SessionStore, UserStore,
+    Conditional, FailureStore, FirmStore, LinkStore, PasswordChange, RateLimitStore, SessionStore,
+    UserStore,
 };
 
 /// Attribute and index names, shared with provisioning and the SAM template.
@@ -85,6 +85,25 @@ impl DynamoStore {
             .set_condition_expression(condition.map(str::to_owned))
             .build()?;
         Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Marks a one-time link used, on condition that it is unused and unexpired.
+    fn spend_link(
+        &self,
+        kind: LinkKind,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let spend = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(link_pk(kind, digest), kind.as_str())))
+            .update_expression("SET used_at = :now")
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(used_at) AND expires_at > :now",
+            )
+            .expression_attribute_values(":now", epoch(now))
+            .build()?;
+        Ok(TransactWriteItem::builder().update(spend).build())
     }
 
     fn session_delete(&self, digest: &TokenDigest) -> anyhow::Result<TransactWriteItem> {
@@ -196,8 +215,8 @@ fn email_pk(email: &EmailAddress) -> String {
     format!("EMAIL#{}", email.as_str())
 }
 
-fn link_pk(digest: &TokenDigest) -> String {
-    format!("LOGINLINK#{digest}")
+fn link_pk(kind: LinkKind, digest: &TokenDigest) -> String {
+    format!("{}#{digest}", kind.as_str())
 }
 
 fn session_pk(digest: &TokenDigest) -> String {
@@ -248,6 +267,10 @@ fn password_attributes(password: &PasswordState) -> Item {
     item([
         ("password_hash", s(password.hash.as_str())),
         ("password_changed_at", epoch(password.changed_at)),
+        (
+            "must_change_password",
+            AttributeValue::Bool(password.must_change),
+        ),
     ])
 }
 
@@ -265,15 +288,16 @@ fn read_user(item: &Item) -> anyhow::Result<User> {
             true => Some(PasswordState {
                 hash: PasswordHash::from_stored(r.string("password_hash")?.to_owned()),
                 changed_at: r.time("password_changed_at")?,
+                must_change: r.boolean("must_change_password")?,
             }),
             false => None,
         },
     })
 }
 
-fn read_login_link(digest: &TokenDigest, item: &Item) -> anyhow::Result<LoginLink> {
+fn read_link(digest: &TokenDigest, item: &Item) -> anyhow::Result<OneTimeLink> {
     let r = Reader(item);
-    Ok(LoginLink {
+    Ok(OneTimeLink {
         digest: digest.clone(),
         user_id: r.parsed("user_id", UserId::parse)?,
         created_at: r.time("created_at")?,
@@ -369,9 +393,16 @@ impl UserStore for DynamoStore {
         let mut update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(user_pk(change.user), "PROFILE")))
-            .update_expression("SET password_hash = :hash, password_changed_at = :changed_at")
+            .update_expression(
+                "SET password_hash = :hash, password_changed_at = :changed_at, \
+                 must_change_password = :must_change",
+            )
             .expression_attribute_values(":hash", s(change.new.hash.as_str()))
-            .expression_attribute_values(":changed_at", epoch(change.new.changed_at));
+            .expression_attribute_values(":changed_at", epoch(change.new.changed_at))
+            .expression_attribute_values(
+                ":must_change",
+                AttributeValue::Bool(change.new.must_change),
+            );
         update = match change.expected {
             Some(current) => update
                 .condition_expression("attribute_exists(pk) AND password_hash = :expected")
@@ -382,6 +413,9 @@ impl UserStore for DynamoStore {
             TransactWriteItem::builder().update(update.build()?).build(),
             self.audit_put(change.audit)?,
         ];
+        if let Some((token, now)) = change.spends {
+            items.push(self.spend_link(LinkKind::PasswordChange, token, now)?);
+        }
         let ended: Vec<TokenDigest> = self
             .sessions_of(change.user)
             .await?
@@ -390,7 +424,7 @@ impl UserStore for DynamoStore {
             .collect();
         // A transaction takes 100 items: the sessions that do not fit (nobody has
         // that many) are ended right after it, before the change is reported done.
-        let (now, later) = ended.split_at(ended.len().min(98));
+        let (now, later) = ended.split_at(ended.len().min(97));
         for digest in now {
             items.push(self.session_delete(digest)?);
         }
@@ -575,11 +609,16 @@ impl FirmStore for DynamoStore {
 }
 
 #[async_trait]
-impl LoginLinkStore for DynamoStore {
-    async fn put_login_link(&self, link: &LoginLink, audit: &AuditEvent) -> anyhow::Result<()> {
+impl LinkStore for DynamoStore {
+    async fn put_link(
+        &self,
+        kind: LinkKind,
+        link: &OneTimeLink,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()> {
         let record = item([
-            (PK, s(link_pk(&link.digest))),
-            (SK, s("LOGINLINK")),
+            (PK, s(link_pk(kind, &link.digest))),
+            (SK, s(kind.as_str())),
             ("user_id", s(link.user_id.to_string())),
             ("created_at", epoch(link.created_at)),
             ("expires_at", epoch(link.expires_at)),
@@ -593,14 +632,18 @@ impl LoginLinkStore for DynamoStore {
             .await?
         {
             Conditional::Applied => Ok(()),
-            Conditional::Refused => anyhow::bail!("a login link with this digest exists already"),
+            Conditional::Refused => anyhow::bail!("a link with this digest exists already"),
         }
     }
 
-    async fn login_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<LoginLink>> {
-        self.get(link_pk(digest), "LOGINLINK")
+    async fn link(
+        &self,
+        kind: LinkKind,
+        digest: &TokenDigest,
+    ) -> anyhow::Result<Option<OneTimeLink>> {
+        self.get(link_pk(kind, digest), kind.as_str())
             .await?
-            .map(|item| read_login_link(digest, &item))
+            .map(|item| read_link(digest, &item))
             .transpose()
     }
 
@@ -611,17 +654,8 @@ impl LoginLinkStore for DynamoStore {
         session: &Session,
         audit: &[AuditEvent],
     ) -> anyhow::Result<Conditional> {
-        let consume = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(link_pk(digest), "LOGINLINK")))
-            .update_expression("SET used_at = :now")
-            .condition_expression(
-                "attribute_exists(pk) AND attribute_not_exists(used_at) AND expires_at > :now",
-            )
-            .expression_attribute_values(":now", epoch(now))
-            .build()?;
         let mut items = vec![
-            TransactWriteItem::builder().update(consume).build(),
+            self.spend_link(LinkKind::Login, digest, now)?,
             self.put(session_item(session), Some("attribute_not_exists(pk)"))?,
         ];
         for event in audit {

@@ -16,7 +16,10 @@ pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use records::{
-    AuditEvent, AuditKind, Case, CaseSummary, Firm, LoginLink, PasswordState, Session, User,
+    AuditEvent, AuditKind, Case, CaseSummary, Firm, LinkKind, OneTimeLink, PasswordState, Session,
+    User,
 };
 pub use role::Role;
-pub use token::{LoginLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose};
+pub use token::{
+    LoginLinkPurpose, PasswordChangePurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
+};

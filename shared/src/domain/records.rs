@@ -3,7 +3,8 @@
 use time::OffsetDateTime;
 
 use super::{
-    CaseId, EmailAddress, FirmId, FirmSettings, Language, PasswordHash, Role, TokenDigest, UserId,
+    CaseId, EmailAddress, FirmId, FirmSettings, Language, PasswordExpiry, PasswordHash, Role,
+    TokenDigest, UserId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,26 @@ pub struct User {
 pub struct PasswordState {
     pub hash: PasswordHash,
     pub changed_at: OffsetDateTime,
+    /// An administrator forced a change: the next sign-in must replace it.
+    pub must_change: bool,
+}
+
+impl PasswordState {
+    /// When the password expires under `expiry`; `None` when it never does.
+    pub fn expires_at(&self, expiry: PasswordExpiry) -> Option<OffsetDateTime> {
+        match expiry.days() {
+            0 => None,
+            days => Some(self.changed_at + time::Duration::days(i64::from(days))),
+        }
+    }
+
+    /// Whether the next sign-in must replace this password.
+    pub fn must_be_replaced_at(&self, expiry: PasswordExpiry, now: OffsetDateTime) -> bool {
+        self.must_change
+            || self
+                .expires_at(expiry)
+                .is_some_and(|expires_at| now >= expires_at)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +69,28 @@ pub struct CaseSummary {
     pub title: String,
 }
 
-/// A one-time login link, known to the store only by its digest.
+/// What a one-time link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A client's emailed sign-in link (1 hour).
+    Login,
+    /// The token a firm user gets to replace an expired or forced password (15 min).
+    PasswordChange,
+}
+
+impl LinkKind {
+    /// The store's name for the kind, also the prefix of its keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "LOGINLINK",
+            Self::PasswordChange => "PWCHANGE",
+        }
+    }
+}
+
+/// A one-time link or token, known to the store only by its digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginLink {
+pub struct OneTimeLink {
     pub digest: TokenDigest,
     pub user_id: UserId,
     pub created_at: OffsetDateTime,
@@ -58,7 +98,7 @@ pub struct LoginLink {
     pub used_at: Option<OffsetDateTime>,
 }
 
-impl LoginLink {
+impl OneTimeLink {
     pub fn is_redeemable_at(&self, now: OffsetDateTime) -> bool {
         self.used_at.is_none() && now < self.expires_at
     }
@@ -95,6 +135,7 @@ pub enum AuditKind {
     PasswordSet,
     PolicyChanged,
     PasswordChanged,
+    PasswordChangeRequired,
 }
 
 impl AuditKind {
@@ -109,6 +150,7 @@ impl AuditKind {
             Self::PasswordSet => "password_set",
             Self::PolicyChanged => "policy_changed",
             Self::PasswordChanged => "password_changed",
+            Self::PasswordChangeRequired => "password_change_required",
         }
     }
 }
@@ -154,9 +196,9 @@ mod tests {
     use time::Duration;
     use time::macros::datetime;
 
-    fn link(used: bool) -> LoginLink {
+    fn link(used: bool) -> OneTimeLink {
         let created_at = datetime!(2026-01-01 12:00 UTC);
-        LoginLink {
+        OneTimeLink {
             digest: TokenDigest::from_stored(&"a".repeat(64)).unwrap(),
             user_id: UserId::new(),
             created_at,

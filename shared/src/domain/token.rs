@@ -19,6 +19,12 @@ impl TokenPurpose for LoginLinkPurpose {
 }
 
 #[derive(Debug)]
+pub enum PasswordChangePurpose {}
+impl TokenPurpose for PasswordChangePurpose {
+    const LABEL: &'static str = "password-change";
+}
+
+#[derive(Debug)]
 pub enum SessionPurpose {}
 impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";

@@ -5,8 +5,8 @@ use tokio::time::Instant;
 
 use crate::Services;
 use crate::domain::{
-    AuditEvent, AuditKind, EmailAddress, InvalidEmail, LoginLink, LoginLinkPurpose, Role, Token,
-    User,
+    AuditEvent, AuditKind, EmailAddress, InvalidEmail, LinkKind, LoginLinkPurpose, OneTimeLink,
+    Role, Token, User,
 };
 use crate::email::login_link_email;
 use crate::flows::rate_limit;
@@ -124,7 +124,7 @@ pub async fn issue_link(
 ) -> anyhow::Result<()> {
     let now = svc.clock.now();
     let token = Token::<LoginLinkPurpose>::generate(svc.random.as_ref());
-    let link = LoginLink {
+    let link = OneTimeLink {
         digest: svc.key.digest(&token),
         user_id: user.id,
         created_at: now,
@@ -132,7 +132,7 @@ pub async fn issue_link(
         used_at: None,
     };
     let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user.id).from_ip(source_ip);
-    svc.store.put_login_link(&link, &audit).await?;
+    svc.store.put_link(LinkKind::Login, &link, &audit).await?;
 
     let url = format!(
         "{}/auth/verify?token={}",
@@ -191,7 +191,7 @@ pub async fn verify_login_link(
     let now = svc.clock.now();
     let link = svc
         .store
-        .login_link(&digest)
+        .link(LinkKind::Login, &digest)
         .await?
         .filter(|link| link.is_redeemable_at(now))
         .ok_or(VerifyLoginLinkError::Expired)?;

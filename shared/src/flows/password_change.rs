@@ -1,10 +1,16 @@
-//! A signed-in firm user changes their password.
+//! A firm user changes their password: signed in, with the current one; or with
+//! the token a sign-in hands out when the password expired or a change was forced.
 
 use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, Password, PasswordState};
+use time::OffsetDateTime;
+
+use crate::domain::{
+    AuditEvent, AuditKind, LinkKind, Password, PasswordChangePurpose, PasswordState, Token,
+    TokenDigest, User,
+};
 use crate::flows::password_login::ACCOUNT_SCOPE;
 use crate::flows::rate_limit::Exceeded;
 use crate::flows::throttle;
@@ -28,6 +34,8 @@ pub enum PasswordChangeError {
     WeakPassword { feedback: Vec<String> },
     #[error("The new password must differ from the current one.")]
     PasswordReused,
+    #[error("This password change has expired or was already made. Please sign in again.")]
+    TokenExpired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -40,6 +48,7 @@ impl ApiError for PasswordChangeError {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::WeakPassword { .. } | Self::PasswordReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TokenExpired => StatusCode::GONE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -53,6 +62,7 @@ impl ApiError for PasswordChangeError {
             Self::RateLimited(_) => "rate_limited",
             Self::WeakPassword { .. } => "weak_password",
             Self::PasswordReused => "password_reused",
+            Self::TokenExpired => "password_change_token_expired",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -107,11 +117,82 @@ pub async fn change_password(
         throttle::record_failure(svc, ACCOUNT_SCOPE, account, limits.window).await?;
         return Err(PasswordChangeError::InvalidCredentials);
     }
+    let replaced = replace(
+        svc,
+        &user,
+        &state,
+        new,
+        Some(&principal.session),
+        None,
+        source_ip,
+    )
+    .await?;
+    // Changed by someone else since it was checked: the current password the
+    // caller gave is no longer current.
+    replaced
+        .then_some(())
+        .ok_or(PasswordChangeError::InvalidCredentials)
+}
 
+/// Replaces an expired or forced password with the token the sign-in handed out.
+/// The token works once, for 15 minutes; every session of the user ends.
+#[tracing::instrument(skip_all)]
+pub async fn change_password_with_token(
+    svc: &Services,
+    raw_token: &str,
+    new: String,
+    source_ip: Option<&str>,
+) -> Result<(), PasswordChangeError> {
+    let token = Token::<PasswordChangePurpose>::parse(raw_token)
+        .ok_or(PasswordChangeError::TokenExpired)?;
+    let digest = svc.key.digest(&token);
+    let now = svc.clock.now();
+    let link = svc
+        .store
+        .link(LinkKind::PasswordChange, &digest)
+        .await?
+        .filter(|link| link.is_redeemable_at(now))
+        .ok_or(PasswordChangeError::TokenExpired)?;
+    let user = svc
+        .store
+        .user(link.user_id)
+        .await?
+        .ok_or(PasswordChangeError::TokenExpired)?;
+    let state = user
+        .password
+        .clone()
+        .ok_or(PasswordChangeError::TokenExpired)?;
+    let replaced = replace(
+        svc,
+        &user,
+        &state,
+        new,
+        None,
+        Some((&digest, now)),
+        source_ip,
+    )
+    .await?;
+    replaced
+        .then_some(())
+        .ok_or(PasswordChangeError::TokenExpired)
+}
+
+/// Applies the policy to `new` and stores it in place of `current`, ending the
+/// user's sessions but `keep_session` and spending `spends`. `false` when a
+/// condition of the write no longer held.
+async fn replace(
+    svc: &Services,
+    user: &User,
+    current: &PasswordState,
+    new: String,
+    keep_session: Option<&TokenDigest>,
+    spends: Option<(&TokenDigest, OffsetDateTime)>,
+    source_ip: Option<&str>,
+) -> Result<bool, PasswordChangeError> {
     let new = Password::parse(new).map_err(|invalid| PasswordChangeError::WeakPassword {
         feedback: vec![invalid.to_string()],
     })?;
-    if passwords::verify(&new, &state.hash) {
+    if passwords::verify(&new, &current.hash) {
         return Err(PasswordChangeError::PasswordReused);
     }
     let firm = svc.store.firm(user.firm_id).await?;
@@ -128,19 +209,16 @@ pub async fn change_password(
     let replacement = PasswordState {
         hash: passwords::hash(&new, svc.random.as_ref())?,
         changed_at: now,
+        must_change: false,
     };
     let audit = AuditEvent::new(AuditKind::PasswordChanged, now, user.id).from_ip(source_ip);
     let change = PasswordChange {
         user: user.id,
         new: &replacement,
-        expected: Some(&state.hash),
-        keep_session: Some(&principal.session),
+        expected: Some(&current.hash),
+        keep_session,
+        spends,
         audit: &audit,
     };
-    match svc.store.replace_password(&change).await? {
-        Conditional::Applied => Ok(()),
-        // Changed by someone else since it was checked: the current password the
-        // caller gave is no longer current.
-        Conditional::Refused => Err(PasswordChangeError::InvalidCredentials),
-    }
+    Ok(svc.store.replace_password(&change).await? == Conditional::Applied)
 }

@@ -3,7 +3,13 @@
 use http::StatusCode;
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, EmailAddress, Password, Role, User};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::domain::{
+    AuditEvent, AuditKind, EmailAddress, LinkKind, OneTimeLink, Password, PasswordChangePurpose,
+    Role, Token, User,
+};
 use crate::flows::rate_limit::Exceeded;
 use crate::flows::session::{SignedIn, new_session};
 use crate::flows::throttle;
@@ -18,6 +24,8 @@ pub enum PasswordLoginError {
     InvalidCredentials,
     #[error("Too many failed sign-ins. Please wait before trying again.")]
     RateLimited(Exceeded),
+    #[error("The password has expired or must be changed. Please choose a new one.")]
+    PasswordChangeRequired(Token<PasswordChangePurpose>),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -28,6 +36,7 @@ impl ApiError for PasswordLoginError {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::PasswordChangeRequired(_) => StatusCode::FORBIDDEN,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -37,6 +46,7 @@ impl ApiError for PasswordLoginError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidCredentials => "invalid_credentials",
             Self::RateLimited(_) => "rate_limited",
+            Self::PasswordChangeRequired(_) => "password_change_required",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -47,7 +57,20 @@ impl ApiError for PasswordLoginError {
             _ => None,
         }
     }
+
+    fn details(&self) -> Option<Map<String, Value>> {
+        match self {
+            Self::PasswordChangeRequired(token) => Some(Map::from_iter([(
+                "password_change_token".to_owned(),
+                Value::String(token.expose().to_owned()),
+            )])),
+            _ => None,
+        }
+    }
 }
+
+/// How long the token to replace an expired or forced password works.
+const CHANGE_TOKEN_TTL: time::Duration = time::Duration::minutes(15);
 
 /// Failed password checks count under the email address they were made for,
 /// wherever they were made (sign-in or password change).
@@ -110,6 +133,22 @@ pub async fn sign_in(
         return Err(PasswordLoginError::InvalidCredentials);
     };
 
+    let expiry = svc
+        .store
+        .firm(user.firm_id)
+        .await?
+        .map(|firm| firm.settings.password_expiry)
+        .unwrap_or_default();
+    if user
+        .password
+        .as_ref()
+        .is_some_and(|state| state.must_be_replaced_at(expiry, now))
+    {
+        return Err(PasswordLoginError::PasswordChangeRequired(
+            change_token(svc, &user, now, source_ip).await?,
+        ));
+    }
+
     let (token, session) = new_session(svc, &user, now);
     let audit = [AuditEvent::new(AuditKind::SignedIn, now, user.id)
         .from_ip(source_ip)
@@ -120,6 +159,28 @@ pub async fn sign_in(
         session,
         user,
     })
+}
+
+/// A single-use token to replace the password with, instead of a session.
+async fn change_token(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+    source_ip: Option<&str>,
+) -> anyhow::Result<Token<PasswordChangePurpose>> {
+    let token = Token::generate(svc.random.as_ref());
+    let link = OneTimeLink {
+        digest: svc.key.digest(&token),
+        user_id: user.id,
+        created_at: now,
+        expires_at: now + CHANGE_TOKEN_TTL,
+        used_at: None,
+    };
+    let audit = AuditEvent::new(AuditKind::PasswordChangeRequired, now, user.id).from_ip(source_ip);
+    svc.store
+        .put_link(LinkKind::PasswordChange, &link, &audit)
+        .await?;
+    Ok(token)
 }
 
 /// The firm user (staff or administrator) with this email, if there is one.
