@@ -87,6 +87,30 @@ impl UserStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
+    async fn force_password_change(
+        &self,
+        id: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        match t.users.get_mut(&id).and_then(|user| user.password.as_mut()) {
+            Some(password) => password.must_change = true,
+            None => return Ok(Conditional::Refused),
+        }
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
+        Ok(self
+            .tables()
+            .users
+            .values()
+            .filter(|user| user.firm_id == firm)
+            .cloned()
+            .collect())
+    }
+
     async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
         let Some(user) = t.users.get_mut(&change.user) else {

@@ -76,6 +76,15 @@ pub trait UserStore: Send + Sync {
         language: Language,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+    /// Makes the user's next sign-in replace their password; `Refused` when the
+    /// user has no password (or is gone).
+    async fn force_password_change(
+        &self,
+        id: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+    /// Every user of the firm (clients included), in pages from the index.
+    async fn users_of_firm(&self, firm: crate::domain::FirmId) -> anyhow::Result<Vec<User>>;
     /// Replaces a password and ends the user's other sessions, with its audit
     /// entry, in one transaction. `Refused` when the user is gone or, with
     /// `expected`, when the password is no longer the one the caller checked.

@@ -10,7 +10,7 @@ use devserver::gateway::Gateway;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::ManualClock;
-use portcullis::domain::{Language, Role, UserId};
+use portcullis::domain::{FirmId, Language, Role, UserId};
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
@@ -41,6 +41,7 @@ pub struct TestApp {
 pub struct TestClient {
     pub id: UserId,
     pub email: String,
+    pub firm: FirmId,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -111,8 +112,31 @@ impl TestApp {
     }
 
     pub async fn seed_user(&self, role: Role) -> TestClient {
+        let firm = self
+            .operator()
+            .create_firm("Example LLP")
+            .await
+            .expect("a firm");
+        self.seed_user_in_firm(firm, role).await
+    }
+
+    /// A firm user of the same firm as `colleague`, with the password [`FIRM_PASSWORD`].
+    pub async fn seed_firm_user_in(&self, colleague: &TestClient, role: Role) -> TestClient {
+        let user = self.seed_user_in_firm(colleague.firm, role).await;
+        self.operator()
+            .set_password(&user.email, FIRM_PASSWORD.to_owned())
+            .await
+            .expect("a password");
+        user
+    }
+
+    /// A client of the same firm as `colleague`, in two cases.
+    pub async fn seed_client_in(&self, colleague: &TestClient) -> TestClient {
+        self.seed_user_in_firm(colleague.firm, Role::Client).await
+    }
+
+    async fn seed_user_in_firm(&self, firm: FirmId, role: Role) -> TestClient {
         let admin = self.operator();
-        let firm = admin.create_firm("Example LLP").await.expect("a firm");
         let email = unique_email(role.as_str());
         let id = admin
             .create_user(NewUser {
@@ -128,7 +152,7 @@ impl TestApp {
             let case = admin.create_case(firm, title).await.expect("a case");
             admin.add_member(case, id).await.expect("a membership");
         }
-        TestClient { id, email }
+        TestClient { id, email, firm }
     }
 
     pub fn clock_now(&self) -> time::OffsetDateTime {

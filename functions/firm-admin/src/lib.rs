@@ -1,14 +1,19 @@
-//! Firm administration: `GET /firm/settings`, `PUT /firm/settings`. Administrators
-//! only, and only for their own firm.
+//! Firm administration, for a firm's administrators and their own firm only:
+//! `GET /firm/settings`, `PUT /firm/settings`,
+//! `POST /firm/users/{userId}/force-password-change`,
+//! `POST /firm/users/expire-passwords`.
 
 use futures::future::BoxFuture;
-use http::{Method, StatusCode};
+use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::flows::firm_admin::{
-    FirmAdminError, parse_settings, settings, settings_json, update_settings,
+    FirmAdminError, expire_all_passwords, force_password_change, parse_settings, settings,
+    settings_json, update_settings,
 };
-use portcullis::http::{json_response, parse_json, principal, respond, source_ip};
+use portcullis::http::{
+    empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
+};
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
     Box::pin(handle(svc, req))
@@ -20,16 +25,27 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmAdminError> {
     let caller = principal(req).ok_or(FirmAdminError::Unauthorized)?;
-    match (req.method(), req.raw_http_path()) {
-        (&Method::GET, "/firm/settings") => {
+    let ip = source_ip(req);
+    match route_key(req) {
+        Some("GET /firm/settings") => {
             let current = settings(svc, &caller).await?;
             Ok(json_response(StatusCode::OK, &settings_json(&current)))
         }
-        (&Method::PUT, "/firm/settings") => {
+        Some("PUT /firm/settings") => {
             let body: serde_json::Value = parse_json(req)?;
             let wanted = parse_settings(&body)?;
-            let updated = update_settings(svc, &caller, wanted, source_ip(req).as_deref()).await?;
+            let updated = update_settings(svc, &caller, wanted, ip.as_deref()).await?;
             Ok(json_response(StatusCode::OK, &settings_json(&updated)))
+        }
+        Some("POST /firm/users/{userId}/force-password-change") => {
+            let params = req.path_parameters();
+            let target = params.first("userId").ok_or(FirmAdminError::NotFound)?;
+            force_password_change(svc, &caller, target, ip.as_deref()).await?;
+            Ok(empty_response(StatusCode::NO_CONTENT))
+        }
+        Some("POST /firm/users/expire-passwords") => {
+            expire_all_passwords(svc, &caller, ip.as_deref()).await?;
+            Ok(empty_response(StatusCode::NO_CONTENT))
         }
         _ => Err(FirmAdminError::NotFound),
     }

@@ -389,6 +389,46 @@ impl UserStore for DynamoStore {
         .await
     }
 
+    async fn force_password_change(
+        &self,
+        id: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("SET must_change_password = :yes")
+            .condition_expression("attribute_exists(password_hash)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
+    async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
+        let mut users = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_names("#sk", GSI1_SK)
+            .expression_attribute_values(":pk", s(firm_pk(firm)))
+            .expression_attribute_values(":prefix", s("USER#"))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(user) = pages.next().await {
+            users.push(read_user(&user.context("Query firm users")?)?);
+        }
+        Ok(users)
+    }
+
     async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
         let mut update = Update::builder()
             .table_name(&self.table)

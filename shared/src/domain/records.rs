@@ -136,6 +136,7 @@ pub enum AuditKind {
     PolicyChanged,
     PasswordChanged,
     PasswordChangeRequired,
+    PasswordChangeForced,
 }
 
 impl AuditKind {
@@ -151,6 +152,7 @@ impl AuditKind {
             Self::PolicyChanged => "policy_changed",
             Self::PasswordChanged => "password_changed",
             Self::PasswordChangeRequired => "password_change_required",
+            Self::PasswordChangeForced => "password_change_forced",
         }
     }
 }

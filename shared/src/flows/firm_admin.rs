@@ -1,10 +1,11 @@
-//! What a firm's administrators manage: its password policy.
+//! What a firm's administrators manage: its password policy and its users'
+//! passwords.
 
 use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, FirmSettings, PasswordExpiry, Role, User};
+use crate::domain::{AuditEvent, AuditKind, FirmSettings, PasswordExpiry, Role, User, UserId};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
 
@@ -122,6 +123,64 @@ pub async fn update_settings(
         Conditional::Applied => Ok(settings),
         Conditional::Refused => Err(FirmAdminError::NotFound),
     }
+}
+
+/// Makes one firm user of the administrator's firm change their password at their
+/// next sign-in. Anyone else (another firm's user, a client, no one) is `NotFound`.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn force_password_change(
+    svc: &Services,
+    principal: &Principal,
+    raw_target: &str,
+    source_ip: Option<&str>,
+) -> Result<(), FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
+    let user = svc
+        .store
+        .user(target)
+        .await?
+        .filter(|user| user.firm_id == admin.firm_id && user.role != Role::Client)
+        .ok_or(FirmAdminError::NotFound)?;
+    match svc
+        .store
+        .force_password_change(user.id, &forced(svc, &admin, user.id, source_ip))
+        .await?
+    {
+        Conditional::Applied => Ok(()),
+        Conditional::Refused => Err(FirmAdminError::NotFound),
+    }
+}
+
+/// Makes every firm user of the administrator's firm, the administrator included,
+/// change their password at their next sign-in.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn expire_all_passwords(
+    svc: &Services,
+    principal: &Principal,
+    source_ip: Option<&str>,
+) -> Result<(), FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let with_passwords = svc
+        .store
+        .users_of_firm(admin.firm_id)
+        .await?
+        .into_iter()
+        .filter(|user| user.password.is_some());
+    for user in with_passwords {
+        // Refused only for a user who lost their password meanwhile: nothing to force.
+        svc.store
+            .force_password_change(user.id, &forced(svc, &admin, user.id, source_ip))
+            .await?;
+    }
+    Ok(())
+}
+
+fn forced(svc: &Services, admin: &User, subject: UserId, source_ip: Option<&str>) -> AuditEvent {
+    let mut audit = AuditEvent::new(AuditKind::PasswordChangeForced, svc.clock.now(), subject)
+        .from_ip(source_ip);
+    audit.actor = Some(admin.id);
+    audit
 }
 
 #[cfg(test)]
