@@ -146,3 +146,45 @@ async fn clients_of_a_firm_with_expiring_passwords_still_sign_in_with_links() {
     let session = app.sign_in(&client.email).await;
     assert_eq!(app.get_me(&session).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn me_shows_when_the_password_expires_and_warns_in_the_last_fourteen_days() {
+    let app = spawn_app().await;
+    let admin = admin_with_thirty_day_passwords(&app).await;
+    let set_at = app.clock_now();
+
+    app.clock.advance(Duration::days(16) - Duration::SECOND);
+    let session = app.password_sign_in(&admin.email).await;
+    let me: Value = app.get_me(&session).await.json().await.unwrap();
+    let expires_at = set_at + Duration::days(30);
+    assert_eq!(
+        me["password_expires_at"],
+        expires_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    );
+    assert_eq!(me["password_expiry_notice"], false);
+
+    app.clock.advance(Duration::SECOND);
+    let me: Value = app.get_me(&session).await.json().await.unwrap();
+    assert_eq!(
+        me["password_expiry_notice"], true,
+        "14 days before it expires"
+    );
+}
+
+#[tokio::test]
+async fn clients_and_firms_without_expiry_show_no_expiry() {
+    let app = spawn_app().await;
+    let client = app.seed_client().await;
+    let admin = app.seed_firm_user(Role::Admin).await;
+
+    for session in [
+        app.sign_in(&client.email).await,
+        app.password_sign_in(&admin.email).await,
+    ] {
+        let me: Value = app.get_me(&session).await.json().await.unwrap();
+        assert_eq!(me["password_expires_at"], Value::Null);
+        assert_eq!(me["password_expiry_notice"], false);
+    }
+}

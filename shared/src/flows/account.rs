@@ -2,10 +2,11 @@
 
 use http::StatusCode;
 use serde_json::json;
+use time::OffsetDateTime;
 
 use crate::Services;
 use crate::domain::{AuditEvent, AuditKind, CaseSummary, Language, UnsupportedLanguage, User};
-use crate::flows::session::user_json;
+use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
 
@@ -44,12 +45,19 @@ impl ApiError for AccountError {
     }
 }
 
-/// The user with the cases they can see.
+/// The user with the cases they can see, and when their password expires.
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub user: User,
     pub cases: Vec<CaseSummary>,
+    /// `None` for clients and where passwords never expire.
+    pub password_expires_at: Option<OffsetDateTime>,
+    /// Inside the last 14 days before the password expires: the portal warns.
+    pub password_expiry_notice: bool,
 }
+
+/// How long before a password expires the portal (and the expiry email) warn.
+pub const EXPIRY_NOTICE: time::Duration = time::Duration::days(14);
 
 impl Profile {
     pub fn to_json(&self) -> serde_json::Value {
@@ -59,6 +67,8 @@ impl Profile {
             .iter()
             .map(|case| json!({ "id": case.id.to_string(), "title": case.title }))
             .collect();
+        body["password_expires_at"] = json!(self.password_expires_at.map(rfc3339));
+        body["password_expiry_notice"] = json!(self.password_expiry_notice);
         body
     }
 }
@@ -71,7 +81,22 @@ pub async fn profile(svc: &Services, principal: &Principal) -> Result<Profile, A
         .ok_or(AccountError::Unauthorized)?;
     let mut cases = svc.store.cases_of(user.id).await?;
     cases.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id)));
-    Ok(Profile { user, cases })
+    let password_expires_at = match &user.password {
+        Some(password) => {
+            let firm = svc.store.firm(user.firm_id).await?;
+            firm.and_then(|firm| password.expires_at(firm.settings.password_expiry))
+        }
+        None => None,
+    };
+    let now = svc.clock.now();
+    let password_expiry_notice =
+        password_expires_at.is_some_and(|expires_at| now >= expires_at - EXPIRY_NOTICE);
+    Ok(Profile {
+        user,
+        cases,
+        password_expires_at,
+        password_expiry_notice,
+    })
 }
 
 /// Changes the language of the portal and of every later email and SMS.
