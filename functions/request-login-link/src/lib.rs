@@ -4,9 +4,8 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::login_link::{
-    REQUEST_ACCEPTED_MESSAGE, RequestLoginLinkError, request_login_link,
-};
+use portcullis::flows::link_request::LinkRequestError;
+use portcullis::flows::login_link::{REQUEST_ACCEPTED_MESSAGE, request_login_link};
 use portcullis::http::{json_response, parse_json, respond, source_ip};
 use serde::Deserialize;
 use serde_json::json;
@@ -25,7 +24,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
         async {
             let input: LoginLinkRequest = parse_json(&req)?;
             request_login_link(svc, &input.email, source_ip(&req).as_deref()).await?;
-            Ok::<_, RequestLoginLinkError>(json_response(
+            Ok::<_, LinkRequestError>(json_response(
                 StatusCode::ACCEPTED,
                 &json!({ "message": REQUEST_ACCEPTED_MESSAGE }),
             ))

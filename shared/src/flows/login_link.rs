@@ -1,118 +1,38 @@
 //! Passwordless sign-in for clients: a one-time link by email.
 
 use http::StatusCode;
-use tokio::time::Instant;
 
 use crate::Services;
 use crate::domain::{
-    AuditEvent, AuditKind, EmailAddress, InvalidEmail, LinkKind, LoginLinkPurpose, OneTimeLink,
-    Role, Token, User,
+    AuditEvent, AuditKind, LinkKind, LoginLinkPurpose, OneTimeLink, Role, Token, User,
 };
 use crate::email::login_link_email;
-use crate::flows::rate_limit;
+use crate::flows::link_request::{self, LinkRequestError};
 use crate::flows::session::{SignedIn, new_session};
 use crate::http::{ApiError, InvalidBody};
 use crate::ports::{Conditional, OutgoingEmail};
-
-#[derive(Debug, thiserror::Error)]
-pub enum RequestLoginLinkError {
-    #[error(transparent)]
-    InvalidRequest(#[from] InvalidBody),
-    #[error(transparent)]
-    InvalidEmail(#[from] InvalidEmail),
-    #[error("Too many sign-in link requests. Please wait before trying again.")]
-    RateLimited(rate_limit::Exceeded),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for RequestLoginLinkError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidRequest(_) | Self::InvalidEmail(_) => StatusCode::BAD_REQUEST,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidEmail(_) => "invalid_email",
-            Self::RateLimited(_) => "rate_limited",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
-            _ => None,
-        }
-    }
-}
 
 /// What every accepted request is told, registered or not.
 pub const REQUEST_ACCEPTED_MESSAGE: &str = "If this email address belongs to a client account, \
      a sign-in link is on its way. The link works once, for 1 hour.";
 
-/// Emails a sign-in link to the client with this address, if there is one.
-///
-/// The caller learns nothing about whether the address is registered: the answer is
-/// the same, and it is not sent before the response floor, however much work a
-/// registered address caused. Failures after the lookup (storing the link, sending
-/// the email) are logged, not returned, for the same reason.
+/// Emails a sign-in link to the client with this address, if there is one; the
+/// answer says nothing about whether there is (see [`link_request::answer`]).
 #[tracing::instrument(skip_all)]
 pub async fn request_login_link(
     svc: &Services,
     raw_email: &str,
     source_ip: Option<&str>,
-) -> Result<(), RequestLoginLinkError> {
-    let started = Instant::now();
-    let limits = svc.settings.login_link_limits;
-    if let Some(ip) = source_ip {
-        rate_limit::hit(svc, "login-link-ip", ip, limits.per_ip, limits.window)
-            .await?
-            .map_err(RequestLoginLinkError::RateLimited)?;
-    }
-    let email = EmailAddress::parse(raw_email)?;
-    rate_limit::hit(
+) -> Result<(), LinkRequestError> {
+    link_request::answer(
         svc,
-        "login-link-email",
-        email.as_str(),
-        limits.per_email,
-        limits.window,
+        "login-link",
+        raw_email,
+        source_ip,
+        |role| role == Role::Client,
+        async |client| issue_link(svc, client, source_ip).await,
     )
-    .await?
-    .map_err(RequestLoginLinkError::RateLimited)?;
-
-    let client = find_client(svc, &email).await?;
-    if let Some(client) = client
-        && let Err(err) = issue_link(svc, &client, source_ip).await
-    {
-        tracing::error!(error = format!("{err:#}"), user_id = %client.id, "could not issue a login link");
-    }
-    // Only when the floor is still ahead: the timer's 1 ms granularity would delay
-    // even a deadline already passed.
-    let remaining = svc
-        .settings
-        .login_link_response_floor
-        .saturating_sub(started.elapsed());
-    if !remaining.is_zero() {
-        tokio::time::sleep(remaining).await;
-    }
-    Ok(())
-}
-
-async fn find_client(svc: &Services, email: &EmailAddress) -> anyhow::Result<Option<User>> {
-    let Some(id) = svc.store.user_id_by_email(email).await? else {
-        return Ok(None);
-    };
-    Ok(svc
-        .store
-        .user(id)
-        .await?
-        .filter(|user| user.role == Role::Client))
+    .await
 }
 
 /// Stores a fresh link for `user` and emails it. Also used by notifications that
@@ -227,7 +147,7 @@ mod tests {
     use time::Duration;
 
     use super::*;
-    use crate::domain::{FirmId, Language, UserId};
+    use crate::domain::{EmailAddress, FirmId, Language, UserId};
     use crate::fakes::FakeServices;
     use crate::flows::session::authenticate;
     use crate::ports::{Clock, UserStore};
@@ -345,9 +265,6 @@ mod tests {
                 .unwrap();
         }
         let limited = request_login_link(&fake.services, "nobody@example.com", None).await;
-        assert!(matches!(
-            limited,
-            Err(RequestLoginLinkError::RateLimited(_))
-        ));
+        assert!(matches!(limited, Err(LinkRequestError::RateLimited(_))));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod firm_admin;
+pub mod link_request;
 pub mod login_link;
 pub mod password_change;
 pub mod password_login;
