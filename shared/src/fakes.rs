@@ -119,11 +119,8 @@ impl UserStore for MemoryStore {
         if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected {
             return Ok(Conditional::Refused);
         }
-        if let Some((token, now)) = change.spends {
-            match t
-                .links
-                .get_mut(&(LinkKind::PasswordChange.as_str(), token.clone()))
-            {
+        if let Some((kind, token, now)) = change.spends {
+            match t.links.get_mut(&(kind.as_str(), token.clone())) {
                 Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
                 _ => return Ok(Conditional::Refused),
             }

@@ -100,9 +100,9 @@ pub struct PasswordChange<'a> {
     pub expected: Option<&'a PasswordHash>,
     /// The session that stays signed in (the one making the change), if any.
     pub keep_session: Option<&'a TokenDigest>,
-    /// A password-change token spent by this change, on condition that it is
-    /// unused and unexpired at the given time.
-    pub spends: Option<(&'a TokenDigest, OffsetDateTime)>,
+    /// A one-time link spent by this change, on condition that it is unused and
+    /// unexpired at the given time.
+    pub spends: Option<(LinkKind, &'a TokenDigest, OffsetDateTime)>,
     pub audit: &'a AuditEvent,
 }
 

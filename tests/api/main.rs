@@ -11,4 +11,5 @@ mod login_link;
 mod password_change;
 mod password_expiry;
 mod password_login;
+mod password_reset;
 mod session;

@@ -1,5 +1,6 @@
-//! The two HTML pages the dev server adds: the portal's sign-in page behind the
-//! emailed link (in production the portal front end serves it), and the dev inbox.
+//! The HTML pages the dev server adds: the portal's pages behind the emailed links
+//! (sign-in and password reset; in production the portal front end serves them),
+//! and the dev inbox.
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
 
@@ -37,6 +38,37 @@ document.getElementById("continue").addEventListener("click", async (event) => {
   const profile = document.getElementById("profile");
   profile.textContent = JSON.stringify(await me.json(), null, 2);
   profile.hidden = false;
+});
+</script>
+</body></html>
+"#;
+
+/// The page a password-reset link opens. Like the sign-in page, loading it
+/// changes nothing; the form's POST spends the token.
+pub const RESET_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Choose a new password · Portcullis</title>
+<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+input,button{font-size:1rem;padding:.5rem}</style>
+</head><body>
+<h1>Choose a new password</h1>
+<form id="reset"><label>New password <input id="password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"></label>
+<button type="submit">Set the password</button></form>
+<p id="status" role="status"></p>
+<script>
+const token = new URLSearchParams(location.search).get("token") || "";
+history.replaceState(null, "", location.pathname);
+document.getElementById("reset").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await fetch("/auth/password/reset", {
+    method: "POST", headers: {"content-type": "application/json"},
+    body: JSON.stringify({token, new_password: document.getElementById("password").value}),
+  });
+  const status = document.getElementById("status");
+  if (answer.ok) { status.textContent = "Your password is set. You can sign in with it now."; return; }
+  const body = await answer.json();
+  status.textContent = [body.error.message, ...(body.error.feedback || [])].join(" ");
 });
 </script>
 </body></html>

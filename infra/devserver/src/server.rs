@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::emulator::outbox;
 use crate::gateway::{Gateway, Incoming};
-use crate::pages::{VERIFY_PAGE, inbox_page};
+use crate::pages::{RESET_PAGE, VERIFY_PAGE, inbox_page};
 
 /// API Gateway refuses bodies over 10 MB.
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -29,7 +29,8 @@ pub fn router(gateway: Gateway, emulator_endpoint: String) -> Router {
         emulator_endpoint,
     });
     Router::new()
-        .route("/auth/verify", get(verify_page))
+        .route("/auth/verify", get(|| portal_page(VERIFY_PAGE)))
+        .route("/auth/reset", get(|| portal_page(RESET_PAGE)))
         .route("/_dev/outbox", get(dev_outbox))
         .route("/_dev/inbox", get(dev_inbox))
         .fallback(through_gateway)
@@ -50,8 +51,10 @@ pub async fn serve(
     .await
 }
 
-async fn verify_page() -> Response {
-    let mut response = Html(VERIFY_PAGE).into_response();
+/// A page an emailed link opens: never cached, and never naming its URL (which
+/// holds the token) to another site.
+async fn portal_page(page: &'static str) -> Response {
+    let mut response = Html(page).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(

@@ -453,8 +453,8 @@ impl UserStore for DynamoStore {
             TransactWriteItem::builder().update(update.build()?).build(),
             self.audit_put(change.audit)?,
         ];
-        if let Some((token, now)) = change.spends {
-            items.push(self.spend_link(LinkKind::PasswordChange, token, now)?);
+        if let Some((kind, token, now)) = change.spends {
+            items.push(self.spend_link(kind, token, now)?);
         }
         let ended: Vec<TokenDigest> = self
             .sessions_of(change.user)

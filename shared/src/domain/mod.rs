@@ -21,5 +21,6 @@ pub use records::{
 };
 pub use role::Role;
 pub use token::{
-    LoginLinkPurpose, PasswordChangePurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
+    LoginLinkPurpose, PasswordChangePurpose, PasswordResetPurpose, SessionPurpose, Token,
+    TokenDigest, TokenPurpose,
 };

@@ -76,6 +76,8 @@ pub enum LinkKind {
     Login,
     /// The token a firm user gets to replace an expired or forced password (15 min).
     PasswordChange,
+    /// An emailed link to choose a new password (1 hour; 72 hours for an invitation).
+    PasswordReset,
 }
 
 impl LinkKind {
@@ -84,6 +86,7 @@ impl LinkKind {
         match self {
             Self::Login => "LOGINLINK",
             Self::PasswordChange => "PWCHANGE",
+            Self::PasswordReset => "PWRESET",
         }
     }
 }
@@ -137,6 +140,7 @@ pub enum AuditKind {
     PasswordChanged,
     PasswordChangeRequired,
     PasswordChangeForced,
+    PasswordResetRequested,
 }
 
 impl AuditKind {
@@ -153,6 +157,7 @@ impl AuditKind {
             Self::PasswordChanged => "password_changed",
             Self::PasswordChangeRequired => "password_change_required",
             Self::PasswordChangeForced => "password_change_forced",
+            Self::PasswordResetRequested => "password_reset_requested",
         }
     }
 }

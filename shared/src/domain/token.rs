@@ -25,6 +25,12 @@ impl TokenPurpose for PasswordChangePurpose {
 }
 
 #[derive(Debug)]
+pub enum PasswordResetPurpose {}
+impl TokenPurpose for PasswordResetPurpose {
+    const LABEL: &'static str = "password-reset";
+}
+
+#[derive(Debug)]
 pub enum SessionPurpose {}
 impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";

@@ -4,8 +4,10 @@
 
 mod layout;
 mod login_link;
+mod password_reset;
 
 pub use login_link::login_link_email;
+pub use password_reset::password_reset_email;
 
 /// A message rendered for one recipient, before addressing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ pub mod link_request;
 pub mod login_link;
 pub mod password_change;
 pub mod password_login;
+pub mod password_reset;
 pub mod rate_limit;
 pub mod session;
 pub mod throttle;

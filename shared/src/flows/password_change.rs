@@ -120,7 +120,7 @@ pub async fn change_password(
     let replaced = replace(
         svc,
         &user,
-        &state,
+        Some(&state),
         new,
         Some(&principal.session),
         None,
@@ -162,37 +162,29 @@ pub async fn change_password_with_token(
         .password
         .clone()
         .ok_or(PasswordChangeError::TokenExpired)?;
-    let replaced = replace(
-        svc,
-        &user,
-        &state,
-        new,
-        None,
-        Some((&digest, now)),
-        source_ip,
-    )
-    .await?;
+    let spends = Some((LinkKind::PasswordChange, &digest, now));
+    let replaced = replace(svc, &user, Some(&state), new, None, spends, source_ip).await?;
     replaced
         .then_some(())
         .ok_or(PasswordChangeError::TokenExpired)
 }
 
-/// Applies the policy to `new` and stores it in place of `current`, ending the
-/// user's sessions but `keep_session` and spending `spends`. `false` when a
-/// condition of the write no longer held.
-async fn replace(
+/// Applies the policy to `new` and stores it in place of `current` (if the user
+/// has one yet), ending the user's sessions but `keep_session` and spending
+/// `spends`. `false` when a condition of the write no longer held.
+pub(crate) async fn replace(
     svc: &Services,
     user: &User,
-    current: &PasswordState,
+    current: Option<&PasswordState>,
     new: String,
     keep_session: Option<&TokenDigest>,
-    spends: Option<(&TokenDigest, OffsetDateTime)>,
+    spends: Option<(LinkKind, &TokenDigest, OffsetDateTime)>,
     source_ip: Option<&str>,
 ) -> Result<bool, PasswordChangeError> {
     let new = Password::parse(new).map_err(|invalid| PasswordChangeError::WeakPassword {
         feedback: vec![invalid.to_string()],
     })?;
-    if passwords::verify(&new, &current.hash) {
+    if current.is_some_and(|current| passwords::verify(&new, &current.hash)) {
         return Err(PasswordChangeError::PasswordReused);
     }
     let firm = svc.store.firm(user.firm_id).await?;
@@ -215,7 +207,7 @@ async fn replace(
     let change = PasswordChange {
         user: user.id,
         new: &replacement,
-        expected: Some(&current.hash),
+        expected: current.map(|current| &current.hash),
         keep_session,
         spends,
         audit: &audit,
