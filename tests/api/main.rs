@@ -5,6 +5,7 @@ mod account;
 mod admin_cli;
 mod contract;
 mod firm_admin;
+mod firm_users;
 mod forced_change;
 mod helpers;
 mod login_link;

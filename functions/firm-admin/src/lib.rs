@@ -1,5 +1,5 @@
 //! Firm administration, for a firm's administrators and their own firm only:
-//! `GET /firm/settings`, `PUT /firm/settings`,
+//! `GET /firm/settings`, `PUT /firm/settings`, `GET /firm/users`, `POST /firm/users`,
 //! `POST /firm/users/{userId}/force-password-change`,
 //! `POST /firm/users/expire-passwords`.
 
@@ -8,12 +8,14 @@ use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::flows::firm_admin::{
-    FirmAdminError, expire_all_passwords, force_password_change, parse_settings, settings,
-    settings_json, update_settings,
+    FirmAdminError, NewFirmUser, expire_all_passwords, firm_users, force_password_change,
+    invite_firm_user, parse_settings, settings, settings_json, update_settings,
 };
+use portcullis::flows::session::user_json;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
+use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
     Box::pin(handle(svc, req))
@@ -36,6 +38,15 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmAdmi
             let wanted = parse_settings(&body)?;
             let updated = update_settings(svc, &caller, wanted, ip.as_deref()).await?;
             Ok(json_response(StatusCode::OK, &settings_json(&updated)))
+        }
+        Some("GET /firm/users") => {
+            let users = firm_users(svc, &caller).await?;
+            Ok(json_response(StatusCode::OK, &json!({ "users": users })))
+        }
+        Some("POST /firm/users") => {
+            let new: NewFirmUser = parse_json(req)?;
+            let user = invite_firm_user(svc, &caller, new, ip.as_deref()).await?;
+            Ok(json_response(StatusCode::CREATED, &user_json(&user)))
         }
         Some("POST /firm/users/{userId}/force-password-change") => {
             let params = req.path_parameters();

@@ -141,6 +141,7 @@ pub enum AuditKind {
     PasswordChangeRequired,
     PasswordChangeForced,
     PasswordResetRequested,
+    UserInvited,
 }
 
 impl AuditKind {
@@ -158,6 +159,7 @@ impl AuditKind {
             Self::PasswordChangeRequired => "password_change_required",
             Self::PasswordChangeForced => "password_change_forced",
             Self::PasswordResetRequested => "password_reset_requested",
+            Self::UserInvited => "user_invited",
         }
     }
 }

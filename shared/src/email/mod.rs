@@ -2,10 +2,12 @@
 //! HTML. Templates take already-parsed values; everything interpolated into HTML is
 //! escaped here, in one place.
 
+mod invitation;
 mod layout;
 mod login_link;
 mod password_reset;
 
+pub use invitation::invitation_email;
 pub use login_link::login_link_email;
 pub use password_reset::password_reset_email;
 

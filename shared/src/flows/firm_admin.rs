@@ -1,11 +1,17 @@
-//! What a firm's administrators manage: its password policy and its users'
-//! passwords.
+//! What a firm's administrators manage: its password policy, its firm users and
+//! their passwords.
 
 use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, FirmSettings, PasswordExpiry, Role, User, UserId};
+use crate::domain::{
+    AuditEvent, AuditKind, EmailAddress, FirmSettings, InvalidEmail, Language, PasswordExpiry,
+    Role, UnsupportedLanguage, User, UserId,
+};
+use crate::email::invitation_email;
+use crate::flows::password_reset::{send, store_reset_link};
+use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
 
@@ -22,6 +28,14 @@ pub enum FirmAdminError {
     #[error("There is nothing here.")]
     NotFound,
     #[error(transparent)]
+    InvalidEmail(#[from] InvalidEmail),
+    #[error(transparent)]
+    UnsupportedLanguage(#[from] UnsupportedLanguage),
+    #[error("The role must be staff or admin.")]
+    InvalidRole,
+    #[error("Someone already has this email address.")]
+    EmailTaken,
+    #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
@@ -30,7 +44,12 @@ impl ApiError for FirmAdminError {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::InvalidRequest(_) | Self::InvalidSetting(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidRequest(_)
+            | Self::InvalidSetting(_)
+            | Self::InvalidEmail(_)
+            | Self::UnsupportedLanguage(_)
+            | Self::InvalidRole => StatusCode::BAD_REQUEST,
+            Self::EmailTaken => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -43,6 +62,10 @@ impl ApiError for FirmAdminError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidSetting(_) => "invalid_setting",
             Self::NotFound => "not_found",
+            Self::InvalidEmail(_) => "invalid_email",
+            Self::UnsupportedLanguage(_) => "unsupported_language",
+            Self::InvalidRole => "invalid_role",
+            Self::EmailTaken => "email_taken",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -174,6 +197,111 @@ pub async fn expire_all_passwords(
             .await?;
     }
     Ok(())
+}
+
+/// The firm users (not clients) of the administrator's firm, by name.
+pub async fn firm_users(
+    svc: &Services,
+    principal: &Principal,
+) -> Result<Vec<Value>, FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let expiry = svc
+        .store
+        .firm(admin.firm_id)
+        .await?
+        .map(|firm| firm.settings.password_expiry)
+        .unwrap_or_default();
+    let mut users: Vec<User> = svc
+        .store
+        .users_of_firm(admin.firm_id)
+        .await?
+        .into_iter()
+        .filter(|user| user.role != Role::Client)
+        .collect();
+    users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(users
+        .iter()
+        .map(|user| {
+            let mut entry = user_json(user);
+            let password = user.password.as_ref();
+            entry["mfa_enabled"] = json!(false);
+            entry["password_set"] = json!(password.is_some());
+            entry["password_expires_at"] =
+                json!(password.and_then(|p| p.expires_at(expiry)).map(rfc3339));
+            entry
+        })
+        .collect())
+}
+
+/// A firm user to create, as the administrator gave it.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewFirmUser {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub language: String,
+}
+
+/// How long an invitation's set-password link works.
+pub const INVITATION_TTL: time::Duration = time::Duration::hours(72);
+
+/// Creates a firm user in the administrator's firm and emails them an invitation
+/// with a 72-hour link to choose their password.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn invite_firm_user(
+    svc: &Services,
+    principal: &Principal,
+    new: NewFirmUser,
+    source_ip: Option<&str>,
+) -> Result<User, FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let email = EmailAddress::parse(&new.email)?;
+    let role = match Role::parse(&new.role) {
+        Some(role @ (Role::Staff | Role::Admin)) => role,
+        _ => return Err(FirmAdminError::InvalidRole),
+    };
+    let language = Language::parse(&new.language)?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(FirmAdminError::InvalidRequest(InvalidBody));
+    }
+    let now = svc.clock.now();
+    let user = User {
+        id: UserId::new(),
+        firm_id: admin.firm_id,
+        email,
+        name: name.to_owned(),
+        role,
+        language,
+        created_at: now,
+        password: None,
+    };
+    let mut audit = AuditEvent::new(AuditKind::UserCreated, now, user.id).from_ip(source_ip);
+    audit.actor = Some(admin.id);
+    if svc.store.create_user(&user, &audit).await? == Conditional::Refused {
+        return Err(FirmAdminError::EmailTaken);
+    }
+    let firm_name = svc
+        .store
+        .firm(admin.firm_id)
+        .await?
+        .map(|firm| firm.name)
+        .unwrap_or_default();
+    let url = store_reset_link(
+        svc,
+        &user,
+        INVITATION_TTL,
+        AuditKind::UserInvited,
+        source_ip,
+    )
+    .await?;
+    send(
+        svc,
+        &user,
+        invitation_email(user.language, &user.name, &firm_name, &url),
+    )
+    .await?;
+    Ok(user)
 }
 
 fn forced(svc: &Services, admin: &User, subject: UserId, source_ip: Option<&str>) -> AuditEvent {

@@ -7,7 +7,7 @@ use crate::Services;
 use crate::domain::{
     AuditEvent, AuditKind, LinkKind, OneTimeLink, PasswordResetPurpose, Role, Token, User,
 };
-use crate::email::password_reset_email;
+use crate::email::{Rendered, password_reset_email};
 use crate::flows::link_request::{self, LinkRequestError};
 use crate::flows::password_change::{PasswordChangeError, replace};
 use crate::ports::OutgoingEmail;
@@ -40,25 +40,51 @@ async fn issue_reset_link(
     user: &User,
     source_ip: Option<&str>,
 ) -> anyhow::Result<()> {
+    let url = store_reset_link(
+        svc,
+        user,
+        RESET_LINK_TTL,
+        AuditKind::PasswordResetRequested,
+        source_ip,
+    )
+    .await?;
+    send(
+        svc,
+        user,
+        password_reset_email(user.language, &user.name, &url),
+    )
+    .await
+}
+
+/// Stores a fresh reset link for `user`, valid `ttl`, and returns its URL.
+pub(crate) async fn store_reset_link(
+    svc: &Services,
+    user: &User,
+    ttl: time::Duration,
+    kind: AuditKind,
+    source_ip: Option<&str>,
+) -> anyhow::Result<String> {
     let now = svc.clock.now();
     let token = Token::<PasswordResetPurpose>::generate(svc.random.as_ref());
     let link = OneTimeLink {
         digest: svc.key.digest(&token),
         user_id: user.id,
         created_at: now,
-        expires_at: now + RESET_LINK_TTL,
+        expires_at: now + ttl,
         used_at: None,
     };
-    let audit = AuditEvent::new(AuditKind::PasswordResetRequested, now, user.id).from_ip(source_ip);
+    let audit = AuditEvent::new(kind, now, user.id).from_ip(source_ip);
     svc.store
         .put_link(LinkKind::PasswordReset, &link, &audit)
         .await?;
-    let url = format!(
+    Ok(format!(
         "{}/auth/reset?token={}",
         svc.settings.portal_url,
         token.expose()
-    );
-    let rendered = password_reset_email(user.language, &user.name, &url);
+    ))
+}
+
+pub(crate) async fn send(svc: &Services, user: &User, rendered: Rendered) -> anyhow::Result<()> {
     svc.mailer
         .send(&OutgoingEmail {
             to: user.email.clone(),
