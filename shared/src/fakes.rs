@@ -101,6 +101,36 @@ impl UserStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
+    async fn claim_expiry_notice(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        match t.users.get_mut(&id).and_then(|user| user.password.as_mut()) {
+            Some(password)
+                if password.changed_at == password_changed_at
+                    && password.notice_sent_for != Some(password_changed_at) =>
+            {
+                password.notice_sent_for = Some(password_changed_at);
+                Ok(Conditional::Applied)
+            }
+            _ => Ok(Conditional::Refused),
+        }
+    }
+
+    async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()> {
+        if let Some(password) = self
+            .tables()
+            .users
+            .get_mut(&id)
+            .and_then(|user| user.password.as_mut())
+        {
+            password.notice_sent_for = None;
+        }
+        Ok(())
+    }
+
     async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
         Ok(self
             .tables()
@@ -146,6 +176,10 @@ impl FirmStore for MemoryStore {
 
     async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
         Ok(self.tables().firms.get(&id).cloned())
+    }
+
+    async fn firms(&self) -> anyhow::Result<Vec<Firm>> {
+        Ok(self.tables().firms.values().cloned().collect())
     }
 
     async fn set_firm_settings(

@@ -76,6 +76,15 @@ pub trait UserStore: Send + Sync {
         language: Language,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+    /// Records that the expiry notice for the password set at `password_changed_at`
+    /// is being sent; `Refused` when it was already, or the password changed since.
+    async fn claim_expiry_notice(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
+    /// Undoes a claim whose email could not be sent, so the next run tries again.
+    async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()>;
     /// Makes the user's next sign-in replace their password; `Refused` when the
     /// user has no password (or is gone).
     async fn force_password_change(
@@ -110,6 +119,8 @@ pub struct PasswordChange<'a> {
 pub trait FirmStore: Send + Sync {
     async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()>;
     async fn firm(&self, id: crate::domain::FirmId) -> anyhow::Result<Option<Firm>>;
+    /// Every firm, from the index (for the scheduled jobs).
+    async fn firms(&self) -> anyhow::Result<Vec<Firm>>;
     /// Replaces the firm's settings; `Refused` when there is no such firm.
     async fn set_firm_settings(
         &self,

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use devserver::emulator::{Emulator, Outbox, SentEmail, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::{http_handlers, routes, server, stack, template_path};
+use portcullis::Services;
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::ManualClock;
 use portcullis::domain::{FirmId, Language, Role, UserId};
@@ -30,6 +31,9 @@ fn emulator() -> &'static Emulator {
 
 pub struct TestApp {
     pub address: String,
+    /// What the scheduled functions get: the same services, for invoking them as
+    /// their schedule would.
+    pub services: Services,
     pub api: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub dynamo: aws_sdk_dynamodb::Client,
@@ -73,6 +77,7 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let services = services(&sdk, &config, clock.clone())
         .await
         .expect("services");
+    let jobs = services.clone();
     let routes = routes::load(&template_path()).expect("the template's routes");
     let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
     let router = server::router(gateway, endpoint.to_owned());
@@ -81,6 +86,7 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     TestApp {
         address,
+        services: jobs,
         api: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -314,4 +320,11 @@ pub async fn error_code(response: Response) -> String {
         .as_str()
         .expect("an error code")
         .to_owned()
+}
+
+/// A sample event from `events/`, as the function's trigger would send it.
+pub fn workspace_event(path: &str) -> Value {
+    let text = std::fs::read_to_string(devserver::workspace_root().join("events").join(path))
+        .expect("a sample event");
+    serde_json::from_str(&text).expect("JSON")
 }

@@ -4,6 +4,7 @@
 mod account;
 mod admin_cli;
 mod contract;
+mod expiry_job;
 mod firm_admin;
 mod firm_users;
 mod forced_change;

@@ -91,6 +91,7 @@ impl Admin<'_> {
             hash: hash(&password, &OsRandom)?,
             changed_at: now,
             must_change: false,
+            notice_sent_for: None,
         };
         let audit =
             AuditEvent::new(AuditKind::PasswordSet, now, user.id).with_detail("operator cli");

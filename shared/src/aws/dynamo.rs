@@ -203,6 +203,9 @@ fn user_pk(id: UserId) -> String {
     format!("USER#{id}")
 }
 
+/// The index partition that lists every firm, for the scheduled jobs.
+const FIRMS: &str = "FIRMS";
+
 fn firm_pk(id: FirmId) -> String {
     format!("FIRM#{id}")
 }
@@ -274,6 +277,21 @@ fn password_attributes(password: &PasswordState) -> Item {
     ])
 }
 
+fn read_firm(item: &Item) -> anyhow::Result<Firm> {
+    let r = Reader(item);
+    Ok(Firm {
+        id: r.parsed("id", FirmId::parse)?,
+        name: r.string("name")?.to_owned(),
+        created_at: r.time("created_at")?,
+        settings: FirmSettings {
+            require_strong_passwords: r.boolean("require_strong_passwords")?,
+            password_expiry: PasswordExpiry::from_days(
+                r.number("password_expiry_days")?.max(0) as u64
+            )?,
+        },
+    })
+}
+
 fn read_user(item: &Item) -> anyhow::Result<User> {
     let r = Reader(item);
     Ok(User {
@@ -289,6 +307,7 @@ fn read_user(item: &Item) -> anyhow::Result<User> {
                 hash: PasswordHash::from_stored(r.string("password_hash")?.to_owned()),
                 changed_at: r.time("password_changed_at")?,
                 must_change: r.boolean("must_change_password")?,
+                notice_sent_for: r.optional_time("expiry_notice_for")?,
             }),
             false => None,
         },
@@ -408,6 +427,50 @@ impl UserStore for DynamoStore {
         .await
     }
 
+    async fn claim_expiry_notice(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("SET expiry_notice_for = :changed_at")
+            .condition_expression(
+                "password_changed_at = :changed_at AND \
+                 (attribute_not_exists(expiry_notice_for) OR expiry_notice_for <> :changed_at)",
+            )
+            .expression_attribute_values(":changed_at", epoch(password_changed_at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Conditional::Applied),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(Conditional::Refused)
+            }
+            Err(err) => Err(err).context("UpdateItem expiry notice"),
+        }
+    }
+
+    async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("REMOVE expiry_notice_for")
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await
+            .context("UpdateItem expiry notice")?;
+        Ok(())
+    }
+
     async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
         let mut users = Vec::new();
         let mut pages = self
@@ -487,6 +550,8 @@ impl FirmStore for DynamoStore {
             .set_item(Some(item([
                 (PK, s(firm_pk(firm.id))),
                 (SK, s("PROFILE")),
+                (GSI1_PK, s(FIRMS)),
+                (GSI1_SK, s(firm_pk(firm.id))),
                 ("id", s(firm.id.to_string())),
                 ("name", s(firm.name.as_str())),
                 ("created_at", epoch(firm.created_at)),
@@ -509,21 +574,27 @@ impl FirmStore for DynamoStore {
     async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
         self.get(firm_pk(id), "PROFILE")
             .await?
-            .map(|item| {
-                let r = Reader(&item);
-                Ok(Firm {
-                    id: r.parsed("id", FirmId::parse)?,
-                    name: r.string("name")?.to_owned(),
-                    created_at: r.time("created_at")?,
-                    settings: FirmSettings {
-                        require_strong_passwords: r.boolean("require_strong_passwords")?,
-                        password_expiry: PasswordExpiry::from_days(
-                            r.number("password_expiry_days")?.max(0) as u64,
-                        )?,
-                    },
-                })
-            })
+            .map(|item| read_firm(&item))
             .transpose()
+    }
+
+    async fn firms(&self) -> anyhow::Result<Vec<Firm>> {
+        let mut firms = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_values(":pk", s(FIRMS))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(firm) = pages.next().await {
+            firms.push(read_firm(&firm.context("Query firms")?)?);
+        }
+        Ok(firms)
     }
 
     async fn set_firm_settings(

@@ -35,6 +35,8 @@ pub struct PasswordState {
     pub changed_at: OffsetDateTime,
     /// An administrator forced a change: the next sign-in must replace it.
     pub must_change: bool,
+    /// The `changed_at` of the password whose expiry notice was sent, if any.
+    pub notice_sent_for: Option<OffsetDateTime>,
 }
 
 impl PasswordState {

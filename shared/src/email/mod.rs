@@ -5,10 +5,12 @@
 mod invitation;
 mod layout;
 mod login_link;
+mod password_expiry;
 mod password_reset;
 
 pub use invitation::invitation_email;
 pub use login_link::login_link_email;
+pub use password_expiry::password_expiry_email;
 pub use password_reset::password_reset_email;
 
 /// A message rendered for one recipient, before addressing.

@@ -1,6 +1,7 @@
 //! The flows: what each route does, written against the ports.
 
 pub mod account;
+pub mod expire_passwords;
 pub mod firm_admin;
 pub mod link_request;
 pub mod login_link;

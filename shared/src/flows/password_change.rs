@@ -202,6 +202,7 @@ pub(crate) async fn replace(
         hash: passwords::hash(&new, svc.random.as_ref())?,
         changed_at: now,
         must_change: false,
+        notice_sent_for: None,
     };
     let audit = AuditEvent::new(AuditKind::PasswordChanged, now, user.id).from_ip(source_ip);
     let change = PasswordChange {
