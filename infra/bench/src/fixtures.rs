@@ -78,6 +78,10 @@ impl EmulatorStack {
         Ok(deployment)
     }
 
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
     /// One `GetSecretValue` round trip on a warm client: the emulator's share of
     /// every cold start, for reading the cold-start figures.
     pub async fn secret_round_trips(&self, count: usize) -> anyhow::Result<Vec<Duration>> {

@@ -10,6 +10,7 @@
 mod cold_start;
 mod events;
 mod fixtures;
+mod passwords;
 mod report;
 mod runtime_api;
 mod size;
@@ -34,6 +35,10 @@ use crate::stats::Summary;
 
 /// Emulator round trips timed for the reference figure.
 const ROUND_TRIPS: usize = 200;
+/// Argon2id verifications timed.
+const ARGON2_SAMPLES: usize = 30;
+/// The firm size the expiry job runs over.
+const EXPIRY_USERS: usize = 10_000;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -93,8 +98,15 @@ async fn run() -> anyhow::Result<ExitCode> {
         .secret_round_trips(ROUND_TRIPS)
         .await
         .and_then(|samples| Summary::of(&samples).context("no round trip was measured"));
+    progress(&format!(
+        "the password-expiry job over {EXPIRY_USERS} firm users"
+    ));
+    let expiry_job = passwords::expiry_job(stack.sdk(), EXPIRY_USERS).await;
     // The emulator's process would compete for the CPU with the fakes' figures.
     drop(stack);
+
+    progress("Argon2id verifications");
+    let argon2_verify = passwords::argon2_verify(ARGON2_SAMPLES);
 
     progress("warm handlers on the fakes");
     let mut on_fakes = warm_all(warm::FAKES, async |_| fixtures::fakes().await).await;
@@ -112,6 +124,8 @@ async fn run() -> anyhow::Result<ExitCode> {
         baseline: measured(Function::HelloLambda, false),
         functions: Function::SUITE.iter().map(|&f| measured(f, true)).collect(),
         secret_round_trip,
+        argon2_verify,
+        expiry_job,
     };
 
     let markdown = report.markdown();

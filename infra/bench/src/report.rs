@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::cold_start::{ColdStart, SPAWNS};
 use crate::events::Function;
+use crate::passwords::ExpiryJob;
 use crate::stats::Summary;
 use crate::warm;
 
@@ -50,12 +51,20 @@ pub struct Report {
     pub functions: Vec<Measured>,
     /// The emulator's share of every cold start, to read those figures by.
     pub secret_round_trip: anyhow::Result<Summary>,
+    pub argon2_verify: anyhow::Result<Summary>,
+    pub expiry_job: anyhow::Result<ExpiryJob>,
 }
 
 impl Report {
     /// Everything that could not be measured, with the reason.
     pub fn unmeasured(&self) -> Vec<String> {
         let mut missing = Vec::new();
+        if let Err(err) = &self.argon2_verify {
+            missing.push(format!("Argon2id verification: {err:#}"));
+        }
+        if let Err(err) = &self.expiry_job {
+            missing.push(format!("expiry job: {err:#}"));
+        }
         for measured in std::iter::once(&self.baseline).chain(&self.functions) {
             let name = measured.function.binary();
             let mut note =
@@ -94,7 +103,35 @@ impl Report {
         self.write_warm(out)?;
         self.write_sizes(out)?;
         self.write_references(out)?;
+        self.write_passwords(out)?;
         self.write_notes(out)
+    }
+
+    fn write_passwords(&self, out: &mut String) -> std::fmt::Result {
+        writeln!(out, "## Passwords\n")?;
+        writeln!(out, "| what | figure |")?;
+        writeln!(out, "| --- | --- |")?;
+        match &self.argon2_verify {
+            Ok(verify) => writeln!(
+                out,
+                "| Argon2id verification (m = 19 MiB, t = 2, p = 1), in process | p50 {:.1} ms, p99 {:.1} ms, min {:.1} ms |",
+                verify.p50.as_secs_f64() * 1e3,
+                verify.p99.as_secs_f64() * 1e3,
+                verify.min.as_secs_f64() * 1e3,
+            )?,
+            Err(err) => writeln!(out, "| Argon2id verification | not measured: {err:#} |")?,
+        }
+        match &self.expiry_job {
+            Ok(job) => writeln!(
+                out,
+                "| expiry job, {} firm users all due a notice, against the emulator | {:.1} s, {:.0} users/s, {} notices |\n",
+                job.users,
+                job.elapsed.as_secs_f64(),
+                job.users_per_second(),
+                job.notices,
+            ),
+            Err(err) => writeln!(out, "| expiry job | not measured: {err:#} |\n"),
+        }
     }
 
     fn baseline_response(&self) -> Option<Duration> {

@@ -23,7 +23,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+    AttributeValue, Delete, KeysAndAttributes, Put, PutRequest, ReturnValue, TransactWriteItem,
+    Update, WriteRequest,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -59,6 +60,46 @@ pub struct DynamoStore {
 impl DynamoStore {
     pub fn new(client: Client, table: String) -> Self {
         Self { client, table }
+    }
+
+    /// Writes users and their email claims in bulk, without conditions or audit
+    /// entries: for importing into an empty table (a migration, a benchmark), never
+    /// for users who may exist already.
+    pub async fn import_users(&self, users: &[User]) -> anyhow::Result<()> {
+        let items: Vec<Item> = users
+            .iter()
+            .flat_map(|user| {
+                let claim = item([
+                    (PK, s(email_pk(&user.email))),
+                    (SK, s("EMAIL")),
+                    ("user_id", s(user.id.to_string())),
+                ]);
+                [user_item(user), claim]
+            })
+            .collect();
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<anyhow::Result<_>>()?;
+            while !pending.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .context("BatchWriteItem users")?;
+                pending = output
+                    .unprocessed_items
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
     }
 
     fn key(pk: String, sk: &str) -> Item {
