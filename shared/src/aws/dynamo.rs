@@ -156,8 +156,10 @@ impl DynamoStore {
     }
 
     /// The digests of the user's sessions, from the index.
-    async fn sessions_of(&self, user: UserId) -> anyhow::Result<Vec<TokenDigest>> {
-        let mut digests = Vec::new();
+    /// Every item of the index partition `pk` whose sort key starts with
+    /// `sk_prefix`, page after page.
+    async fn index_items(&self, pk: String, sk_prefix: &str) -> anyhow::Result<Vec<Item>> {
+        let mut items = Vec::new();
         let mut pages = self
             .client
             .query()
@@ -166,22 +168,29 @@ impl DynamoStore {
             .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
             .expression_attribute_names("#pk", GSI1_PK)
             .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":pk", s(user_pk(user)))
-            .expression_attribute_values(":prefix", s("SESSION#"))
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(sk_prefix))
             .into_paginator()
             .items()
             .send();
-        while let Some(session) = pages.next().await {
-            let session = session.context("Query sessions")?;
-            let reader = Reader(&session);
-            let digest = reader
-                .string(GSI1_SK)?
-                .strip_prefix("SESSION#")
-                .and_then(TokenDigest::from_stored)
-                .context("a session key in the index is malformed")?;
-            digests.push(digest);
+        while let Some(item) = pages.next().await {
+            items.push(item.with_context(|| format!("Query {GSI1} for {sk_prefix}"))?);
         }
-        Ok(digests)
+        Ok(items)
+    }
+
+    async fn sessions_of(&self, user: UserId) -> anyhow::Result<Vec<TokenDigest>> {
+        self.index_items(user_pk(user), "SESSION#")
+            .await?
+            .iter()
+            .map(|session| {
+                Reader(session)
+                    .string(GSI1_SK)?
+                    .strip_prefix("SESSION#")
+                    .and_then(TokenDigest::from_stored)
+                    .context("a session key in the index is malformed")
+            })
+            .collect()
     }
 
     fn audit_put(&self, event: &AuditEvent) -> anyhow::Result<TransactWriteItem> {
@@ -513,24 +522,11 @@ impl UserStore for DynamoStore {
     }
 
     async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
-        let mut users = Vec::new();
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", GSI1_PK)
-            .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":pk", s(firm_pk(firm)))
-            .expression_attribute_values(":prefix", s("USER#"))
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(user) = pages.next().await {
-            users.push(read_user(&user.context("Query firm users")?)?);
-        }
-        Ok(users)
+        self.index_items(firm_pk(firm), "USER#")
+            .await?
+            .iter()
+            .map(read_user)
+            .collect()
     }
 
     async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
@@ -620,22 +616,11 @@ impl FirmStore for DynamoStore {
     }
 
     async fn firms(&self) -> anyhow::Result<Vec<Firm>> {
-        let mut firms = Vec::new();
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", GSI1_PK)
-            .expression_attribute_values(":pk", s(FIRMS))
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(firm) = pages.next().await {
-            firms.push(read_firm(&firm.context("Query firms")?)?);
-        }
-        Ok(firms)
+        self.index_items(FIRMS.to_owned(), "FIRM#")
+            .await?
+            .iter()
+            .map(read_firm)
+            .collect()
     }
 
     async fn set_firm_settings(
@@ -703,25 +688,17 @@ impl FirmStore for DynamoStore {
     }
 
     async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>> {
-        let mut keys = Vec::new();
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", GSI1_PK)
-            .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":pk", s(user_pk(user)))
-            .expression_attribute_values(":prefix", s("CASE#"))
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(membership) = pages.next().await {
-            let membership = membership.context("Query memberships")?;
-            let case = Reader(&membership).string(GSI1_SK)?.to_owned();
-            keys.push(Self::key(case, "CASE"));
-        }
+        let keys = self
+            .index_items(user_pk(user), "CASE#")
+            .await?
+            .iter()
+            .map(|membership| {
+                Ok(Self::key(
+                    Reader(membership).string(GSI1_SK)?.to_owned(),
+                    "CASE",
+                ))
+            })
+            .collect::<anyhow::Result<Vec<Item>>>()?;
 
         let mut cases = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
