@@ -8,6 +8,7 @@ use crate::domain::{
 };
 use crate::email::login_link_email;
 use crate::flows::link_request::{self, LinkRequestError};
+use crate::flows::one_time;
 use crate::flows::session::{SignedIn, new_session};
 use crate::http::{ApiError, InvalidBody};
 use crate::ports::{Conditional, OutgoingEmail};
@@ -106,20 +107,11 @@ pub async fn verify_login_link(
     raw_token: &str,
     source_ip: Option<&str>,
 ) -> Result<SignedIn, VerifyLoginLinkError> {
-    let token = Token::<LoginLinkPurpose>::parse(raw_token).ok_or(VerifyLoginLinkError::Expired)?;
-    let digest = svc.key.digest(&token);
     let now = svc.clock.now();
-    let link = svc
-        .store
-        .link(LinkKind::Login, &digest)
-        .await?
-        .filter(|link| link.is_redeemable_at(now))
-        .ok_or(VerifyLoginLinkError::Expired)?;
-    let user = svc
-        .store
-        .user(link.user_id)
-        .await?
-        .ok_or(VerifyLoginLinkError::Expired)?;
+    let (digest, user) =
+        one_time::redeemable::<LoginLinkPurpose>(svc, LinkKind::Login, raw_token, now)
+            .await?
+            .ok_or(VerifyLoginLinkError::Expired)?;
 
     let (session_token, session) = new_session(svc, &user, now);
     let audit = [

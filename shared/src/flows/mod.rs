@@ -5,6 +5,7 @@ pub mod expire_passwords;
 pub mod firm_admin;
 pub mod link_request;
 pub mod login_link;
+pub mod one_time;
 pub mod password_change;
 pub mod password_login;
 pub mod password_reset;

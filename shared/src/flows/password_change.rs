@@ -8,9 +8,10 @@ use crate::Services;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    AuditEvent, AuditKind, LinkKind, Password, PasswordChangePurpose, PasswordState, Token,
-    TokenDigest, User,
+    AuditEvent, AuditKind, LinkKind, Password, PasswordChangePurpose, PasswordState, TokenDigest,
+    User,
 };
+use crate::flows::one_time;
 use crate::flows::password_login::ACCOUNT_SCOPE;
 use crate::flows::rate_limit::Exceeded;
 use crate::flows::throttle;
@@ -143,21 +144,15 @@ pub async fn change_password_with_token(
     new: String,
     source_ip: Option<&str>,
 ) -> Result<(), PasswordChangeError> {
-    let token = Token::<PasswordChangePurpose>::parse(raw_token)
-        .ok_or(PasswordChangeError::TokenExpired)?;
-    let digest = svc.key.digest(&token);
     let now = svc.clock.now();
-    let link = svc
-        .store
-        .link(LinkKind::PasswordChange, &digest)
-        .await?
-        .filter(|link| link.is_redeemable_at(now))
-        .ok_or(PasswordChangeError::TokenExpired)?;
-    let user = svc
-        .store
-        .user(link.user_id)
-        .await?
-        .ok_or(PasswordChangeError::TokenExpired)?;
+    let (digest, user) = one_time::redeemable::<PasswordChangePurpose>(
+        svc,
+        LinkKind::PasswordChange,
+        raw_token,
+        now,
+    )
+    .await?
+    .ok_or(PasswordChangeError::TokenExpired)?;
     let state = user
         .password
         .clone()

@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::email::{Rendered, password_reset_email};
 use crate::flows::link_request::{self, LinkRequestError};
+use crate::flows::one_time;
 use crate::flows::password_change::{PasswordChangeError, replace};
 use crate::ports::OutgoingEmail;
 
@@ -144,22 +145,12 @@ pub async fn reset_password(
     new: String,
     source_ip: Option<&str>,
 ) -> Result<(), PasswordResetError> {
-    let token =
-        Token::<PasswordResetPurpose>::parse(raw_token).ok_or(PasswordResetError::Expired)?;
-    let digest = svc.key.digest(&token);
     let now = svc.clock.now();
-    let link = svc
-        .store
-        .link(LinkKind::PasswordReset, &digest)
-        .await?
-        .filter(|link| link.is_redeemable_at(now))
-        .ok_or(PasswordResetError::Expired)?;
-    let user = svc
-        .store
-        .user(link.user_id)
-        .await?
-        .filter(|user| user.role != Role::Client)
-        .ok_or(PasswordResetError::Expired)?;
+    let (digest, user) =
+        one_time::redeemable::<PasswordResetPurpose>(svc, LinkKind::PasswordReset, raw_token, now)
+            .await?
+            .filter(|(_, user)| user.role != Role::Client)
+            .ok_or(PasswordResetError::Expired)?;
     let spends = Some((LinkKind::PasswordReset, &digest, now));
     let replaced = replace(
         svc,

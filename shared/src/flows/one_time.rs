@@ -1,0 +1,35 @@
+//! Redeeming one-time links and tokens: what every kind shares.
+
+use time::OffsetDateTime;
+
+use crate::Services;
+use crate::domain::{LinkKind, Token, TokenDigest, TokenPurpose, User};
+
+/// The digest of a presented token and the user it is for, when it names an
+/// unused, unexpired link of `kind` at `now`. A malformed, unknown, used or
+/// expired token, or one whose user is gone, is `None` alike. Whoever spends it
+/// must still do so on condition (the store's transaction), since this is a read.
+pub async fn redeemable<P: TokenPurpose>(
+    svc: &Services,
+    kind: LinkKind,
+    raw_token: &str,
+    now: OffsetDateTime,
+) -> anyhow::Result<Option<(TokenDigest, User)>> {
+    let Some(token) = Token::<P>::parse(raw_token) else {
+        return Ok(None);
+    };
+    let digest = svc.key.digest(&token);
+    let Some(link) = svc
+        .store
+        .link(kind, &digest)
+        .await?
+        .filter(|link| link.is_redeemable_at(now))
+    else {
+        return Ok(None);
+    };
+    Ok(svc
+        .store
+        .user(link.user_id)
+        .await?
+        .map(|user| (digest, user)))
+}
