@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, PutRequest, ReturnValue, TransactWriteItem,
     Update, WriteRequest,
@@ -221,6 +222,24 @@ impl DynamoStore {
                 _ => return Err(err).context("TransactWriteItems"),
             }
         }
+    }
+}
+
+/// An UpdateItem's outcome: `Refused` when its condition did not hold.
+fn conditional_update<T>(
+    result: Result<T, SdkError<UpdateItemError>>,
+    what: &'static str,
+) -> anyhow::Result<Conditional> {
+    match result {
+        Ok(_) => Ok(Conditional::Applied),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(Conditional::Refused)
+        }
+        Err(err) => Err(err).context(what),
     }
 }
 
@@ -495,17 +514,7 @@ impl UserStore for DynamoStore {
             .expression_attribute_values(":changed_at", epoch(password_changed_at))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Conditional::Applied),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(Conditional::Refused)
-            }
-            Err(err) => Err(err).context("UpdateItem expiry notice"),
-        }
+        conditional_update(result, "UpdateItem expiry notice")
     }
 
     async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()> {
@@ -818,17 +827,7 @@ impl SessionStore for DynamoStore {
             .expression_attribute_values(":now", epoch(now))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Conditional::Applied),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(Conditional::Refused)
-            }
-            Err(err) => Err(err).context("UpdateItem session"),
-        }
+        conditional_update(result, "UpdateItem session")
     }
 
     async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {

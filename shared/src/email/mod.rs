@@ -8,6 +8,9 @@ mod login_link;
 mod password_expiry;
 mod password_reset;
 
+use crate::domain::EmailAddress;
+use crate::ports::OutgoingEmail;
+
 pub use invitation::invitation_email;
 pub use login_link::login_link_email;
 pub use password_expiry::password_expiry_email;
@@ -19,4 +22,16 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+impl Rendered {
+    /// The message addressed to `to`, ready for the mailer.
+    pub fn to(self, to: &EmailAddress) -> OutgoingEmail {
+        OutgoingEmail {
+            to: to.clone(),
+            subject: self.subject,
+            text: self.text,
+            html: self.html,
+        }
+    }
 }

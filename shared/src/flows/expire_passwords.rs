@@ -6,7 +6,6 @@ use crate::Services;
 use crate::domain::{AuditEvent, AuditKind, Role, User};
 use crate::email::password_expiry_email;
 use crate::flows::account::EXPIRY_NOTICE;
-use crate::flows::password_reset::send;
 use crate::ports::Conditional;
 
 /// What one run did.
@@ -99,7 +98,7 @@ async fn notify(
         expires_at.date(),
         &svc.settings.portal_url,
     );
-    if let Err(err) = send(svc, user, rendered).await {
+    if let Err(err) = svc.mailer.send(&rendered.to(&user.email)).await {
         svc.store.release_expiry_notice(user.id).await?;
         return Err(err);
     }

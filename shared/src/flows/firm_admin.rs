@@ -10,7 +10,7 @@ use crate::domain::{
     Role, UnsupportedLanguage, User, UserId,
 };
 use crate::email::invitation_email;
-use crate::flows::password_reset::{send, store_reset_link};
+use crate::flows::password_reset::store_reset_link;
 use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
@@ -295,12 +295,8 @@ pub async fn invite_firm_user(
         source_ip,
     )
     .await?;
-    send(
-        svc,
-        &user,
-        invitation_email(user.language, &user.name, &firm_name, &url),
-    )
-    .await?;
+    let invitation = invitation_email(user.language, &user.name, &firm_name, &url);
+    svc.mailer.send(&invitation.to(&user.email)).await?;
     Ok(user)
 }
 

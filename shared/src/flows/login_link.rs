@@ -11,7 +11,7 @@ use crate::flows::link_request::{self, LinkRequestError};
 use crate::flows::one_time;
 use crate::flows::session::{SignedIn, new_session};
 use crate::http::{ApiError, InvalidBody};
-use crate::ports::{Conditional, OutgoingEmail};
+use crate::ports::Conditional;
 
 /// What every accepted request is told, registered or not.
 pub const REQUEST_ACCEPTED_MESSAGE: &str = "If this email address belongs to a client account, \
@@ -61,14 +61,7 @@ pub async fn issue_link(
         token.expose()
     );
     let rendered = login_link_email(user.language, &user.name, &url);
-    svc.mailer
-        .send(&OutgoingEmail {
-            to: user.email.clone(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        })
-        .await
+    svc.mailer.send(&rendered.to(&user.email)).await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,7 +135,7 @@ mod tests {
     use crate::domain::{EmailAddress, FirmId, Language, UserId};
     use crate::fakes::FakeServices;
     use crate::flows::session::authenticate;
-    use crate::ports::{Clock, UserStore};
+    use crate::ports::{Clock, OutgoingEmail, UserStore};
 
     async fn client(fake: &FakeServices, role: Role) -> User {
         let user = User {

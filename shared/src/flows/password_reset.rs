@@ -7,11 +7,10 @@ use crate::Services;
 use crate::domain::{
     AuditEvent, AuditKind, LinkKind, OneTimeLink, PasswordResetPurpose, Role, Token, User,
 };
-use crate::email::{Rendered, password_reset_email};
+use crate::email::password_reset_email;
 use crate::flows::link_request::{self, LinkRequestError};
 use crate::flows::one_time;
 use crate::flows::password_change::{PasswordChangeError, replace};
-use crate::ports::OutgoingEmail;
 
 /// How long an emailed reset link works.
 pub const RESET_LINK_TTL: time::Duration = time::Duration::HOUR;
@@ -49,12 +48,8 @@ async fn issue_reset_link(
         source_ip,
     )
     .await?;
-    send(
-        svc,
-        user,
-        password_reset_email(user.language, &user.name, &url),
-    )
-    .await
+    let email = password_reset_email(user.language, &user.name, &url);
+    svc.mailer.send(&email.to(&user.email)).await
 }
 
 /// Stores a fresh reset link for `user`, valid `ttl`, and returns its URL.
@@ -83,17 +78,6 @@ pub(crate) async fn store_reset_link(
         svc.settings.portal_url,
         token.expose()
     ))
-}
-
-pub(crate) async fn send(svc: &Services, user: &User, rendered: Rendered) -> anyhow::Result<()> {
-    svc.mailer
-        .send(&OutgoingEmail {
-            to: user.email.clone(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        })
-        .await
 }
 
 #[derive(Debug, thiserror::Error)]
