@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, error_code, spawn_app, unique_email};
+use crate::helpers::{TestApp, error_code, link_token_in, spawn_app, unique_email};
 
 async fn invite(app: &TestApp, session: &str, body: &Value) -> reqwest::Response {
     app.api
@@ -41,9 +41,7 @@ async fn an_invited_firm_user_chooses_a_password_with_the_72_hour_link_and_signs
         invitation.body.contains("72 heures"),
         "in the invitee's language"
     );
-    let marker = format!("{}/auth/reset?token=", app.address);
-    let start = invitation.body.find(&marker).unwrap() + marker.len();
-    let token: String = invitation.body[start..].chars().take(43).collect();
+    let token = link_token_in(&invitation.body, &app.address, "/auth/reset");
 
     app.clock.advance(Duration::hours(71));
     let set = app
@@ -75,9 +73,7 @@ async fn an_invitation_link_dies_after_72_hours() {
     )
     .await;
     let invitation = app.emails_to(&email).await.pop().unwrap();
-    let marker = format!("{}/auth/reset?token=", app.address);
-    let start = invitation.body.find(&marker).unwrap() + marker.len();
-    let token: String = invitation.body[start..].chars().take(43).collect();
+    let token = link_token_in(&invitation.body, &app.address, "/auth/reset");
 
     app.clock.advance(Duration::hours(72));
     let late = app

@@ -192,6 +192,24 @@ impl TestApp {
             .to_owned()
     }
 
+    /// An administrator sets their firm's password policy through the API.
+    pub async fn set_password_policy(
+        &self,
+        admin_session: &str,
+        require_strong: bool,
+        expiry_days: u16,
+    ) {
+        let response = self
+            .api
+            .put(self.url("/firm/settings"))
+            .bearer_auth(admin_session)
+            .json(&json!({"require_strong_passwords": require_strong, "password_expiry_days": expiry_days}))
+            .send()
+            .await
+            .expect("a response");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -306,8 +324,13 @@ impl TestApp {
 
 /// The login-link token in an email body: the link is `{portal}/auth/verify?token=…`.
 pub fn token_in(body: &str, portal: &str) -> String {
-    let marker = format!("{portal}/auth/verify?token=");
-    let start = body.find(&marker).expect("a login link in the email") + marker.len();
+    link_token_in(body, portal, "/auth/verify")
+}
+
+/// The token of the `{portal}{path}?token=…` link in an email body.
+pub fn link_token_in(body: &str, portal: &str, path: &str) -> String {
+    let marker = format!("{portal}{path}?token=");
+    let start = body.find(&marker).expect("a link in the email") + marker.len();
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')

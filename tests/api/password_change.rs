@@ -122,16 +122,7 @@ async fn a_firm_that_requires_strong_passwords_gets_them() {
     let app = spawn_app().await;
     let admin = app.seed_firm_user(Role::Admin).await;
     let session = app.password_sign_in(&admin.email).await;
-    let strict = json!({"require_strong_passwords": true, "password_expiry_days": 0});
-    let response = app
-        .api
-        .put(app.url("/firm/settings"))
-        .bearer_auth(&session)
-        .json(&strict)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    app.set_password_policy(&session, true, 0).await;
 
     let short = change(&app, &session, FIRM_PASSWORD, "orbit-lamp9").await;
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);

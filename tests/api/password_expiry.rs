@@ -13,15 +13,7 @@ const NEW_PASSWORD: &str = "violet tractor mandolin sleet";
 async fn admin_with_thirty_day_passwords(app: &TestApp) -> TestClient {
     let admin = app.seed_firm_user(Role::Admin).await;
     let session = app.password_sign_in(&admin.email).await;
-    let response = app
-        .api
-        .put(app.url("/firm/settings"))
-        .bearer_auth(&session)
-        .json(&json!({"require_strong_passwords": false, "password_expiry_days": 30}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    app.set_password_policy(&session, false, 30).await;
     admin
 }
 

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, spawn_app, unique_email};
+use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, link_token_in, spawn_app, unique_email};
 
 const NEW_PASSWORD: &str = "violet tractor mandolin sleet";
 
@@ -31,9 +31,7 @@ async fn reset_token(app: &TestApp, email: &str) -> String {
     );
     let emails = app.emails_to(email).await;
     assert_eq!(emails.len(), before + 1);
-    let marker = format!("{}/auth/reset?token=", app.address);
-    let start = emails[before].body.find(&marker).expect("a reset link") + marker.len();
-    emails[before].body[start..].chars().take(43).collect()
+    link_token_in(&emails[before].body, &app.address, "/auth/reset")
 }
 
 async fn sign_in_status(app: &TestApp, email: &str, password: &str) -> StatusCode {
@@ -148,16 +146,7 @@ async fn a_self_service_reset_restarts_the_expiry_interval() {
     let app = spawn_app().await;
     let admin = app.seed_firm_user(Role::Admin).await;
     let session = app.password_sign_in(&admin.email).await;
-    let settings = json!({"require_strong_passwords": false, "password_expiry_days": 30});
-    let response = app
-        .api
-        .put(app.url("/firm/settings"))
-        .bearer_auth(&session)
-        .json(&settings)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    app.set_password_policy(&session, false, 30).await;
 
     app.clock.advance(Duration::days(25));
     let token = reset_token(&app, &admin.email).await;
