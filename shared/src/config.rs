@@ -20,6 +20,8 @@ pub struct Config {
     pub table_name: String,
     /// Name or ARN of the Secrets Manager secret holding the server HMAC key.
     pub server_key_secret_id: String,
+    /// The bucket holding case documents.
+    pub documents_bucket: String,
     pub settings: Settings,
 }
 
@@ -40,6 +42,26 @@ pub struct Settings {
     /// request arrived, so a registered email (which costs a write and a send) and an
     /// unknown one take the same time.
     pub login_link_response_floor: StdDuration,
+    pub documents: DocumentLimits,
+}
+
+/// What the presigned document URLs allow.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLimits {
+    /// The largest file a client or firm user may send.
+    pub max_file_bytes: u64,
+    pub upload_url_ttl: Duration,
+    pub download_url_ttl: Duration,
+}
+
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 100 * 1024 * 1024,
+            upload_url_ttl: Duration::minutes(15),
+            download_url_ttl: Duration::minutes(5),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +116,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             server_key_secret_id: required("SERVER_KEY_SECRET_ID")?,
+            documents_bucket: required("DOCUMENTS_BUCKET")?,
             settings: Settings {
                 portal_url: portal_url.trim_end_matches('/').to_owned(),
                 sender,
@@ -119,6 +142,13 @@ impl Config {
                     "LOGIN_LINK_RESPONSE_FLOOR_MS",
                     600,
                 )?),
+                documents: DocumentLimits {
+                    max_file_bytes: number(
+                        "MAX_UPLOAD_BYTES",
+                        DocumentLimits::default().max_file_bytes,
+                    )?,
+                    ..DocumentLimits::default()
+                },
             },
         })
     }
@@ -157,9 +187,10 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const COMPLETE: [(&str, &str); 4] = [
+    const COMPLETE: [(&str, &str); 5] = [
         ("TABLE_NAME", "portcullis"),
         ("SERVER_KEY_SECRET_ID", "portcullis/server-key"),
+        ("DOCUMENTS_BUCKET", "portcullis-documents"),
         ("SENDER_EMAIL", "no-reply@portal.example.com"),
         ("PORTAL_URL", "https://portal.example.com/"),
     ];
@@ -170,6 +201,7 @@ mod tests {
         assert_eq!(config.settings.portal_url, "https://portal.example.com");
         assert_eq!(config.settings.login_link_limits.per_email, 5);
         assert_eq!(config.settings.login_link_ttl, Duration::HOUR);
+        assert_eq!(config.settings.documents.max_file_bytes, 100 * 1024 * 1024);
     }
 
     #[test]

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmSettings, Language, LinkKind,
-    OneTimeLink, PasswordHash, PasswordState, Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
+    Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, OneTimeLink, PasswordHash,
+    PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -93,7 +94,7 @@ pub trait UserStore: Send + Sync {
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
     /// Every user of the firm (clients included), in pages from the index.
-    async fn users_of_firm(&self, firm: crate::domain::FirmId) -> anyhow::Result<Vec<User>>;
+    async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>>;
     /// Replaces a password and ends the user's other sessions, with its audit
     /// entry, in one transaction. `Refused` when the user is gone or, with
     /// `expected`, when the password is no longer the one the caller checked.
@@ -118,19 +119,122 @@ pub struct PasswordChange<'a> {
 #[async_trait]
 pub trait FirmStore: Send + Sync {
     async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()>;
-    async fn firm(&self, id: crate::domain::FirmId) -> anyhow::Result<Option<Firm>>;
+    async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>>;
     /// Every firm, from the index (for the scheduled jobs).
     async fn firms(&self) -> anyhow::Result<Vec<Firm>>;
     /// Replaces the firm's settings; `Refused` when there is no such firm.
     async fn set_firm_settings(
         &self,
-        id: crate::domain::FirmId,
+        id: FirmId,
         settings: &FirmSettings,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync {
     async fn create_case(&self, case: &Case) -> anyhow::Result<()>;
-    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()>;
-    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>>;
+    async fn case(&self, id: CaseId) -> anyhow::Result<Option<Case>>;
+    /// Every case of the firm, from the index.
+    async fn cases_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<Case>>;
+    /// The cases the user is a member of.
+    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<Case>>;
+    async fn is_member(&self, case: CaseId, user: UserId) -> anyhow::Result<bool>;
+    /// The members of the case: its clients and the firm users responsible for it.
+    async fn members_of(&self, case: CaseId) -> anyhow::Result<Vec<UserId>>;
+    /// Makes the user a member, with its audit entry; `Refused` when they were one
+    /// already (and nothing is written).
+    async fn add_case_member(
+        &self,
+        case: CaseId,
+        user: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+}
+
+/// One page of a case's documents, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentPage {
+    pub documents: Vec<Document>,
+    /// Whether older documents follow the last one of this page.
+    pub more: bool,
+}
+
+/// What checking an uploaded object decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub case: CaseId,
+    pub document: DocumentId,
+    pub upload: UploadId,
+    /// `Available` or `Rejected`.
+    pub status: DocumentStatus,
+    pub version_id: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    /// Stores an upload and its pending documents together.
+    async fn create_upload(&self, upload: &Upload, documents: &[Document]) -> anyhow::Result<()>;
+    async fn document(&self, case: CaseId, id: DocumentId) -> anyhow::Result<Option<Document>>;
+    /// Up to `limit` documents of the case, newest first, older than `before` when
+    /// given.
+    async fn documents_of(
+        &self,
+        case: CaseId,
+        before: Option<DocumentId>,
+        limit: usize,
+    ) -> anyhow::Result<DocumentPage>;
+    /// Records the outcome on the document and counts it on its upload (and, for an
+    /// available document, marks the case updated), all at once, on condition that
+    /// the document is still pending: of duplicate events, one is `Applied`.
+    async fn settle_document(&self, settlement: &Settlement) -> anyhow::Result<Conditional>;
+    async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>>;
+    /// Records that the upload's notification is being sent; `Refused` when it was.
+    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional>;
+    /// Undoes a claim whose emails could not be sent, so a retry sends them.
+    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()>;
+}
+
+/// An object as the bucket holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub size_bytes: u64,
+    pub content_type: Option<String>,
+    pub version_id: Option<String>,
+}
+
+/// The documents bucket: clients and firm users move bytes with presigned URLs,
+/// never through a function.
+#[async_trait]
+pub trait DocumentBucket: Send + Sync {
+    /// A URL to PUT exactly this content type and length to `key`, valid for `ttl`
+    /// from `start`.
+    async fn presign_upload(
+        &self,
+        key: &str,
+        content_type: &MediaType,
+        size_bytes: u64,
+        start: OffsetDateTime,
+        ttl: time::Duration,
+    ) -> anyhow::Result<String>;
+    /// A URL to GET that version of `key` as an attachment named `file_name`.
+    async fn presign_download(
+        &self,
+        key: &str,
+        version_id: Option<&str>,
+        file_name: &DocumentName,
+        start: OffsetDateTime,
+        ttl: time::Duration,
+    ) -> anyhow::Result<String>;
+    /// The object (that version, else the latest); `None` when there is none.
+    async fn head(
+        &self,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> anyhow::Result<Option<StoredObject>>;
+    /// Deletes that version of the object for good (else the latest).
+    async fn delete(&self, key: &str, version_id: Option<&str>) -> anyhow::Result<()>;
 }
 
 #[async_trait]
@@ -206,11 +310,25 @@ pub trait RateLimitStore: Send + Sync {
 /// port of their own: each is written in the same transaction as the change it
 /// records, so the trail cannot miss a change nor record one that did not happen.
 pub trait Store:
-    UserStore + FirmStore + LinkStore + SessionStore + RateLimitStore + FailureStore
+    UserStore
+    + FirmStore
+    + CaseStore
+    + DocumentStore
+    + LinkStore
+    + SessionStore
+    + RateLimitStore
+    + FailureStore
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + FirmStore + LinkStore + SessionStore + RateLimitStore + FailureStore
+    T: UserStore
+        + FirmStore
+        + CaseStore
+        + DocumentStore
+        + LinkStore
+        + SessionStore
+        + RateLimitStore
+        + FailureStore
 {
 }

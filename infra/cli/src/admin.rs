@@ -113,11 +113,13 @@ impl Admin<'_> {
         if self.store.firm(firm).await?.is_none() {
             bail!("there is no firm {firm}");
         }
+        let now = self.clock.now();
         let case = Case {
             id: CaseId::new(),
             firm_id: firm,
             title: non_empty(title, "case title")?,
-            created_at: self.clock.now(),
+            created_at: now,
+            updated_at: now,
         };
         self.store.create_case(&case).await?;
         Ok(case.id)
@@ -127,7 +129,14 @@ impl Admin<'_> {
         if self.store.user(user).await?.is_none() {
             bail!("there is no user {user}");
         }
-        self.store.add_case_member(case, user).await
+        if self.store.case(case).await?.is_none() {
+            bail!("there is no case {case}");
+        }
+        let audit = AuditEvent::new(AuditKind::CaseShared, self.clock.now(), user)
+            .with_detail(format!("{case} by operator cli"));
+        // Already a member: nothing to do.
+        self.store.add_case_member(case, user, &audit).await?;
+        Ok(())
     }
 }
 

@@ -19,7 +19,8 @@ pub fn admin_password() -> String {
 }
 
 /// Seeds the demo firm, its administrator (with `admin_password`), and a client
-/// who is a member of two cases. Meant for an empty table.
+/// who is a member of two cases, for which the administrator is responsible.
+/// Meant for an empty table.
 pub async fn seed(admin: &Admin<'_>, admin_password: &str) -> anyhow::Result<()> {
     let firm = admin.create_firm(FIRM_NAME).await?;
     let client = admin
@@ -31,7 +32,7 @@ pub async fn seed(admin: &Admin<'_>, admin_password: &str) -> anyhow::Result<()>
             language: Language::En,
         })
         .await?;
-    admin
+    let firm_admin = admin
         .create_user(NewUser {
             firm,
             email: ADMIN_EMAIL,
@@ -46,6 +47,7 @@ pub async fn seed(admin: &Admin<'_>, admin_password: &str) -> anyhow::Result<()>
     for title in CASE_TITLES {
         let case = admin.create_case(firm, title).await?;
         admin.add_member(case, client).await?;
+        admin.add_member(case, firm_admin).await?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 
 mod dynamo;
 mod items;
+mod s3;
 mod secrets;
 mod ses;
 
@@ -15,9 +16,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
 pub use dynamo::{DynamoStore, schema};
+pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
 
@@ -54,10 +57,13 @@ pub async fn sdk_config_from_env() -> SdkConfig {
 }
 
 /// An S3 client. With an endpoint override (an emulator) it addresses buckets by
-/// path, since bucket subdomains of `127.0.0.1` do not resolve.
+/// path, since bucket subdomains of `127.0.0.1` do not resolve. Checksums are only
+/// added where S3 requires them: a presigned upload URL must not carry a checksum
+/// of an empty body.
 pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(sdk)
         .force_path_style(sdk.endpoint_url().is_some())
+        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }
@@ -83,6 +89,10 @@ pub async fn services(
         store: Arc::new(DynamoStore::new(
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
+        )),
+        bucket: Arc::new(S3Bucket::new(
+            s3_client(sdk),
+            config.documents_bucket.clone(),
         )),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),

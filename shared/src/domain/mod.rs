@@ -1,6 +1,7 @@
 //! Domain types. Every value that arrives from outside is parsed into one of these
 //! newtypes once, at the edge; code behind the edge can rely on them being valid.
 
+mod document;
 mod email_address;
 mod firm_settings;
 mod ids;
@@ -8,18 +9,23 @@ mod language;
 mod password;
 mod records;
 mod role;
+mod text;
 mod token;
 
+pub use document::{
+    Document, DocumentId, DocumentName, DocumentStatus, InvalidFileName, MediaType,
+    UnsupportedMediaType, Upload, UploadId, Uploader,
+};
 pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use records::{
-    AuditEvent, AuditKind, Case, CaseSummary, Firm, LinkKind, OneTimeLink, PasswordState, Session,
-    User,
+    AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session, User,
 };
 pub use role::Role;
+pub use text::{MAX_DISPLAY_CHARS, display_text};
 pub use token::{
     LoginLinkPurpose, PasswordChangePurpose, PasswordResetPurpose, SessionPurpose, Token,
     TokenDigest, TokenPurpose,

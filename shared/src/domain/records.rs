@@ -63,12 +63,8 @@ pub struct Case {
     pub firm_id: FirmId,
     pub title: String,
     pub created_at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseSummary {
-    pub id: CaseId,
-    pub title: String,
+    /// The last time something arrived in the case (a document, so far).
+    pub updated_at: OffsetDateTime,
 }
 
 /// What a one-time link is for.
@@ -144,6 +140,7 @@ pub enum AuditKind {
     PasswordChangeForced,
     PasswordResetRequested,
     UserInvited,
+    CaseShared,
 }
 
 impl AuditKind {
@@ -162,6 +159,7 @@ impl AuditKind {
             Self::PasswordChangeForced => "password_change_forced",
             Self::PasswordResetRequested => "password_reset_requested",
             Self::UserInvited => "user_invited",
+            Self::CaseShared => "case_shared",
         }
     }
 }

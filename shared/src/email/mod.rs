@@ -2,6 +2,8 @@
 //! HTML. Templates take already-parsed values; everything interpolated into HTML is
 //! escaped here, in one place.
 
+mod case_shared;
+mod documents_sent;
 mod invitation;
 mod layout;
 mod login_link;
@@ -11,6 +13,8 @@ mod password_reset;
 use crate::domain::EmailAddress;
 use crate::ports::OutgoingEmail;
 
+pub use case_shared::case_shared_email;
+pub use documents_sent::{Delivery, documents_received_email, documents_shared_email};
 pub use invitation::invitation_email;
 pub use login_link::login_link_email;
 pub use password_expiry::password_expiry_email;

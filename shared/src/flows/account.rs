@@ -5,7 +5,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, CaseSummary, Language, UnsupportedLanguage, User};
+use crate::domain::{AuditEvent, AuditKind, Case, Language, UnsupportedLanguage, User};
 use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
@@ -49,7 +49,7 @@ impl ApiError for AccountError {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub user: User,
-    pub cases: Vec<CaseSummary>,
+    pub cases: Vec<Case>,
     /// `None` for clients and where passwords never expire.
     pub password_expires_at: Option<OffsetDateTime>,
     /// Inside the last 14 days before the password expires: the portal warns.

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::Services;
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, FirmSettings, InvalidEmail, Language, PasswordExpiry,
-    Role, UnsupportedLanguage, User, UserId,
+    Role, UnsupportedLanguage, User, UserId, display_text,
 };
 use crate::email::invitation_email;
 use crate::flows::password_reset::store_reset_link;
@@ -261,16 +261,13 @@ pub async fn invite_firm_user(
         _ => return Err(FirmAdminError::InvalidRole),
     };
     let language = Language::parse(&new.language)?;
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(FirmAdminError::InvalidRequest(InvalidBody));
-    }
+    let name = display_text(&new.name).ok_or(FirmAdminError::InvalidRequest(InvalidBody))?;
     let now = svc.clock.now();
     let user = User {
         id: UserId::new(),
         firm_id: admin.firm_id,
         email,
-        name: name.to_owned(),
+        name,
         role,
         language,
         created_at: now,

@@ -36,13 +36,24 @@ pub async fn request_login_link(
     .await
 }
 
-/// Stores a fresh link for `user` and emails it. Also used by notifications that
-/// carry a sign-in link.
+/// Stores a fresh link for `user` and emails it.
 pub async fn issue_link(
     svc: &Services,
     user: &User,
     source_ip: Option<&str>,
 ) -> anyhow::Result<()> {
+    let url = sign_in_url(svc, user, source_ip).await?;
+    let rendered = login_link_email(user.language, &user.name, &url);
+    svc.mailer.send(&rendered.to(&user.email)).await
+}
+
+/// Stores a fresh 1-hour link for `user` and gives its URL, for the login-link
+/// email and for every notification that lets a client open the portal.
+pub async fn sign_in_url(
+    svc: &Services,
+    user: &User,
+    source_ip: Option<&str>,
+) -> anyhow::Result<String> {
     let now = svc.clock.now();
     let token = Token::<LoginLinkPurpose>::generate(svc.random.as_ref());
     let link = OneTimeLink {
@@ -54,14 +65,11 @@ pub async fn issue_link(
     };
     let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user.id).from_ip(source_ip);
     svc.store.put_link(LinkKind::Login, &link, &audit).await?;
-
-    let url = format!(
+    Ok(format!(
         "{}/auth/verify?token={}",
         svc.settings.portal_url,
         token.expose()
-    );
-    let rendered = login_link_email(user.language, &user.name, &url);
-    svc.mailer.send(&rendered.to(&user.email)).await
+    ))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,12 @@
 //! The flows: what each route does, written against the ports.
 
 pub mod account;
+pub mod cases;
+pub mod document_uploaded;
+pub mod documents;
 pub mod expire_passwords;
 pub mod firm_admin;
+pub mod firm_cases;
 pub mod link_request;
 pub mod login_link;
 pub mod one_time;

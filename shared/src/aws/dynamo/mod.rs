@@ -7,6 +7,8 @@
 //! | email claim | `EMAIL#address` | `EMAIL` | |
 //! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
 //! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
+//! | upload | `CASE#id` | `UPLOAD#id` | |
+//! | document | `CASE#id` | `DOC#id` (time-ordered) | |
 //! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
 //! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
 //! | rate counter | `RATE#scope#digest#window` | `RATE` | |
@@ -14,6 +16,9 @@
 //!
 //! Every one-time secret is consumed by a conditional write, and expiry is checked
 //! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
+
+mod cases;
+mod documents;
 
 use std::time::Duration as StdDuration;
 
@@ -24,17 +29,15 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, KeysAndAttributes, Put, PutRequest, ReturnValue, TransactWriteItem,
-    Update, WriteRequest,
+    AttributeValue, Delete, Put, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    LinkKind, OneTimeLink, PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest,
-    User, UserId,
+    AuditEvent, CaseId, EmailAddress, Firm, FirmId, FirmSettings, Language, LinkKind, OneTimeLink,
+    PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, User, UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LinkStore, PasswordChange, RateLimitStore, SessionStore,
@@ -156,7 +159,6 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
-    /// The digests of the user's sessions, from the index.
     /// Every item of the index partition `pk` whose sort key starts with
     /// `sk_prefix`, page after page.
     async fn index_items(&self, pk: String, sk_prefix: &str) -> anyhow::Result<Vec<Item>> {
@@ -180,6 +182,30 @@ impl DynamoStore {
         Ok(items)
     }
 
+    /// Every item of the table partition `pk` whose sort key starts with
+    /// `sk_prefix`, page after page, read consistently.
+    async fn partition_items(&self, pk: String, sk_prefix: &str) -> anyhow::Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(sk_prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = pages.next().await {
+            items.push(item.with_context(|| format!("Query for {sk_prefix}"))?);
+        }
+        Ok(items)
+    }
+
+    /// The digests of the user's sessions, from the index.
     async fn sessions_of(&self, user: UserId) -> anyhow::Result<Vec<TokenDigest>> {
         self.index_items(user_pk(user), "SESSION#")
             .await?
@@ -656,93 +682,6 @@ impl FirmStore for DynamoStore {
             self.audit_put(audit)?,
         ])
         .await
-    }
-
-    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item([
-                (PK, s(case_pk(case.id))),
-                (SK, s("CASE")),
-                (GSI1_PK, s(firm_pk(case.firm_id))),
-                (GSI1_SK, s(case_pk(case.id))),
-                ("id", s(case.id.to_string())),
-                ("firm_id", s(case.firm_id.to_string())),
-                ("title", s(case.title.as_str())),
-                ("created_at", epoch(case.created_at)),
-            ])))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .context("PutItem case")?;
-        Ok(())
-    }
-
-    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item([
-                (PK, s(case_pk(case))),
-                (SK, s(format!("MEMBER#{user}"))),
-                (GSI1_PK, s(user_pk(user))),
-                (GSI1_SK, s(case_pk(case))),
-                ("user_id", s(user.to_string())),
-            ])))
-            .send()
-            .await
-            .context("PutItem membership")?;
-        Ok(())
-    }
-
-    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>> {
-        let keys = self
-            .index_items(user_pk(user), "CASE#")
-            .await?
-            .iter()
-            .map(|membership| {
-                Ok(Self::key(
-                    Reader(membership).string(GSI1_SK)?.to_owned(),
-                    "CASE",
-                ))
-            })
-            .collect::<anyhow::Result<Vec<Item>>>()?;
-
-        let mut cases = Vec::with_capacity(keys.len());
-        for chunk in keys.chunks(100) {
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(chunk.to_vec()))
-                    .consistent_read(true)
-                    .build()?,
-            );
-            while let Some(request) = pending.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .context("BatchGetItem cases")?;
-                for case in output
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default()
-                {
-                    let r = Reader(&case);
-                    cases.push(CaseSummary {
-                        id: r.parsed("id", CaseId::parse)?,
-                        title: r.string("title")?.to_owned(),
-                    });
-                }
-                pending = output
-                    .unprocessed_keys
-                    .and_then(|mut unprocessed| unprocessed.remove(&self.table));
-            }
-        }
-        Ok(cases)
     }
 }
 

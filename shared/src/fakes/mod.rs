@@ -2,7 +2,9 @@
 //! integration tests never use these: they run the AWS adapters against the
 //! emulator.
 
-use std::collections::HashMap;
+mod documents;
+
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -10,11 +12,11 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::clock::ManualClock;
-use crate::config::{RateLimits, SessionPolicy, Settings};
+use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
-    AuditEvent, Case, CaseId, CaseSummary, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    LinkKind, OneTimeLink, Session, TokenDigest, User, UserId,
+    AuditEvent, Case, CaseId, Document, DocumentId, EmailAddress, Firm, FirmId, FirmSettings,
+    Language, LinkKind, OneTimeLink, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
@@ -28,6 +30,8 @@ struct Tables {
     emails: HashMap<EmailAddress, UserId>,
     cases: HashMap<CaseId, Case>,
     members: Vec<(CaseId, UserId)>,
+    uploads: HashMap<(CaseId, UploadId), (Upload, bool)>,
+    documents: BTreeMap<(CaseId, DocumentId), Document>,
     links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
     sessions: HashMap<TokenDigest, Session>,
     rates: HashMap<(String, i64), u64>,
@@ -38,6 +42,8 @@ struct Tables {
 /// The whole store behind one lock, which makes every operation atomic.
 #[derive(Debug, Default)]
 pub struct MemoryStore(Mutex<Tables>);
+
+pub use documents::MemoryBucket;
 
 impl MemoryStore {
     fn tables(&self) -> MutexGuard<'_, Tables> {
@@ -195,32 +201,6 @@ impl FirmStore for MemoryStore {
         firm.settings = *settings;
         t.audit.push(audit.clone());
         Ok(Conditional::Applied)
-    }
-
-    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
-        self.tables().cases.insert(case.id, case.clone());
-        Ok(())
-    }
-
-    async fn add_case_member(&self, case: CaseId, user: UserId) -> anyhow::Result<()> {
-        let mut t = self.tables();
-        if !t.members.contains(&(case, user)) {
-            t.members.push((case, user));
-        }
-        Ok(())
-    }
-
-    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<CaseSummary>> {
-        let t = self.tables();
-        Ok(t.members
-            .iter()
-            .filter(|(_, member)| *member == user)
-            .filter_map(|(case, _)| t.cases.get(case))
-            .map(|case| CaseSummary {
-                id: case.id,
-                title: case.title.clone(),
-            })
-            .collect())
     }
 }
 
@@ -395,6 +375,7 @@ impl Default for FakeServices {
         let clock = Arc::new(ManualClock::starting_now());
         let services = Services {
             store: store.clone(),
+            bucket: Arc::new(MemoryBucket),
             mailer: mailer.clone(),
             clock: clock.clone(),
             random: Arc::new(OsRandom),
@@ -428,5 +409,6 @@ pub fn test_settings() -> Settings {
             window: time::Duration::minutes(15),
         },
         login_link_response_floor: std::time::Duration::ZERO,
+        documents: DocumentLimits::default(),
     }
 }

@@ -1,0 +1,273 @@
+//! Uploads and the documents in them.
+
+use anyhow::Context;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+
+use super::schema::{PK, SK};
+use super::{DynamoStore, case_pk, conditional_update};
+use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::domain::{
+    CaseId, Document, DocumentId, DocumentName, DocumentStatus, MediaType, Role, Upload, UploadId,
+    Uploader, UserId,
+};
+use crate::ports::{Conditional, DocumentPage, DocumentStore, Settlement};
+
+fn document_sk(id: DocumentId) -> String {
+    format!("DOC#{id}")
+}
+
+fn upload_sk(id: UploadId) -> String {
+    format!("UPLOAD#{id}")
+}
+
+fn uploader_attributes(uploader: &Uploader) -> Item {
+    item([
+        ("uploader_id", s(uploader.id.to_string())),
+        ("uploader_name", s(uploader.name.as_str())),
+        ("uploader_role", s(uploader.role.as_str())),
+    ])
+}
+
+fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
+    Ok(Uploader {
+        id: r.parsed("uploader_id", UserId::parse)?,
+        name: r.string("uploader_name")?.to_owned(),
+        role: r.parsed("uploader_role", |raw| Role::parse(raw).ok_or(()))?,
+    })
+}
+
+fn document_item(document: &Document) -> Item {
+    let mut record = item([
+        (PK, s(case_pk(document.case_id))),
+        (SK, s(document_sk(document.id))),
+        ("id", s(document.id.to_string())),
+        ("case_id", s(document.case_id.to_string())),
+        ("upload_id", s(document.upload_id.to_string())),
+        ("file_name", s(document.file_name.as_str())),
+        ("content_type", s(document.content_type.as_str())),
+        ("size_bytes", n(document.size_bytes)),
+        ("status", s(document.status.as_str())),
+        ("created_at", epoch(document.created_at)),
+    ]);
+    record.extend(uploader_attributes(&document.uploaded_by));
+    if let Some(message) = &document.message {
+        record.insert("message".into(), s(message.as_str()));
+    }
+    record
+}
+
+fn read_document(item: &Item) -> anyhow::Result<Document> {
+    let r = Reader(item);
+    Ok(Document {
+        id: r.parsed("id", DocumentId::parse)?,
+        case_id: r.parsed("case_id", CaseId::parse)?,
+        upload_id: r.parsed("upload_id", UploadId::parse)?,
+        file_name: r.parsed("file_name", DocumentName::parse)?,
+        content_type: r.parsed("content_type", MediaType::parse)?,
+        size_bytes: u64::try_from(r.number("size_bytes")?).context("a negative size")?,
+        status: r.parsed("status", |raw| DocumentStatus::parse(raw).ok_or(()))?,
+        uploaded_by: read_uploader(&r)?,
+        message: optional_string(&r, "message")?,
+        created_at: r.time("created_at")?,
+        settled_at: r.optional_time("settled_at")?,
+        version_id: optional_string(&r, "version_id")?,
+    })
+}
+
+fn optional_string(r: &Reader<'_>, name: &str) -> anyhow::Result<Option<String>> {
+    match r.0.contains_key(name) {
+        true => Ok(Some(r.string(name)?.to_owned())),
+        false => Ok(None),
+    }
+}
+
+fn upload_item(upload: &Upload) -> Item {
+    let mut record = item([
+        (PK, s(case_pk(upload.case_id))),
+        (SK, s(upload_sk(upload.id))),
+        ("id", s(upload.id.to_string())),
+        ("case_id", s(upload.case_id.to_string())),
+        ("settled", n(upload.settled)),
+        ("available", n(upload.available)),
+        (
+            "documents",
+            AttributeValue::L(
+                upload
+                    .documents
+                    .iter()
+                    .map(|id| s(id.to_string()))
+                    .collect(),
+            ),
+        ),
+    ]);
+    record.extend(uploader_attributes(&upload.uploaded_by));
+    if let Some(message) = &upload.message {
+        record.insert("message".into(), s(message.as_str()));
+    }
+    record
+}
+
+fn read_upload(item: &Item) -> anyhow::Result<Upload> {
+    let r = Reader(item);
+    let documents = match item.get("documents") {
+        Some(AttributeValue::L(ids)) => ids
+            .iter()
+            .map(|id| match id {
+                AttributeValue::S(id) => DocumentId::parse(id).context("a malformed document id"),
+                _ => anyhow::bail!("a document id is not a string"),
+            })
+            .collect::<anyhow::Result<_>>()?,
+        _ => anyhow::bail!("attribute documents is missing"),
+    };
+    Ok(Upload {
+        id: r.parsed("id", UploadId::parse)?,
+        case_id: r.parsed("case_id", CaseId::parse)?,
+        uploaded_by: read_uploader(&r)?,
+        message: optional_string(&r, "message")?,
+        documents,
+        settled: u32::try_from(r.number("settled")?).context("settled")?,
+        available: u32::try_from(r.number("available")?).context("available")?,
+    })
+}
+
+impl DynamoStore {
+    fn update(&self, update: Update) -> TransactWriteItem {
+        TransactWriteItem::builder().update(update).build()
+    }
+}
+
+#[async_trait]
+impl DocumentStore for DynamoStore {
+    async fn create_upload(&self, upload: &Upload, documents: &[Document]) -> anyhow::Result<()> {
+        let mut items = vec![self.put(upload_item(upload), Some("attribute_not_exists(pk)"))?];
+        for document in documents {
+            items.push(self.put(document_item(document), Some("attribute_not_exists(pk)"))?);
+        }
+        match self.transact(items).await? {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => anyhow::bail!("the upload or a document exists already"),
+        }
+    }
+
+    async fn document(&self, case: CaseId, id: DocumentId) -> anyhow::Result<Option<Document>> {
+        self.get(case_pk(case), &document_sk(id))
+            .await?
+            .map(|item| read_document(&item))
+            .transpose()
+    }
+
+    async fn documents_of(
+        &self,
+        case: CaseId,
+        before: Option<DocumentId>,
+        limit: usize,
+    ) -> anyhow::Result<DocumentPage> {
+        // One more than asked, to know whether another page follows.
+        let wanted = i32::try_from(limit + 1).context("a page size")?;
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(case_pk(case)))
+            .expression_attribute_values(":prefix", s("DOC#"))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .limit(wanted);
+        if let Some(before) = before {
+            query = query
+                .exclusive_start_key(PK, s(case_pk(case)))
+                .exclusive_start_key(SK, s(document_sk(before)));
+        }
+        let output = query.send().await.context("Query documents")?;
+        let mut documents = output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(read_document)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let more = documents.len() > limit;
+        documents.truncate(limit);
+        Ok(DocumentPage { documents, more })
+    }
+
+    async fn settle_document(&self, settlement: &Settlement) -> anyhow::Result<Conditional> {
+        let available = settlement.status == DocumentStatus::Available;
+        let mut document = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(
+                case_pk(settlement.case),
+                &document_sk(settlement.document),
+            )))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", s(DocumentStatus::Pending.as_str()))
+            .expression_attribute_values(":status", s(settlement.status.as_str()))
+            .expression_attribute_values(":at", epoch(settlement.at));
+        document = match &settlement.version_id {
+            Some(version) => document
+                .update_expression("SET #status = :status, settled_at = :at, version_id = :v")
+                .expression_attribute_values(":v", s(version.as_str())),
+            None => document.update_expression("SET #status = :status, settled_at = :at"),
+        };
+        let upload = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(
+                case_pk(settlement.case),
+                &upload_sk(settlement.upload),
+            )))
+            .update_expression("ADD settled :one, available :available")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":available", n(u8::from(available)))
+            .build()?;
+        let mut items = vec![self.update(document.build()?), self.update(upload)];
+        if available {
+            let case = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(Self::key(case_pk(settlement.case), "CASE")))
+                .update_expression("SET updated_at = :at")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":at", epoch(settlement.at))
+                .build()?;
+            items.push(self.update(case));
+        }
+        self.transact(items).await
+    }
+
+    async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>> {
+        self.get(case_pk(case), &upload_sk(id))
+            .await?
+            .map(|item| read_upload(&item))
+            .transpose()
+    }
+
+    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(case_pk(case), &upload_sk(id))))
+            .update_expression("SET notified = :yes")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(notified)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await;
+        conditional_update(result, "UpdateItem upload notice")
+    }
+
+    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(case_pk(case), &upload_sk(id))))
+            .update_expression("REMOVE notified")
+            .send()
+            .await
+            .context("UpdateItem upload notice release")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,206 @@
+//! In-memory cases, documents and bucket.
+
+use async_trait::async_trait;
+use time::{Duration, OffsetDateTime};
+
+use super::MemoryStore;
+use crate::domain::{
+    AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, FirmId,
+    MediaType, Upload, UploadId, UserId,
+};
+use crate::ports::{
+    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, Settlement, StoredObject,
+};
+
+#[async_trait]
+impl CaseStore for MemoryStore {
+    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
+        self.tables().cases.insert(case.id, case.clone());
+        Ok(())
+    }
+
+    async fn case(&self, id: CaseId) -> anyhow::Result<Option<Case>> {
+        Ok(self.tables().cases.get(&id).cloned())
+    }
+
+    async fn cases_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<Case>> {
+        Ok(self
+            .tables()
+            .cases
+            .values()
+            .filter(|case| case.firm_id == firm)
+            .cloned()
+            .collect())
+    }
+
+    async fn cases_of(&self, user: UserId) -> anyhow::Result<Vec<Case>> {
+        let t = self.tables();
+        Ok(t.members
+            .iter()
+            .filter(|(_, member)| *member == user)
+            .filter_map(|(case, _)| t.cases.get(case).cloned())
+            .collect())
+    }
+
+    async fn is_member(&self, case: CaseId, user: UserId) -> anyhow::Result<bool> {
+        Ok(self.tables().members.contains(&(case, user)))
+    }
+
+    async fn members_of(&self, case: CaseId) -> anyhow::Result<Vec<UserId>> {
+        Ok(self
+            .tables()
+            .members
+            .iter()
+            .filter(|(of, _)| *of == case)
+            .map(|(_, user)| *user)
+            .collect())
+    }
+
+    async fn add_case_member(
+        &self,
+        case: CaseId,
+        user: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if t.members.contains(&(case, user)) {
+            return Ok(Conditional::Refused);
+        }
+        t.members.push((case, user));
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+}
+
+#[async_trait]
+impl DocumentStore for MemoryStore {
+    async fn create_upload(&self, upload: &Upload, documents: &[Document]) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.uploads
+            .insert((upload.case_id, upload.id), (upload.clone(), false));
+        for document in documents {
+            t.documents
+                .insert((document.case_id, document.id), document.clone());
+        }
+        Ok(())
+    }
+
+    async fn document(&self, case: CaseId, id: DocumentId) -> anyhow::Result<Option<Document>> {
+        Ok(self.tables().documents.get(&(case, id)).cloned())
+    }
+
+    async fn documents_of(
+        &self,
+        case: CaseId,
+        before: Option<DocumentId>,
+        limit: usize,
+    ) -> anyhow::Result<DocumentPage> {
+        let t = self.tables();
+        let mut documents: Vec<Document> = t
+            .documents
+            .values()
+            .rev()
+            .filter(|document| document.case_id == case)
+            .filter(|document| before.is_none_or(|before| document.id < before))
+            .take(limit + 1)
+            .cloned()
+            .collect();
+        let more = documents.len() > limit;
+        documents.truncate(limit);
+        Ok(DocumentPage { documents, more })
+    }
+
+    async fn settle_document(&self, settlement: &Settlement) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let key = (settlement.case, settlement.document);
+        match t.documents.get_mut(&key) {
+            Some(document) if document.status == DocumentStatus::Pending => {
+                document.status = settlement.status;
+                document.settled_at = Some(settlement.at);
+                document.version_id.clone_from(&settlement.version_id);
+            }
+            _ => return Ok(Conditional::Refused),
+        }
+        let available = settlement.status == DocumentStatus::Available;
+        if let Some((upload, _)) = t.uploads.get_mut(&(settlement.case, settlement.upload)) {
+            upload.settled += 1;
+            upload.available += u32::from(available);
+        }
+        if let Some(case) = t.cases.get_mut(&settlement.case).filter(|_| available) {
+            case.updated_at = settlement.at;
+        }
+        Ok(Conditional::Applied)
+    }
+
+    async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>> {
+        Ok(self
+            .tables()
+            .uploads
+            .get(&(case, id))
+            .map(|(upload, _)| upload.clone()))
+    }
+
+    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional> {
+        match self.tables().uploads.get_mut(&(case, id)) {
+            Some((_, notified)) if !*notified => {
+                *notified = true;
+                Ok(Conditional::Applied)
+            }
+            _ => Ok(Conditional::Refused),
+        }
+    }
+
+    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
+        if let Some((_, notified)) = self.tables().uploads.get_mut(&(case, id)) {
+            *notified = false;
+        }
+        Ok(())
+    }
+}
+
+/// A bucket that presigns made-up URLs and holds nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MemoryBucket;
+
+#[async_trait]
+impl DocumentBucket for MemoryBucket {
+    async fn presign_upload(
+        &self,
+        key: &str,
+        _content_type: &MediaType,
+        _size_bytes: u64,
+        start: OffsetDateTime,
+        ttl: Duration,
+    ) -> anyhow::Result<String> {
+        Ok(format!(
+            "https://bucket.example/{key}?expires={}",
+            (start + ttl).unix_timestamp()
+        ))
+    }
+
+    async fn presign_download(
+        &self,
+        key: &str,
+        _version_id: Option<&str>,
+        _file_name: &DocumentName,
+        start: OffsetDateTime,
+        ttl: Duration,
+    ) -> anyhow::Result<String> {
+        Ok(format!(
+            "https://bucket.example/{key}?expires={}",
+            (start + ttl).unix_timestamp()
+        ))
+    }
+
+    async fn head(
+        &self,
+        _key: &str,
+        _version_id: Option<&str>,
+    ) -> anyhow::Result<Option<StoredObject>> {
+        Ok(None)
+    }
+
+    async fn delete(&self, _key: &str, _version_id: Option<&str>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}

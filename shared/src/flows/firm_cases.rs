@@ -1,0 +1,219 @@
+//! What firm users do with cases: create clients and cases, and share a case with
+//! a client (or make a colleague responsible for it).
+
+use http::StatusCode;
+use serde::Deserialize;
+
+use crate::Services;
+use crate::domain::{
+    AuditEvent, AuditKind, Case, CaseId, EmailAddress, InvalidEmail, Language, Role,
+    UnsupportedLanguage, User, UserId, display_text,
+};
+use crate::email::case_shared_email;
+use crate::flows::cases::{CaseAccessError, accessible_case, caller};
+use crate::flows::login_link::sign_in_url;
+use crate::http::{ApiError, InvalidBody, Principal};
+use crate::ports::Conditional;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FirmCaseError {
+    #[error(transparent)]
+    Access(#[from] CaseAccessError),
+    #[error("Only the firm's own users can do this.")]
+    Forbidden,
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error(transparent)]
+    InvalidEmail(#[from] InvalidEmail),
+    #[error(transparent)]
+    UnsupportedLanguage(#[from] UnsupportedLanguage),
+    #[error("The name must be 1 to 200 characters on one line.")]
+    InvalidName,
+    #[error("The title must be 1 to 200 characters on one line.")]
+    InvalidTitle,
+    #[error("Someone already has this email address.")]
+    EmailTaken,
+    #[error("There is no such user in the firm.")]
+    UserNotFound,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for FirmCaseError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Access(err) => err.status(),
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InvalidRequest(_)
+            | Self::InvalidEmail(_)
+            | Self::UnsupportedLanguage(_)
+            | Self::InvalidName
+            | Self::InvalidTitle => StatusCode::BAD_REQUEST,
+            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::UserNotFound => StatusCode::NOT_FOUND,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Access(err) => err.code(),
+            Self::Forbidden => "forbidden",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidEmail(_) => "invalid_email",
+            Self::UnsupportedLanguage(_) => "unsupported_language",
+            Self::InvalidName => "invalid_name",
+            Self::InvalidTitle => "invalid_title",
+            Self::EmailTaken => "email_taken",
+            Self::UserNotFound => "user_not_found",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+/// The caller, when they are one of a firm's own users (staff or administrator).
+async fn firm_user(svc: &Services, principal: &Principal) -> Result<User, FirmCaseError> {
+    let user = caller(svc, principal).await?;
+    match user.role {
+        Role::Staff | Role::Admin => Ok(user),
+        Role::Client => Err(FirmCaseError::Forbidden),
+    }
+}
+
+/// `POST /firm/clients` as it arrives.
+#[derive(Debug, Deserialize)]
+pub struct NewClient {
+    pub email: String,
+    pub name: String,
+    pub language: String,
+}
+
+/// Creates a client of the caller's firm. Nothing is sent yet: the client hears
+/// from the firm when a case is shared with them.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn create_client(
+    svc: &Services,
+    principal: &Principal,
+    new: NewClient,
+    source_ip: Option<&str>,
+) -> Result<User, FirmCaseError> {
+    let creator = firm_user(svc, principal).await?;
+    let email = EmailAddress::parse(&new.email)?;
+    let name = display_text(&new.name).ok_or(FirmCaseError::InvalidName)?;
+    let language = Language::parse(&new.language)?;
+    let now = svc.clock.now();
+    let client = User {
+        id: UserId::new(),
+        firm_id: creator.firm_id,
+        email,
+        name,
+        role: Role::Client,
+        language,
+        created_at: now,
+        password: None,
+    };
+    let mut audit = AuditEvent::new(AuditKind::UserCreated, now, client.id).from_ip(source_ip);
+    audit.actor = Some(creator.id);
+    match svc.store.create_user(&client, &audit).await? {
+        Conditional::Applied => Ok(client),
+        Conditional::Refused => Err(FirmCaseError::EmailTaken),
+    }
+}
+
+/// `POST /firm/cases` as it arrives.
+#[derive(Debug, Deserialize)]
+pub struct NewCase {
+    pub title: String,
+}
+
+/// Creates a case of the caller's firm, with the caller responsible for it.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn create_case(
+    svc: &Services,
+    principal: &Principal,
+    new: NewCase,
+    source_ip: Option<&str>,
+) -> Result<(Case, String), FirmCaseError> {
+    let creator = firm_user(svc, principal).await?;
+    let title = display_text(&new.title).ok_or(FirmCaseError::InvalidTitle)?;
+    let now = svc.clock.now();
+    let case = Case {
+        id: CaseId::new(),
+        firm_id: creator.firm_id,
+        title,
+        created_at: now,
+        updated_at: now,
+    };
+    svc.store.create_case(&case).await?;
+    svc.store
+        .add_case_member(
+            case.id,
+            creator.id,
+            &shared(svc, &case, &creator, creator.id, source_ip),
+        )
+        .await?;
+    Ok((case, firm_name(svc, &creator).await?))
+}
+
+/// Makes a user of the firm a member of the case: a client gets access and an
+/// email with a sign-in link, a firm user becomes responsible for the case.
+/// Sharing again changes nothing and sends nothing.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn add_member(
+    svc: &Services,
+    principal: &Principal,
+    raw_case_id: &str,
+    raw_user_id: &str,
+    source_ip: Option<&str>,
+) -> Result<(), FirmCaseError> {
+    firm_user(svc, principal).await?;
+    let access = accessible_case(svc, principal, raw_case_id).await?;
+    let member = match UserId::parse(raw_user_id) {
+        Ok(id) => svc.store.user(id).await?,
+        Err(_) => None,
+    }
+    .filter(|member| member.firm_id == access.case.firm_id)
+    .ok_or(FirmCaseError::UserNotFound)?;
+
+    let audit = shared(svc, &access.case, &access.user, member.id, source_ip);
+    let added = svc
+        .store
+        .add_case_member(access.case.id, member.id, &audit)
+        .await?;
+    if added == Conditional::Applied && member.role == Role::Client {
+        let url = sign_in_url(svc, &member, source_ip).await?;
+        let firm = firm_name(svc, &access.user).await?;
+        let email = case_shared_email(
+            member.language,
+            &member.name,
+            &firm,
+            &access.case.title,
+            &url,
+        );
+        svc.mailer.send(&email.to(&member.email)).await?;
+    }
+    Ok(())
+}
+
+fn shared(
+    svc: &Services,
+    case: &Case,
+    by: &User,
+    member: UserId,
+    source_ip: Option<&str>,
+) -> AuditEvent {
+    let mut audit = AuditEvent::new(AuditKind::CaseShared, svc.clock.now(), member)
+        .from_ip(source_ip)
+        .with_detail(case.id.to_string());
+    audit.actor = Some(by.id);
+    audit
+}
+
+async fn firm_name(svc: &Services, user: &User) -> anyhow::Result<String> {
+    Ok(svc
+        .store
+        .firm(user.firm_id)
+        .await?
+        .map(|firm| firm.name)
+        .unwrap_or_default())
+}
