@@ -5,6 +5,7 @@
 
 pub mod emulator;
 pub mod gateway;
+pub mod notifications;
 pub mod pages;
 pub mod routes;
 pub mod server;
@@ -36,5 +37,8 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("password-login", password_login::handler),
         ("firm-admin", firm_admin::handler),
         ("change-password", change_password::handler),
+        ("create-upload-url", create_upload_url::handler),
+        ("documents", documents::handler),
+        ("firm-cases", firm_cases::handler),
     ])
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use devserver::emulator::{Emulator, sdk_config};
 use devserver::gateway::Gateway;
+use devserver::notifications::deliver_uploads;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
@@ -56,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
     let config =
         Config::from_lookup(|name| env.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
     let services = services(&sdk, &config, Arc::new(SystemClock)).await?;
+    let deliveries = deliver_uploads(&sdk, &resources.bucket, services.clone()).await?;
     let gateway = Gateway::new(routes::load(&template_path())?, http_handlers(), services)?;
 
     println!("\nPortcullis is running at {base}\n");
@@ -87,13 +89,20 @@ async fn main() -> anyhow::Result<()> {
         "  curl -s -X POST {base}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'",
         demo::CLIENT_EMAIL
     );
-    println!("  then open {base}/_dev/inbox and click the link.\n\nPress Ctrl-C to stop.");
+    println!("  then open {base}/_dev/inbox and click the link.");
+    println!(
+        "\nSend a document as the client (README, \"Send a document by hand\"): POST the file's\n\
+         name, type and size to {base}/cases/{{caseId}}/documents, PUT the bytes to the\n\
+         returned URL with curl, and the firm's email appears in {base}/_dev/inbox."
+    );
+    println!("\nPress Ctrl-C to stop.");
 
     let router = server::router(gateway, emulator.endpoint().to_owned());
     server::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    deliveries.abort();
     drop(emulator);
     println!("stopped");
     Ok(())

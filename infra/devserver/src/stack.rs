@@ -31,6 +31,7 @@ pub fn function_env(resources: &Resources, portal_url: &str) -> BTreeMap<&'stati
             format!("no-reply@{}", resources.sender_domain),
         ),
         ("PORTAL_URL", portal_url.to_owned()),
+        ("DOCUMENTS_BUCKET", resources.bucket.clone()),
     ])
 }
 
