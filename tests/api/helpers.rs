@@ -9,9 +9,9 @@ use devserver::emulator::{Emulator, Outbox, SentEmail, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::Services;
-use portcullis::aws::{DynamoStore, services};
+use portcullis::aws::{DynamoStore, s3_client, services};
 use portcullis::clock::ManualClock;
-use portcullis::domain::{FirmId, Language, Role, UserId};
+use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
@@ -39,6 +39,9 @@ pub struct TestApp {
     pub dynamo: aws_sdk_dynamodb::Client,
     pub table: String,
     pub store: DynamoStore,
+    pub sdk: aws_config::SdkConfig,
+    pub s3: aws_sdk_s3::Client,
+    pub bucket: String,
 }
 
 /// A client of the demo kind: a firm, the client, and two cases they belong to.
@@ -95,6 +98,9 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
         store: DynamoStore::new(dynamo.clone(), resources.table.clone()),
         dynamo,
         table: resources.table,
+        s3: s3_client(&sdk),
+        sdk,
+        bucket: resources.bucket,
     }
 }
 
@@ -159,6 +165,50 @@ impl TestApp {
             admin.add_member(case, id).await.expect("a membership");
         }
         TestClient { id, email, firm }
+    }
+
+    /// The ids of the cases `user` is a member of, by title.
+    pub async fn case_ids_of(&self, user: UserId) -> Vec<CaseId> {
+        use portcullis::ports::CaseStore;
+        let mut cases = self.store.cases_of(user).await.expect("cases");
+        cases.sort_by(|a, b| a.title.cmp(&b.title));
+        cases.into_iter().map(|case| case.id).collect()
+    }
+
+    /// Makes `user` a member of `case`, as the operator CLI does.
+    pub async fn add_member(&self, case: CaseId, user: UserId) {
+        self.operator()
+            .add_member(case, user)
+            .await
+            .expect("a membership");
+    }
+
+    pub async fn get(&self, path: &str, session: &str) -> Response {
+        self.api
+            .get(self.url(path))
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn post_as(&self, path: &str, session: &str, body: &Value) -> Response {
+        self.api
+            .post(self.url(path))
+            .bearer_auth(session)
+            .json(body)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    pub async fn put_as(&self, path: &str, session: &str) -> Response {
+        self.api
+            .put(self.url(path))
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("a response")
     }
 
     pub fn clock_now(&self) -> time::OffsetDateTime {

@@ -4,6 +4,7 @@
 mod account;
 mod admin_cli;
 mod contract;
+mod documents;
 mod expiry_job;
 mod firm_admin;
 mod firm_users;
@@ -15,3 +16,4 @@ mod password_expiry;
 mod password_login;
 mod password_reset;
 mod session;
+mod uploads;
