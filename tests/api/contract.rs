@@ -86,6 +86,16 @@ fn every_sample_authorizer_event_is_one_the_authorizer_accepts() {
 }
 
 #[test]
+fn every_sample_s3_event_is_one_aws_sends_and_the_function_reads() {
+    for event in sample_events("document-uploaded") {
+        serde_json::from_str::<aws_lambda_events::s3::S3Event>(&event).unwrap();
+        let read: portcullis::flows::document_uploaded::S3Notification =
+            serde_json::from_str(&event).unwrap();
+        assert!(!read.records.is_empty());
+    }
+}
+
+#[test]
 fn every_function_crate_has_sample_events() {
     let functions = std::fs::read_dir(workspace_root().join("functions")).unwrap();
     for function in functions {

@@ -3,10 +3,13 @@
 
 mod account;
 mod admin_cli;
+mod case_access;
 mod contract;
+mod dev_notifications;
 mod documents;
 mod expiry_job;
 mod firm_admin;
+mod firm_cases;
 mod firm_users;
 mod forced_change;
 mod helpers;
