@@ -93,18 +93,24 @@ pub async fn visible_cases(
     let mut firm_names: HashMap<FirmId, String> = HashMap::new();
     let mut listed = Vec::with_capacity(cases.len());
     for case in &cases {
-        if !firm_names.contains_key(&case.firm_id) {
-            let name = svc
-                .store
-                .firm(case.firm_id)
-                .await?
-                .map(|firm| firm.name)
-                .unwrap_or_default();
-            firm_names.insert(case.firm_id, name);
-        }
-        listed.push(case_json(case, &firm_names[&case.firm_id]));
+        let name = match firm_names.get(&case.firm_id) {
+            Some(name) => name.clone(),
+            None => firm_name(svc, case.firm_id).await?,
+        };
+        listed.push(case_json(case, &name));
+        firm_names.insert(case.firm_id, name);
     }
     Ok(listed)
+}
+
+/// The firm's name as emails and listings show it (empty if the firm is gone).
+pub async fn firm_name(svc: &Services, firm: FirmId) -> anyhow::Result<String> {
+    Ok(svc
+        .store
+        .firm(firm)
+        .await?
+        .map(|firm| firm.name)
+        .unwrap_or_default())
 }
 
 pub fn case_json(case: &Case, firm_name: &str) -> Value {

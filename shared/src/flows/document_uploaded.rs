@@ -10,6 +10,7 @@ use crate::domain::{
     Case, CaseId, Document, DocumentId, DocumentStatus, Role, Upload, UploadId, User,
 };
 use crate::email::{Delivery, documents_received_email, documents_shared_email};
+use crate::flows::cases::firm_name;
 use crate::flows::login_link::sign_in_url;
 use crate::ports::{Conditional, Settlement};
 
@@ -220,10 +221,9 @@ async fn send_notices(svc: &Services, upload: &Upload) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("the case of an upload is gone"))?;
     let mut names = Vec::new();
     for id in &upload.documents {
-        if let Some(document) = svc.store.document(case.id, *id).await? {
-            if document.status == DocumentStatus::Available {
-                names.push(document.file_name.as_str().to_owned());
-            }
+        let document = svc.store.document(case.id, *id).await?;
+        if let Some(document) = document.filter(|d| d.status == DocumentStatus::Available) {
+            names.push(document.file_name.as_str().to_owned());
         }
     }
     let file_names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -245,12 +245,7 @@ async fn send_notices(svc: &Services, upload: &Upload) -> anyhow::Result<()> {
             }
         }
         Role::Staff | Role::Admin => {
-            let firm_name = svc
-                .store
-                .firm(case.firm_id)
-                .await?
-                .map(|firm| firm.name)
-                .unwrap_or_default();
+            let firm_name = firm_name(svc, case.firm_id).await?;
             let delivery = Delivery {
                 sender: &firm_name,
                 case_title: &case.title,

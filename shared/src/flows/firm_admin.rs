@@ -10,6 +10,7 @@ use crate::domain::{
     Role, UnsupportedLanguage, User, UserId, display_text,
 };
 use crate::email::invitation_email;
+use crate::flows::cases::firm_name;
 use crate::flows::password_reset::store_reset_link;
 use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
@@ -278,12 +279,7 @@ pub async fn invite_firm_user(
     if svc.store.create_user(&user, &audit).await? == Conditional::Refused {
         return Err(FirmAdminError::EmailTaken);
     }
-    let firm_name = svc
-        .store
-        .firm(admin.firm_id)
-        .await?
-        .map(|firm| firm.name)
-        .unwrap_or_default();
+    let firm_name = firm_name(svc, admin.firm_id).await?;
     let url = store_reset_link(
         svc,
         &user,

@@ -10,7 +10,7 @@ use crate::domain::{
     UnsupportedLanguage, User, UserId, display_text,
 };
 use crate::email::case_shared_email;
-use crate::flows::cases::{CaseAccessError, accessible_case, caller};
+use crate::flows::cases::{CaseAccessError, accessible_case, caller, firm_name};
 use crate::flows::login_link::sign_in_url;
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
@@ -152,7 +152,7 @@ pub async fn create_case(
             &shared(svc, &case, &creator, creator.id, source_ip),
         )
         .await?;
-    Ok((case, firm_name(svc, &creator).await?))
+    Ok((case, firm_name(svc, creator.firm_id).await?))
 }
 
 /// Makes a user of the firm a member of the case: a client gets access and an
@@ -182,7 +182,7 @@ pub async fn add_member(
         .await?;
     if added == Conditional::Applied && member.role == Role::Client {
         let url = sign_in_url(svc, &member, source_ip).await?;
-        let firm = firm_name(svc, &access.user).await?;
+        let firm = firm_name(svc, access.case.firm_id).await?;
         let email = case_shared_email(
             member.language,
             &member.name,
@@ -207,13 +207,4 @@ fn shared(
         .with_detail(case.id.to_string());
     audit.actor = Some(by.id);
     audit
-}
-
-async fn firm_name(svc: &Services, user: &User) -> anyhow::Result<String> {
-    Ok(svc
-        .store
-        .firm(user.firm_id)
-        .await?
-        .map(|firm| firm.name)
-        .unwrap_or_default())
 }
