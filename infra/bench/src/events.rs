@@ -16,17 +16,21 @@ pub enum Function {
     VerifyLoginLink,
     Authorizer,
     Account,
+    CreateUploadUrl,
+    Documents,
     /// The hello-world baseline.
     HelloLambda,
 }
 
 impl Function {
     /// The functions of the suite, in the report's order.
-    pub const SUITE: [Self; 4] = [
+    pub const SUITE: [Self; 6] = [
         Self::RequestLoginLink,
         Self::VerifyLoginLink,
         Self::Authorizer,
         Self::Account,
+        Self::CreateUploadUrl,
+        Self::Documents,
     ];
 
     /// The binary, which is also the package and the SAM function.
@@ -36,6 +40,8 @@ impl Function {
             Self::VerifyLoginLink => "verify-login-link",
             Self::Authorizer => "authorizer",
             Self::Account => "account",
+            Self::CreateUploadUrl => "create-upload-url",
+            Self::Documents => "documents",
             Self::HelloLambda => "hello-lambda",
         }
     }
@@ -47,6 +53,10 @@ impl Function {
             Self::VerifyLoginLink => "POST /auth/login-link/verify, fresh token → 200",
             Self::Authorizer => "bearer session → allowed with context",
             Self::Account => "GET /me with authorizer context → 200",
+            Self::CreateUploadUrl => {
+                "POST /cases/{caseId}/documents, 2 files → 201, presigned PUTs"
+            }
+            Self::Documents => "GET /cases/{caseId}/documents → 200",
             Self::HelloLambda => "any HTTP API event → 200",
         }
     }
@@ -76,17 +86,26 @@ impl Function {
                     json!(format!("Bearer {}", subject.session_token));
                 event
             }
-            Self::Account => {
-                let mut event = sample(include_str!("../../../events/account/get-me.json"))?;
-                event["headers"]["authorization"] =
-                    json!(format!("Bearer {}", subject.session_token));
-                event["requestContext"]["authorizer"] = json!({ "lambda": {
-                    authorizer_context::USER_ID: subject.user_id.to_string(),
-                    authorizer_context::ROLE: "client",
-                    authorizer_context::SESSION_ID: subject.session_digest,
-                }});
-                event
-            }
+            Self::Account => signed_in(
+                sample(include_str!("../../../events/account/get-me.json"))?,
+                subject,
+            ),
+            Self::CreateUploadUrl => in_case(
+                signed_in(
+                    sample(include_str!(
+                        "../../../events/create-upload-url/client-sends-two-files.json"
+                    ))?,
+                    subject,
+                ),
+                subject,
+            ),
+            Self::Documents => in_case(
+                signed_in(
+                    sample(include_str!("../../../events/documents/list.json"))?,
+                    subject,
+                ),
+                subject,
+            ),
             Self::HelloLambda => sample(include_str!("../../../events/account/get-me.json"))?,
         })
     }
@@ -96,7 +115,10 @@ impl Function {
     pub fn expected_status(self) -> Option<StatusCode> {
         match self {
             Self::RequestLoginLink => Some(StatusCode::ACCEPTED),
-            Self::VerifyLoginLink | Self::Account | Self::HelloLambda => Some(StatusCode::OK),
+            Self::CreateUploadUrl => Some(StatusCode::CREATED),
+            Self::VerifyLoginLink | Self::Account | Self::Documents | Self::HelloLambda => {
+                Some(StatusCode::OK)
+            }
             Self::Authorizer => None,
         }
     }
@@ -125,6 +147,30 @@ pub fn check_authorizer_answer(answer: &Value, subject: &Subject) -> anyhow::Res
         bail!("the authorizer did not recognise the session: {answer}");
     }
     Ok(())
+}
+
+/// The event as the authorizer passes it on for the subject's session.
+fn signed_in(mut event: Value, subject: &Subject) -> Value {
+    event["headers"]["authorization"] = json!(format!("Bearer {}", subject.session_token));
+    event["requestContext"]["authorizer"] = json!({ "lambda": {
+        authorizer_context::USER_ID: subject.user_id.to_string(),
+        authorizer_context::ROLE: "client",
+        authorizer_context::SESSION_ID: subject.session_digest,
+    }});
+    event
+}
+
+/// The sample's case replaced by the subject's own.
+fn in_case(mut event: Value, subject: &Subject) -> Value {
+    let case = subject.case_id.to_string();
+    for path in ["/rawPath", "/requestContext/http/path"] {
+        if let Some(Value::String(raw)) = event.pointer_mut(path) {
+            let sample_case = raw.split('/').nth(2).unwrap_or_default().to_owned();
+            *raw = raw.replacen(&sample_case, &case, 1);
+        }
+    }
+    event["pathParameters"]["caseId"] = json!(case);
+    event
 }
 
 fn sample(text: &str) -> anyhow::Result<Value> {

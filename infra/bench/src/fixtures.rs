@@ -13,11 +13,9 @@ use devserver::stack;
 use portcullis::Services;
 use portcullis::aws::{load_server_key, services};
 use portcullis::clock::SystemClock;
-use portcullis::domain::{
-    AuditEvent, AuditKind, EmailAddress, LinkKind, LoginLinkPurpose, OneTimeLink, Token, UserId,
-};
+use portcullis::domain::{CaseId, EmailAddress, UserId};
 use portcullis::fakes::FakeServices;
-use portcullis::flows::login_link::verify_login_link;
+use portcullis::flows::login_link::{sign_in_url, verify_login_link};
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
 use portcullis_cli::provision::{Resources, provision};
@@ -35,6 +33,8 @@ pub struct Subject {
     pub session_token: String,
     /// What the authorizer hands the routes as `session_id`.
     pub session_digest: String,
+    /// One of the client's cases.
+    pub case_id: CaseId,
 }
 
 /// One seeded deployment: the services a handler gets, and the client to act as.
@@ -161,31 +161,33 @@ async fn seed(services: &Services) -> anyhow::Result<Subject> {
     let signed_in = verify_login_link(services, &link, None)
         .await
         .context("signing the demo client in")?;
+    let case_id = store
+        .cases_of(user_id)
+        .await?
+        .first()
+        .map(|case| case.id)
+        .context("the demo client has no case")?;
     Ok(Subject {
         user_id,
+        case_id,
         email: demo::CLIENT_EMAIL.to_owned(),
         session_token: signed_in.token.expose().to_owned(),
         session_digest: signed_in.session.digest.as_str().to_owned(),
     })
 }
 
-/// Stores a fresh login link for `user` and returns its token, as `issue_link`
-/// does but without the email, so the token needs no reading back from a mailbox.
+/// Stores a fresh login link for `user` and returns its token, read from the URL
+/// a notification would carry, so it needs no reading back from a mailbox.
 pub async fn mint_login_link(services: &Services, user: UserId) -> anyhow::Result<String> {
-    let now = services.clock.now();
-    let token = Token::<LoginLinkPurpose>::generate(services.random.as_ref());
-    let link = OneTimeLink {
-        digest: services.key.digest(&token),
-        user_id: user,
-        created_at: now,
-        expires_at: now + services.settings.login_link_ttl,
-        used_at: None,
-    };
-    let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user).with_detail("benchmark");
-    services
+    let user = services
         .store
-        .put_link(LinkKind::Login, &link, &audit)
+        .user(user)
+        .await?
+        .context("the user to sign in is gone")?;
+    let url = sign_in_url(services, &user, None)
         .await
         .context("storing a login link")?;
-    Ok(token.expose().to_owned())
+    url.rsplit_once("token=")
+        .map(|(_, token)| token.to_owned())
+        .context("a sign-in URL without its token")
 }

@@ -66,6 +66,10 @@ async fn call(
             call_http(verify_login_link::handler, function, services, event).await
         }
         Function::Account => call_http(account::handler, function, services, event).await,
+        Function::CreateUploadUrl => {
+            call_http(create_upload_url::handler, function, services, event).await
+        }
+        Function::Documents => call_http(documents::handler, function, services, event).await,
         Function::Authorizer => {
             let request: authorizer::AuthorizerRequest =
                 serde_json::from_value(event).context("building the authorizer request")?;
