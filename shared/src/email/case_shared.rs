@@ -1,5 +1,5 @@
 use super::Rendered;
-use super::layout::{Content, render};
+use super::layout::{Content, open_portal_label, render, sign_in_button_note};
 use crate::domain::Language;
 
 /// To a client the firm added to a case, with a fresh sign-in link.
@@ -10,7 +10,7 @@ pub fn case_shared_email(
     case_title: &str,
     sign_in_url: &str,
 ) -> Rendered {
-    let (subject, greeting, body, action, closing) = match language {
+    let (subject, greeting, body) = match language {
         Language::En => (
             format!("{firm} shared a case with you"),
             format!("Hello {name},"),
@@ -18,9 +18,6 @@ pub fn case_shared_email(
                 "{firm} shared the case “{case_title}” with you on its secure client portal. \
                  There you can follow the case and exchange documents with the firm."
             ),
-            "Open secure portal",
-            "The button signs you in to the portal. It is valid for 1 hour and works once; \
-             after that, request a new link from the portal.",
         ),
         Language::Fr => (
             format!("{firm} a partagé un dossier avec vous"),
@@ -30,9 +27,6 @@ pub fn case_shared_email(
                  sécurisé. Vous pouvez y suivre le dossier et échanger des documents avec le \
                  cabinet."
             ),
-            "Ouvrir le portail sécurisé",
-            "Le bouton vous connecte au portail. Il est valable 1 heure et ne fonctionne \
-             qu'une fois ; ensuite, demandez un nouveau lien depuis le portail.",
         ),
         Language::Es => (
             format!("{firm} ha compartido un asunto con usted"),
@@ -42,9 +36,6 @@ pub fn case_shared_email(
                  clientes seguro. Allí puede seguir el asunto e intercambiar documentos con \
                  el despacho."
             ),
-            "Abrir el portal seguro",
-            "El botón le da acceso al portal. Es válido durante 1 hora y funciona una sola \
-             vez; después, solicite un nuevo enlace desde el portal.",
         ),
     };
     render(Content {
@@ -52,8 +43,8 @@ pub fn case_shared_email(
         subject,
         greeting,
         paragraphs: vec![body],
-        action: Some((action, sign_in_url)),
-        closing: vec![closing.to_owned()],
+        action: Some((open_portal_label(language), sign_in_url)),
+        closing: vec![sign_in_button_note(language)],
     })
 }
 

@@ -1,5 +1,5 @@
 use super::Rendered;
-use super::layout::{Content, render};
+use super::layout::{Content, open_portal_label, render, sign_in_button_note};
 use crate::domain::Language;
 
 /// What arrived: shared by both directions' notifications.
@@ -92,30 +92,21 @@ pub fn documents_shared_email(
 ) -> Rendered {
     let count = documents(language, delivery.file_names.len());
     let (firm, case) = (delivery.sender, delivery.case_title);
-    let (subject, greeting, intro, action, closing) = match language {
+    let (subject, greeting, intro) = match language {
         Language::En => (
             format!("{firm} shared {count} with you"),
             format!("Hello {name},"),
             format!("{firm} shared {count} with you in the case “{case}”:"),
-            "Open secure portal",
-            "The button signs you in to the portal. It is valid for 1 hour and works once; \
-             after that, request a new link from the portal.",
         ),
         Language::Fr => (
             format!("{firm} a partagé {count} avec vous"),
             format!("Bonjour {name},"),
             format!("{firm} a partagé {count} avec vous dans le dossier « {case} » :"),
-            "Ouvrir le portail sécurisé",
-            "Le bouton vous connecte au portail. Il est valable 1 heure et ne fonctionne \
-             qu'une fois ; ensuite, demandez un nouveau lien depuis le portail.",
         ),
         Language::Es => (
             format!("{firm} ha compartido {count} con usted"),
             format!("Hola {name}:"),
             format!("{firm} ha compartido {count} con usted en el asunto «{case}»:"),
-            "Abrir el portal seguro",
-            "El botón le da acceso al portal. Es válido durante 1 hora y funciona una sola \
-             vez; después, solicite un nuevo enlace desde el portal.",
         ),
     };
     let mut paragraphs = vec![intro];
@@ -125,8 +116,8 @@ pub fn documents_shared_email(
         subject,
         greeting,
         paragraphs,
-        action: Some((action, sign_in_url)),
-        closing: vec![closing.to_owned()],
+        action: Some((open_portal_label(language), sign_in_url)),
+        closing: vec![sign_in_button_note(language)],
     })
 }
 

@@ -51,3 +51,28 @@ pub(super) fn render(content: Content<'_>) -> super::Rendered {
         html,
     }
 }
+
+/// The line under a button that signs a client in: what it does and how long.
+pub(super) fn sign_in_button_note(language: Language) -> String {
+    match language {
+        Language::En => "The button signs you in to the portal. It is valid for 1 hour and works \
+                         once; after that, request a new link from the portal."
+            .to_owned(),
+        Language::Fr => "Le bouton vous connecte au portail. Il est valable 1 heure et ne \
+                         fonctionne qu'une fois ; ensuite, demandez un nouveau lien depuis le \
+                         portail."
+            .to_owned(),
+        Language::Es => "El botón le da acceso al portal. Es válido durante 1 hora y funciona \
+                         una sola vez; después, solicite un nuevo enlace desde el portal."
+            .to_owned(),
+    }
+}
+
+/// The label of the button that opens the portal for a client.
+pub(super) fn open_portal_label(language: Language) -> &'static str {
+    match language {
+        Language::En => "Open secure portal",
+        Language::Fr => "Ouvrir le portail sécurisé",
+        Language::Es => "Abrir el portal seguro",
+    }
+}

@@ -158,6 +158,13 @@ impl DocumentStore for MemoryStore {
     }
 }
 
+fn made_up_url(key: &str, expires_at: OffsetDateTime) -> String {
+    format!(
+        "https://bucket.example/{key}?expires={}",
+        expires_at.unix_timestamp()
+    )
+}
+
 /// A bucket that presigns made-up URLs and holds nothing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MemoryBucket;
@@ -172,10 +179,7 @@ impl DocumentBucket for MemoryBucket {
         start: OffsetDateTime,
         ttl: Duration,
     ) -> anyhow::Result<String> {
-        Ok(format!(
-            "https://bucket.example/{key}?expires={}",
-            (start + ttl).unix_timestamp()
-        ))
+        Ok(made_up_url(key, start + ttl))
     }
 
     async fn presign_download(
@@ -186,10 +190,7 @@ impl DocumentBucket for MemoryBucket {
         start: OffsetDateTime,
         ttl: Duration,
     ) -> anyhow::Result<String> {
-        Ok(format!(
-            "https://bucket.example/{key}?expires={}",
-            (start + ttl).unix_timestamp()
-        ))
+        Ok(made_up_url(key, start + ttl))
     }
 
     async fn head(
