@@ -133,7 +133,13 @@ pub trait FirmStore: Send + Sync {
 
 #[async_trait]
 pub trait CaseStore: Send + Sync {
-    async fn create_case(&self, case: &Case) -> anyhow::Result<()>;
+    /// Creates the case and, when given, makes that user responsible for it (with
+    /// the audit entry of that), all at once.
+    async fn create_case(
+        &self,
+        case: &Case,
+        responsible: Option<(UserId, &AuditEvent)>,
+    ) -> anyhow::Result<()>;
     async fn case(&self, id: CaseId) -> anyhow::Result<Option<Case>>;
     /// Every case of the firm, from the index.
     async fn cases_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<Case>>;
@@ -190,10 +196,18 @@ pub trait DocumentStore: Send + Sync {
     /// the document is still pending: of duplicate events, one is `Applied`.
     async fn settle_document(&self, settlement: &Settlement) -> anyhow::Result<Conditional>;
     async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>>;
-    /// Records that the upload's notification is being sent; `Refused` when it was.
-    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional>;
-    /// Undoes a claim whose emails could not be sent, so a retry sends them.
-    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()>;
+    /// Every document still pending that was created before `before`, oldest
+    /// first: uploads nobody finished, or whose S3 event was lost.
+    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>>;
+}
+
+/// Notifications that must go out at most once, whatever the retries.
+#[async_trait]
+pub trait NoticeStore: Send + Sync {
+    /// Records that the notice `id` is being sent; `Refused` when it was already.
+    async fn claim_notice(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<Conditional>;
+    /// Undoes a claim whose notice could not be sent, so a retry sends it.
+    async fn release_notice(&self, id: &str) -> anyhow::Result<()>;
 }
 
 /// An object as the bucket holds it.
@@ -314,6 +328,7 @@ pub trait Store:
     + FirmStore
     + CaseStore
     + DocumentStore
+    + NoticeStore
     + LinkStore
     + SessionStore
     + RateLimitStore
@@ -326,6 +341,7 @@ impl<T> Store for T where
         + FirmStore
         + CaseStore
         + DocumentStore
+        + NoticeStore
         + LinkStore
         + SessionStore
         + RateLimitStore

@@ -92,12 +92,12 @@ async fn a_clients_upload_lands_in_s3_becomes_available_and_emails_the_responsib
 
     let first = p.app.notify_uploaded(&first_key).await;
     assert_eq!(
-        (first.available, first.notified),
+        (first.available, first.emails_sent),
         (1, 0),
         "one of two checked: no email yet"
     );
     let second = p.app.notify_uploaded(&p.app.key_of(&documents[1])).await;
-    assert_eq!((second.available, second.notified), (1, 1));
+    assert_eq!((second.available, second.emails_sent), (1, 1));
 
     let listed = p.app.documents_of(&p.lawyer_session, p.case).await;
     assert!(
@@ -192,6 +192,23 @@ async fn a_file_name_is_made_safe_in_the_key_and_kept_readable() {
 }
 
 #[tokio::test]
+async fn a_name_without_an_extension_of_its_declared_type_gets_one() {
+    let p = parties().await;
+    let response = p
+        .app
+        .request_uploads(
+            &p.client_session,
+            p.case,
+            &[pdf("payload.exe", b"MZ")],
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["documents"][0]["file_name"], "payload.exe.pdf");
+}
+
+#[tokio::test]
 async fn an_object_of_another_size_is_rejected_and_deleted_and_nobody_is_emailed() {
     let p = parties().await;
     let response = p
@@ -212,7 +229,7 @@ async fn an_object_of_another_size_is_rejected_and_deleted_and_nobody_is_emailed
     let key = p.app.key_of(document);
 
     let run = p.app.notify_uploaded(&key).await;
-    assert_eq!((run.rejected, run.available, run.notified), (1, 0, 0));
+    assert_eq!((run.rejected, run.available, run.emails_sent), (1, 0, 0));
     assert!(!p.app.object_exists(&key).await, "the object is deleted");
     let listed = p.app.documents_of(&p.client_session, p.case).await;
     assert_eq!(listed[0]["status"], "rejected");
@@ -259,8 +276,11 @@ async fn a_duplicate_s3_event_sends_no_second_email() {
     let again = document_uploaded::handler(&p.app.services, event)
         .await
         .unwrap();
-    assert_eq!((first.available, first.notified), (1, 1));
-    assert_eq!((again.available, again.ignored, again.notified), (0, 1, 0));
+    assert_eq!((first.available, first.emails_sent), (1, 1));
+    assert_eq!(
+        (again.available, again.ignored, again.emails_sent),
+        (0, 1, 0)
+    );
     assert_eq!(p.app.emails_to(&p.lawyer_email).await.len(), 1);
     assert!(
         p.app.object_exists(&key).await,
@@ -320,7 +340,7 @@ async fn a_second_put_to_a_still_valid_url_is_never_served() {
         .put_bytes(&documents[0]["upload"], b"replaced".to_vec())
         .await;
     let run = p.app.notify_uploaded(&key).await;
-    assert_eq!((run.available, run.ignored, run.notified), (0, 1, 0));
+    assert_eq!((run.available, run.ignored, run.emails_sent), (0, 1, 0));
 
     let id = documents[0]["id"].as_str().unwrap();
     let response = p

@@ -1,6 +1,7 @@
 //! Integration tests: the real AWS adapters against the emulator, through the same
 //! gateway and handlers the dev server runs.
 
+mod abandoned_uploads;
 mod account;
 mod admin_cli;
 mod case_access;

@@ -121,7 +121,7 @@ impl Admin<'_> {
             created_at: now,
             updated_at: now,
         };
-        self.store.create_case(&case).await?;
+        self.store.create_case(&case, None).await?;
         Ok(case.id)
     }
 

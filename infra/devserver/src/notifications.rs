@@ -108,14 +108,16 @@ async fn deliver_once(
         .messages
         .unwrap_or_default();
     for message in messages {
-        let event: S3Notification =
-            serde_json::from_str(message.body().unwrap_or_default()).context("an S3 event")?;
-        match document_uploaded::handler(services, event).await {
-            Ok(run) => tracing::info!(?run, "S3 notification delivered"),
-            Err(err) => {
-                tracing::error!(error = format!("{err:#}"), "document-uploaded failed");
-                continue;
-            }
+        match serde_json::from_str::<S3Notification>(message.body().unwrap_or_default()) {
+            Ok(event) => match document_uploaded::handler(services, event).await {
+                Ok(run) => tracing::info!(?run, "S3 notification delivered"),
+                Err(err) => {
+                    tracing::error!(error = format!("{err:#}"), "document-uploaded failed");
+                    continue;
+                }
+            },
+            // Never an S3 event: delivering it again would not change that.
+            Err(err) => tracing::warn!(error = %err, "a message that is no S3 event is dropped"),
         }
         if let Some(receipt) = message.receipt_handle() {
             sqs.delete_message()

@@ -78,7 +78,7 @@ impl DocumentName {
     pub fn parse(raw: &str) -> Result<Self, InvalidFileName> {
         let replaced: String = raw
             .chars()
-            .filter(|c| !c.is_control())
+            .filter(|c| !c.is_control() && !is_invisible(*c))
             .map(|c| if UNSAFE.contains(c) { '_' } else { c })
             .collect();
         let mut name = replaced.trim().to_owned();
@@ -98,6 +98,25 @@ impl DocumentName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The name with an extension of `media_type`: kept when it has one, appended
+    /// otherwise, so `payload.exe` declared as a PDF is saved as `payload.exe.pdf`
+    /// and opens as what it was checked to be.
+    pub fn with_extension_of(self, media_type: &MediaType) -> Result<Self, InvalidFileName> {
+        let extension = self
+            .0
+            .rsplit_once('.')
+            .map(|(_, extension)| extension.to_ascii_lowercase());
+        let extensions = media_type.extensions();
+        if extension.is_some_and(|extension| extensions.contains(&extension.as_str())) {
+            return Ok(self);
+        }
+        let named = format!("{}.{}", self.0, extensions[0]);
+        match named.len() > MAX_NAME_BYTES {
+            true => Err(InvalidFileName),
+            false => Ok(Self(named)),
+        }
     }
 
     /// A `Content-Disposition` that saves the file under this name (RFC 6266): an
@@ -128,6 +147,24 @@ const RFC5987_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
+/// Characters that display as nothing or reorder what follows (format characters
+/// such as the right-to-left override, and line and paragraph separators): with
+/// them, `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 /// Path separators and the characters Amazon S3's key-naming guide says to avoid.
 const UNSAFE: &str = "/\\{}^%`[]\"<>~#|";
 
@@ -140,32 +177,44 @@ pub struct UnsupportedMediaType;
 
 /// A content type on the allow-list, lower-cased and without parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MediaType(&'static str);
+pub struct MediaType(&'static str, &'static [&'static str]);
 
-const ALLOWED_MEDIA_TYPES: [&str; 23] = [
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "image/tiff",
-    "image/heic",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/rtf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/vnd.oasis.opendocument.graphics",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/x-zip-compressed",
-    "application/vnd.ms-outlook",
+/// The accepted types, each with the extensions a file of that type may have (the
+/// first is the one appended to a name without any of them).
+const ALLOWED_MEDIA_TYPES: [(&str, &[&str]); 23] = [
+    ("application/pdf", &["pdf"]),
+    ("image/jpeg", &["jpg", "jpeg", "jpe"]),
+    ("image/png", &["png"]),
+    ("image/gif", &["gif"]),
+    ("image/webp", &["webp"]),
+    ("image/tiff", &["tif", "tiff"]),
+    ("image/heic", &["heic", "heif"]),
+    ("application/msword", &["doc", "dot"]),
+    // Windows browsers report CSV files as Excel.
+    ("application/vnd.ms-excel", &["xls", "xlt", "csv"]),
+    ("application/vnd.ms-powerpoint", &["ppt", "pps", "pot"]),
+    ("application/rtf", &["rtf"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        &["pptx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+    ("application/vnd.oasis.opendocument.presentation", &["odp"]),
+    ("application/vnd.oasis.opendocument.graphics", &["odg"]),
+    ("text/plain", &["txt", "text", "log", "md"]),
+    ("text/csv", &["csv"]),
+    ("application/zip", &["zip"]),
+    ("application/x-zip-compressed", &["zip"]),
+    ("application/vnd.ms-outlook", &["msg"]),
 ];
 
 impl MediaType {
@@ -175,13 +224,18 @@ impl MediaType {
         let wanted = raw.trim().to_ascii_lowercase();
         ALLOWED_MEDIA_TYPES
             .iter()
-            .find(|allowed| **allowed == wanted)
-            .map(|allowed| Self(allowed))
+            .find(|(allowed, _)| *allowed == wanted)
+            .map(|(allowed, extensions)| Self(allowed, extensions))
             .ok_or(UnsupportedMediaType)
     }
 
     pub fn as_str(&self) -> &'static str {
         self.0
+    }
+
+    /// The extensions a file of this type may have, the usual one first.
+    pub fn extensions(&self) -> &'static [&'static str] {
+        self.1
     }
 }
 
@@ -305,6 +359,29 @@ mod tests {
         for (raw, safe) in cases {
             assert_eq!(DocumentName::parse(raw).unwrap().as_str(), safe, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn invisible_and_reordering_characters_are_removed() {
+        let name = DocumentName::parse("invoice\u{202E}fdp.exe\u{200B}\u{2028}").unwrap();
+        assert_eq!(name.as_str(), "invoicefdp.exe");
+    }
+
+    #[test]
+    fn a_name_gets_the_extension_of_its_declared_type_when_it_lacks_one() {
+        let pdf = MediaType::parse("application/pdf").unwrap();
+        let named = |raw: &str, media: &MediaType| {
+            DocumentName::parse(raw)
+                .unwrap()
+                .with_extension_of(media)
+                .map(|name| name.as_str().to_owned())
+        };
+        assert_eq!(named("Will.PDF", &pdf).unwrap(), "Will.PDF");
+        assert_eq!(named("payload.exe", &pdf).unwrap(), "payload.exe.pdf");
+        assert_eq!(named("scan", &pdf).unwrap(), "scan.pdf");
+        let excel = MediaType::parse("application/vnd.ms-excel").unwrap();
+        assert_eq!(named("ledger.csv", &excel).unwrap(), "ledger.csv");
+        assert_eq!(named(&"a".repeat(252), &pdf), Err(InvalidFileName));
     }
 
     #[test]

@@ -9,13 +9,23 @@ use crate::domain::{
     MediaType, Upload, UploadId, UserId,
 };
 use crate::ports::{
-    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, Settlement, StoredObject,
+    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, NoticeStore, Settlement,
+    StoredObject,
 };
 
 #[async_trait]
 impl CaseStore for MemoryStore {
-    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
-        self.tables().cases.insert(case.id, case.clone());
+    async fn create_case(
+        &self,
+        case: &Case,
+        responsible: Option<(UserId, &AuditEvent)>,
+    ) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.cases.insert(case.id, case.clone());
+        if let Some((user, audit)) = responsible {
+            t.members.push((case.id, user));
+            t.audit.push(audit.clone());
+        }
         Ok(())
     }
 
@@ -77,7 +87,7 @@ impl DocumentStore for MemoryStore {
     async fn create_upload(&self, upload: &Upload, documents: &[Document]) -> anyhow::Result<()> {
         let mut t = self.tables();
         t.uploads
-            .insert((upload.case_id, upload.id), (upload.clone(), false));
+            .insert((upload.case_id, upload.id), upload.clone());
         for document in documents {
             t.documents
                 .insert((document.case_id, document.id), document.clone());
@@ -122,7 +132,7 @@ impl DocumentStore for MemoryStore {
             _ => return Ok(Conditional::Refused),
         }
         let available = settlement.status == DocumentStatus::Available;
-        if let Some((upload, _)) = t.uploads.get_mut(&(settlement.case, settlement.upload)) {
+        if let Some(upload) = t.uploads.get_mut(&(settlement.case, settlement.upload)) {
             upload.settled += 1;
             upload.available += u32::from(available);
         }
@@ -133,27 +143,33 @@ impl DocumentStore for MemoryStore {
     }
 
     async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>> {
-        Ok(self
+        Ok(self.tables().uploads.get(&(case, id)).cloned())
+    }
+
+    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>> {
+        let mut pending: Vec<Document> = self
             .tables()
-            .uploads
-            .get(&(case, id))
-            .map(|(upload, _)| upload.clone()))
+            .documents
+            .values()
+            .filter(|d| d.status == DocumentStatus::Pending && d.created_at < before)
+            .cloned()
+            .collect();
+        pending.sort_by_key(|document| document.created_at);
+        Ok(pending)
     }
+}
 
-    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional> {
-        match self.tables().uploads.get_mut(&(case, id)) {
-            Some((_, notified)) if !*notified => {
-                *notified = true;
-                Ok(Conditional::Applied)
-            }
-            _ => Ok(Conditional::Refused),
+#[async_trait]
+impl NoticeStore for MemoryStore {
+    async fn claim_notice(&self, id: &str, _at: OffsetDateTime) -> anyhow::Result<Conditional> {
+        match self.tables().notices.insert(id.to_owned()) {
+            true => Ok(Conditional::Applied),
+            false => Ok(Conditional::Refused),
         }
     }
 
-    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
-        if let Some((_, notified)) = self.tables().uploads.get_mut(&(case, id)) {
-            *notified = false;
-        }
+    async fn release_notice(&self, id: &str) -> anyhow::Result<()> {
+        self.tables().notices.remove(id);
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 
 mod documents;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -30,7 +30,8 @@ struct Tables {
     emails: HashMap<EmailAddress, UserId>,
     cases: HashMap<CaseId, Case>,
     members: Vec<(CaseId, UserId)>,
-    uploads: HashMap<(CaseId, UploadId), (Upload, bool)>,
+    uploads: HashMap<(CaseId, UploadId), Upload>,
+    notices: HashSet<String>,
     documents: BTreeMap<(CaseId, DocumentId), Document>,
     links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
     sessions: HashMap<TokenDigest, Session>,

@@ -62,6 +62,15 @@ pub async fn accessible_case(
     raw_case_id: &str,
 ) -> Result<CaseAccess, CaseAccessError> {
     let user = caller(svc, principal).await?;
+    case_seen_by(svc, user, raw_case_id).await
+}
+
+/// The case `raw_case_id` names, when `user` may see it.
+pub async fn case_seen_by(
+    svc: &Services,
+    user: User,
+    raw_case_id: &str,
+) -> Result<CaseAccess, CaseAccessError> {
     let id = CaseId::parse(raw_case_id).map_err(|_| CaseAccessError::CaseNotFound)?;
     let case = svc
         .store

@@ -1,18 +1,14 @@
 //! What happens when S3 reports a new object in the documents bucket: the object
-//! is checked against what was declared, and once every file of an upload has been
-//! checked, the other side is told, once.
+//! is checked against what was declared (`document_check`), and once every file of
+//! an upload has been checked, the other side is told, once (`upload_notice`).
 
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
 use crate::Services;
-use crate::domain::{
-    Case, CaseId, Document, DocumentId, DocumentStatus, Role, Upload, UploadId, User,
-};
-use crate::email::{Delivery, documents_received_email, documents_shared_email};
-use crate::flows::cases::firm_name;
-use crate::flows::login_link::sign_in_url;
-use crate::ports::{Conditional, Settlement};
+use crate::domain::{CaseId, DocumentId};
+use crate::flows::document_check::{Checked, check_document};
+use crate::flows::upload_notice::notify_when_complete;
 
 /// The parts of an S3 event notification this function reads. Everything else
 /// may be missing, as it is in some emulators' events.
@@ -49,8 +45,8 @@ pub struct UploadedRun {
     pub rejected: usize,
     /// Events for documents already checked (duplicates), unknown keys, other events.
     pub ignored: usize,
-    /// Uploads whose notification was sent by this invocation.
-    pub notified: usize,
+    /// Emails this invocation sent to the other side.
+    pub emails_sent: usize,
 }
 
 /// Handles every record; a record that fails does not stop the others, and the
@@ -94,78 +90,13 @@ async fn handle_record(
         run.ignored += 1;
         return Ok(());
     };
-    let version = record.s3.object.version_id.as_deref();
-    let Some(object) = svc.bucket.head(&key, version).await? else {
-        tracing::warn!(document_id = %document.id, "the object is gone already");
-        run.ignored += 1;
-        return Ok(());
-    };
-
-    let settled = match document.status {
-        DocumentStatus::Pending => {
-            let matches = object.size_bytes == document.size_bytes
-                && object.content_type.as_deref() == Some(document.content_type.as_str());
-            let status = if matches {
-                DocumentStatus::Available
-            } else {
-                // Deleted before it is marked, so a rejected file is never left behind.
-                svc.bucket
-                    .delete(&key, object.version_id.as_deref())
-                    .await?;
-                DocumentStatus::Rejected
-            };
-            let settlement = Settlement {
-                case: document.case_id,
-                document: document.id,
-                upload: document.upload_id,
-                status,
-                version_id: object.version_id.clone(),
-                at: svc.clock.now(),
-            };
-            match svc.store.settle_document(&settlement).await? {
-                Conditional::Applied => {
-                    tracing::info!(document_id = %document.id, status = status.as_str(), "document checked");
-                    match status {
-                        DocumentStatus::Available => run.available += 1,
-                        _ => run.rejected += 1,
-                    }
-                    true
-                }
-                Conditional::Refused => false,
-            }
-        }
-        DocumentStatus::Available | DocumentStatus::Rejected => false,
-    };
-    if !settled {
-        run.ignored += 1;
-        discard_overwrite(svc, &document, &key, object.version_id.as_deref()).await?;
+    match check_document(svc, &document, record.s3.object.version_id.as_deref()).await? {
+        Checked::Available => run.available += 1,
+        Checked::Rejected => run.rejected += 1,
+        Checked::AlreadySettled => run.ignored += 1,
     }
-    if notify_when_complete(svc, document.case_id, document.upload_id).await? {
-        run.notified += 1;
-    }
-    Ok(())
-}
-
-/// A document is checked once. A later object under its key (a second PUT to a
-/// still-valid URL) is deleted: only the checked version is ever served.
-async fn discard_overwrite(
-    svc: &Services,
-    document: &Document,
-    key: &str,
-    version: Option<&str>,
-) -> anyhow::Result<()> {
-    let Some(document) = svc.store.document(document.case_id, document.id).await? else {
-        return Ok(());
-    };
-    let stray = match document.status {
-        DocumentStatus::Pending => false,
-        DocumentStatus::Rejected => true,
-        DocumentStatus::Available => version.is_some() && version != document.version_id.as_deref(),
-    };
-    if stray {
-        tracing::warn!(document_id = %document.id, "a later object under a checked document's key is deleted");
-        svc.bucket.delete(key, version).await?;
-    }
+    // Also after a duplicate: the first event's emails may have failed.
+    run.emails_sent += notify_when_complete(svc, document.case_id, document.upload_id).await?;
     Ok(())
 }
 
@@ -188,111 +119,6 @@ fn parse_key(key: &str) -> Option<(CaseId, DocumentId)> {
         return None;
     };
     Some((CaseId::parse(case).ok()?, DocumentId::parse(document).ok()?))
-}
-
-/// Sends the upload's notification when its last file has been checked and at
-/// least one passed; at most once, whatever the duplicates and retries.
-async fn notify_when_complete(
-    svc: &Services,
-    case: CaseId,
-    upload: UploadId,
-) -> anyhow::Result<bool> {
-    let Some(upload) = svc.store.upload(case, upload).await? else {
-        return Ok(false);
-    };
-    if !upload.is_settled() || upload.available == 0 {
-        return Ok(false);
-    }
-    if svc.store.claim_upload_notice(case, upload.id).await? == Conditional::Refused {
-        return Ok(false);
-    }
-    if let Err(err) = send_notices(svc, &upload).await {
-        svc.store.release_upload_notice(case, upload.id).await?;
-        return Err(err);
-    }
-    Ok(true)
-}
-
-async fn send_notices(svc: &Services, upload: &Upload) -> anyhow::Result<()> {
-    let case = svc
-        .store
-        .case(upload.case_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the case of an upload is gone"))?;
-    let mut names = Vec::new();
-    for id in &upload.documents {
-        let document = svc.store.document(case.id, *id).await?;
-        if let Some(document) = document.filter(|d| d.status == DocumentStatus::Available) {
-            names.push(document.file_name.as_str().to_owned());
-        }
-    }
-    let file_names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let members = members(svc, &case).await?;
-
-    match upload.uploaded_by.role {
-        Role::Client => {
-            let delivery = Delivery {
-                sender: &upload.uploaded_by.name,
-                case_title: &case.title,
-                file_names: &file_names,
-                message: upload.message.as_deref(),
-            };
-            let case_url = format!("{}/cases/{}", svc.settings.portal_url, case.id);
-            for user in responsible_firm_users(svc, &case, members).await? {
-                let email =
-                    documents_received_email(user.language, &user.name, &delivery, &case_url);
-                svc.mailer.send(&email.to(&user.email)).await?;
-            }
-        }
-        Role::Staff | Role::Admin => {
-            let firm_name = firm_name(svc, case.firm_id).await?;
-            let delivery = Delivery {
-                sender: &firm_name,
-                case_title: &case.title,
-                file_names: &file_names,
-                message: upload.message.as_deref(),
-            };
-            for client in members.iter().filter(|user| user.role == Role::Client) {
-                let url = sign_in_url(svc, client, None).await?;
-                let email = documents_shared_email(client.language, &client.name, &delivery, &url);
-                svc.mailer.send(&email.to(&client.email)).await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn members(svc: &Services, case: &Case) -> anyhow::Result<Vec<User>> {
-    let mut members = Vec::new();
-    for id in svc.store.members_of(case.id).await? {
-        if let Some(user) = svc.store.user(id).await? {
-            members.push(user);
-        }
-    }
-    Ok(members)
-}
-
-/// The firm users responsible for the case; when nobody is, the firm's
-/// administrators, so a client's documents never go unannounced.
-async fn responsible_firm_users(
-    svc: &Services,
-    case: &Case,
-    members: Vec<User>,
-) -> anyhow::Result<Vec<User>> {
-    let responsible: Vec<User> = members
-        .into_iter()
-        .filter(|user| user.role != Role::Client)
-        .collect();
-    if !responsible.is_empty() {
-        return Ok(responsible);
-    }
-    Ok(svc
-        .store
-        .users_of_firm(case.firm_id)
-        .await?
-        .into_iter()
-        .filter(|user| user.role == Role::Admin)
-        .collect())
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ pub enum DocumentError {
     InvalidRequest(#[from] InvalidBody),
     #[error("Send between 1 and {MAX_FILES} files at a time.")]
     TooManyFiles,
-    #[error("{0} is larger than the {1} MiB allowed per file.")]
-    FileTooLarge(String, u64),
+    #[error("{name} is larger than the {} allowed per file.", readable_size(*.limit))]
+    FileTooLarge { name: String, limit: u64 },
     #[error("{0} is empty.")]
     EmptyFile(String),
     #[error(transparent)]
@@ -60,7 +60,7 @@ impl ApiError for DocumentError {
             | Self::InvalidFileName(_)
             | Self::MessageTooLong
             | Self::InvalidCursor => StatusCode::BAD_REQUEST,
-            Self::FileTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::DocumentNotFound => StatusCode::NOT_FOUND,
             Self::NotAvailable => StatusCode::CONFLICT,
@@ -73,7 +73,7 @@ impl ApiError for DocumentError {
             Self::Access(err) => err.code(),
             Self::InvalidRequest(_) => "invalid_request",
             Self::TooManyFiles => "too_many_files",
-            Self::FileTooLarge(..) => "file_too_large",
+            Self::FileTooLarge { .. } => "file_too_large",
             Self::EmptyFile(_) => "empty_file",
             Self::InvalidFileName(_) => "invalid_file_name",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -83,6 +83,15 @@ impl ApiError for DocumentError {
             Self::NotAvailable => "document_not_available",
             Self::Unexpected(_) => "internal_error",
         }
+    }
+}
+
+/// A size as people read it: whole MiB when it is a whole number of them.
+fn readable_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    match bytes % MIB {
+        0 => format!("{} MiB", bytes / MIB),
+        _ => format!("{bytes} bytes"),
     }
 }
 
@@ -136,13 +145,13 @@ pub async fn request_uploads(
     let upload_id = UploadId::new();
     let mut documents = Vec::with_capacity(request.files.len());
     for file in &request.files {
-        let file_name = DocumentName::parse(&file.file_name)?;
         let content_type = MediaType::parse(&file.content_type)?;
+        let file_name = DocumentName::parse(&file.file_name)?.with_extension_of(&content_type)?;
         if file.size_bytes > limits.max_file_bytes {
-            return Err(DocumentError::FileTooLarge(
-                file_name.as_str().to_owned(),
-                limits.max_file_bytes / (1024 * 1024),
-            ));
+            return Err(DocumentError::FileTooLarge {
+                name: file_name.as_str().to_owned(),
+                limit: limits.max_file_bytes,
+            });
         }
         if file.size_bytes == 0 {
             return Err(DocumentError::EmptyFile(file_name.as_str().to_owned()));

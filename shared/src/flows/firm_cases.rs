@@ -10,7 +10,7 @@ use crate::domain::{
     UnsupportedLanguage, User, UserId, display_text,
 };
 use crate::email::case_shared_email;
-use crate::flows::cases::{CaseAccessError, accessible_case, caller, firm_name};
+use crate::flows::cases::{CaseAccessError, caller, case_seen_by, firm_name};
 use crate::flows::login_link::sign_in_url;
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
@@ -144,20 +144,17 @@ pub async fn create_case(
         created_at: now,
         updated_at: now,
     };
-    svc.store.create_case(&case).await?;
+    let audit = shared(svc, &case, &creator, creator.id, source_ip);
     svc.store
-        .add_case_member(
-            case.id,
-            creator.id,
-            &shared(svc, &case, &creator, creator.id, source_ip),
-        )
+        .create_case(&case, Some((creator.id, &audit)))
         .await?;
     Ok((case, firm_name(svc, creator.firm_id).await?))
 }
 
-/// Makes a user of the firm a member of the case: a client gets access and an
-/// email with a sign-in link, a firm user becomes responsible for the case.
-/// Sharing again changes nothing and sends nothing.
+/// Makes a user of the firm a member of the case: a client gets access and, once,
+/// an email with a sign-in link; a firm user becomes responsible for the case.
+/// Sharing again changes nothing and sends nothing, but does send the email a
+/// failed first attempt could not.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn add_member(
     svc: &Services,
@@ -166,8 +163,7 @@ pub async fn add_member(
     raw_user_id: &str,
     source_ip: Option<&str>,
 ) -> Result<(), FirmCaseError> {
-    firm_user(svc, principal).await?;
-    let access = accessible_case(svc, principal, raw_case_id).await?;
+    let access = case_seen_by(svc, firm_user(svc, principal).await?, raw_case_id).await?;
     let member = match UserId::parse(raw_user_id) {
         Ok(id) => svc.store.user(id).await?,
         Err(_) => None,
@@ -176,21 +172,36 @@ pub async fn add_member(
     .ok_or(FirmCaseError::UserNotFound)?;
 
     let audit = shared(svc, &access.case, &access.user, member.id, source_ip);
-    let added = svc
-        .store
+    // Refused when they were a member already: the email may still be owed.
+    svc.store
         .add_case_member(access.case.id, member.id, &audit)
         .await?;
-    if added == Conditional::Applied && member.role == Role::Client {
-        let url = sign_in_url(svc, &member, source_ip).await?;
-        let firm = firm_name(svc, access.case.firm_id).await?;
-        let email = case_shared_email(
-            member.language,
-            &member.name,
-            &firm,
-            &access.case.title,
-            &url,
-        );
-        svc.mailer.send(&email.to(&member.email)).await?;
+    if member.role == Role::Client {
+        tell_client(svc, &access.case, &member, source_ip).await?;
+    }
+    Ok(())
+}
+
+/// Emails a client that the case is shared with them, at most once.
+async fn tell_client(
+    svc: &Services,
+    case: &Case,
+    client: &User,
+    source_ip: Option<&str>,
+) -> anyhow::Result<()> {
+    let claim = format!("SHARE#{}#{}", case.id, client.id);
+    if svc.store.claim_notice(&claim, svc.clock.now()).await? == Conditional::Refused {
+        return Ok(());
+    }
+    let sending = async {
+        let url = sign_in_url(svc, client, source_ip).await?;
+        let firm = firm_name(svc, case.firm_id).await?;
+        let email = case_shared_email(client.language, &client.name, &firm, &case.title, &url);
+        svc.mailer.send(&email.to(&client.email)).await
+    };
+    if let Err(err) = sending.await {
+        svc.store.release_notice(&claim).await?;
+        return Err(err);
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The flows: what each route does, written against the ports.
 
+pub mod abandoned_uploads;
 pub mod account;
 pub mod cases;
+pub mod document_check;
 pub mod document_uploaded;
 pub mod documents;
 pub mod expire_passwords;
@@ -16,3 +18,4 @@ pub mod password_reset;
 pub mod rate_limit;
 pub mod session;
 pub mod throttle;
+pub mod upload_notice;

@@ -26,12 +26,14 @@ fn case_item(case: &Case) -> Item {
 
 fn read_case(item: &Item) -> anyhow::Result<Case> {
     let r = Reader(item);
+    let created_at = r.time("created_at")?;
     Ok(Case {
         id: r.parsed("id", CaseId::parse)?,
         firm_id: r.parsed("firm_id", FirmId::parse)?,
         title: r.string("title")?.to_owned(),
-        created_at: r.time("created_at")?,
-        updated_at: r.time("updated_at")?,
+        created_at,
+        // Cases written before `updated_at` existed were last updated when created.
+        updated_at: r.optional_time("updated_at")?.unwrap_or(created_at),
     })
 }
 
@@ -39,18 +41,32 @@ fn member_sk(user: UserId) -> String {
     format!("MEMBER#{user}")
 }
 
+fn membership_item(case: CaseId, user: UserId) -> Item {
+    item([
+        (PK, s(case_pk(case))),
+        (SK, s(member_sk(user))),
+        (GSI1_PK, s(user_pk(user))),
+        (GSI1_SK, s(case_pk(case))),
+        ("user_id", s(user.to_string())),
+    ])
+}
+
 #[async_trait]
 impl CaseStore for DynamoStore {
-    async fn create_case(&self, case: &Case) -> anyhow::Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(case_item(case)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .context("PutItem case")?;
-        Ok(())
+    async fn create_case(
+        &self,
+        case: &Case,
+        responsible: Option<(UserId, &AuditEvent)>,
+    ) -> anyhow::Result<()> {
+        let mut items = vec![self.put(case_item(case), Some("attribute_not_exists(pk)"))?];
+        if let Some((user, audit)) = responsible {
+            items.push(self.put(membership_item(case.id, user), None)?);
+            items.push(self.audit_put(audit)?);
+        }
+        match self.transact(items).await? {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => anyhow::bail!("case {} exists already", case.id),
+        }
     }
 
     async fn case(&self, id: CaseId) -> anyhow::Result<Option<Case>> {
@@ -131,15 +147,11 @@ impl CaseStore for DynamoStore {
         user: UserId,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
-        let membership = item([
-            (PK, s(case_pk(case))),
-            (SK, s(member_sk(user))),
-            (GSI1_PK, s(user_pk(user))),
-            (GSI1_SK, s(case_pk(case))),
-            ("user_id", s(user.to_string())),
-        ]);
         self.transact(vec![
-            self.put(membership, Some("attribute_not_exists(pk)"))?,
+            self.put(
+                membership_item(case, user),
+                Some("attribute_not_exists(pk)"),
+            )?,
             self.audit_put(audit)?,
         ])
         .await

@@ -3,9 +3,10 @@
 use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use time::OffsetDateTime;
 
-use super::schema::{PK, SK};
-use super::{DynamoStore, case_pk, conditional_update};
+use super::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
+use super::{DynamoStore, case_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
     CaseId, Document, DocumentId, DocumentName, DocumentStatus, MediaType, Role, Upload, UploadId,
@@ -37,10 +38,27 @@ fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
     })
 }
 
+/// The index partition of pending documents, for the sweep of abandoned uploads;
+/// a document leaves it when it is settled.
+const PENDING: &str = "PENDING";
+
+fn pending_sk(created_at: OffsetDateTime, case: CaseId, id: DocumentId) -> String {
+    format!("{:012}#{case}#{id}", created_at.unix_timestamp())
+}
+
 fn document_item(document: &Document) -> Item {
     let mut record = item([
         (PK, s(case_pk(document.case_id))),
         (SK, s(document_sk(document.id))),
+        (GSI1_PK, s(PENDING)),
+        (
+            GSI1_SK,
+            s(pending_sk(
+                document.created_at,
+                document.case_id,
+                document.id,
+            )),
+        ),
         ("id", s(document.id.to_string())),
         ("case_id", s(document.case_id.to_string())),
         ("upload_id", s(document.upload_id.to_string())),
@@ -163,32 +181,36 @@ impl DocumentStore for DynamoStore {
         before: Option<DocumentId>,
         limit: usize,
     ) -> anyhow::Result<DocumentPage> {
-        // One more than asked, to know whether another page follows.
-        let wanted = i32::try_from(limit + 1).context("a page size")?;
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(case_pk(case)))
-            .expression_attribute_values(":prefix", s("DOC#"))
-            .scan_index_forward(false)
-            .consistent_read(true)
-            .limit(wanted);
-        if let Some(before) = before {
-            query = query
-                .exclusive_start_key(PK, s(case_pk(case)))
-                .exclusive_start_key(SK, s(document_sk(before)));
+        // One more than asked, to know whether another page follows; DynamoDB may
+        // stop a page early (at 1 MB), so ask again from where it stopped.
+        let wanted = limit + 1;
+        let mut documents = Vec::with_capacity(wanted);
+        let mut start = before.map(|before| Self::key(case_pk(case), &document_sk(before)));
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":pk", s(case_pk(case)))
+                .expression_attribute_values(":prefix", s("DOC#"))
+                .scan_index_forward(false)
+                .consistent_read(true)
+                .limit(i32::try_from(wanted - documents.len()).context("a page size")?)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .context("Query documents")?;
+            for item in output.items.unwrap_or_default() {
+                documents.push(read_document(&item)?);
+            }
+            start = output.last_evaluated_key;
+            if documents.len() >= wanted || start.is_none() {
+                break;
+            }
         }
-        let output = query.send().await.context("Query documents")?;
-        let mut documents = output
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(read_document)
-            .collect::<anyhow::Result<Vec<_>>>()?;
         let more = documents.len() > limit;
         documents.truncate(limit);
         Ok(DocumentPage { documents, more })
@@ -209,9 +231,12 @@ impl DocumentStore for DynamoStore {
             .expression_attribute_values(":at", epoch(settlement.at));
         document = match &settlement.version_id {
             Some(version) => document
-                .update_expression("SET #status = :status, settled_at = :at, version_id = :v")
+                .update_expression(
+                    "SET #status = :status, settled_at = :at, version_id = :v REMOVE gsi1pk, gsi1sk",
+                )
                 .expression_attribute_values(":v", s(version.as_str())),
-            None => document.update_expression("SET #status = :status, settled_at = :at"),
+            None => document
+                .update_expression("SET #status = :status, settled_at = :at REMOVE gsi1pk, gsi1sk"),
         };
         let upload = Update::builder()
             .table_name(&self.table)
@@ -245,29 +270,25 @@ impl DocumentStore for DynamoStore {
             .transpose()
     }
 
-    async fn claim_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<Conditional> {
-        let result = self
+    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>> {
+        let mut pages = self
             .client
-            .update_item()
+            .query()
             .table_name(&self.table)
-            .set_key(Some(Self::key(case_pk(case), &upload_sk(id))))
-            .update_expression("SET notified = :yes")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(notified)")
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .send()
-            .await;
-        conditional_update(result, "UpdateItem upload notice")
-    }
-
-    async fn release_upload_notice(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(case_pk(case), &upload_sk(id))))
-            .update_expression("REMOVE notified")
-            .send()
-            .await
-            .context("UpdateItem upload notice release")?;
-        Ok(())
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pending AND #sk < :before")
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_names("#sk", GSI1_SK)
+            .expression_attribute_values(":pending", s(PENDING))
+            .expression_attribute_values(":before", s(format!("{:012}", before.unix_timestamp())))
+            .into_paginator()
+            .items()
+            .send();
+        let mut documents = Vec::new();
+        while let Some(item) = pages.next().await {
+            let item = item.context("Query pending documents")?;
+            documents.push(read_document(&item)?);
+        }
+        Ok(documents)
     }
 }

@@ -8,7 +8,8 @@
 //! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
 //! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
 //! | upload | `CASE#id` | `UPLOAD#id` | |
-//! | document | `CASE#id` | `DOC#id` (time-ordered) | |
+//! | document | `CASE#id` | `DOC#id` (time-ordered) | `PENDING` / `time#case#id` while pending |
+//! | notice claim | `NOTICE#what#whom` | `NOTICE` | |
 //! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
 //! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
 //! | rate counter | `RATE#scope#digest#window` | `RATE` | |
@@ -19,6 +20,7 @@
 
 mod cases;
 mod documents;
+mod notices;
 
 use std::time::Duration as StdDuration;
 

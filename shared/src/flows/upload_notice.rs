@@ -1,0 +1,116 @@
+//! The one email per recipient that tells the other side documents arrived, once
+//! every file of an upload has been checked.
+
+use crate::Services;
+use crate::domain::{Case, CaseId, DocumentStatus, Role, Upload, UploadId, User};
+use crate::email::{Delivery, documents_received_email, documents_shared_email};
+use crate::flows::cases::firm_name;
+use crate::flows::login_link::sign_in_url;
+use crate::ports::{Conditional, OutgoingEmail};
+
+/// Emails the other side once the upload's last file is checked and at least one
+/// passed. Each recipient's email is claimed before it is sent, so duplicate
+/// events, retries and the sweep never send anyone a second one. Returns how many
+/// emails this call sent.
+pub async fn notify_when_complete(
+    svc: &Services,
+    case: CaseId,
+    upload: UploadId,
+) -> anyhow::Result<usize> {
+    let Some(upload) = svc.store.upload(case, upload).await? else {
+        return Ok(0);
+    };
+    if !upload.is_settled() || upload.available == 0 {
+        return Ok(0);
+    }
+    let case = svc
+        .store
+        .case(upload.case_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the case of an upload is gone"))?;
+    let mut sent = 0;
+    for recipient in recipients(svc, &case, &upload).await? {
+        let claim = format!("UPLOAD#{}#{}", upload.id, recipient.id);
+        if svc.store.claim_notice(&claim, svc.clock.now()).await? == Conditional::Refused {
+            continue;
+        }
+        let sending = async {
+            let email = email_for(svc, &case, &upload, &recipient).await?;
+            svc.mailer.send(&email).await
+        };
+        if let Err(err) = sending.await {
+            svc.store.release_notice(&claim).await?;
+            return Err(err);
+        }
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// A client's upload goes to the firm users responsible for the case (or, when
+/// nobody is, the firm's administrators, so it never goes unannounced); a firm's
+/// upload goes to the case's clients.
+async fn recipients(svc: &Services, case: &Case, upload: &Upload) -> anyhow::Result<Vec<User>> {
+    let mut members = Vec::new();
+    for id in svc.store.members_of(case.id).await? {
+        if let Some(user) = svc.store.user(id).await? {
+            members.push(user);
+        }
+    }
+    let from_client = upload.uploaded_by.role == Role::Client;
+    let other_side: Vec<User> = members
+        .into_iter()
+        .filter(|user| (user.role == Role::Client) != from_client)
+        .filter(|user| user.id != upload.uploaded_by.id)
+        .collect();
+    if !other_side.is_empty() || !from_client {
+        return Ok(other_side);
+    }
+    Ok(svc
+        .store
+        .users_of_firm(case.firm_id)
+        .await?
+        .into_iter()
+        .filter(|user| user.role == Role::Admin)
+        .collect())
+}
+
+async fn email_for(
+    svc: &Services,
+    case: &Case,
+    upload: &Upload,
+    recipient: &User,
+) -> anyhow::Result<OutgoingEmail> {
+    let mut names = Vec::new();
+    for id in &upload.documents {
+        let document = svc.store.document(case.id, *id).await?;
+        if let Some(document) = document.filter(|d| d.status == DocumentStatus::Available) {
+            names.push(document.file_name.as_str().to_owned());
+        }
+    }
+    let file_names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let email = match upload.uploaded_by.role {
+        Role::Client => {
+            let delivery = Delivery {
+                sender: &upload.uploaded_by.name,
+                case_title: &case.title,
+                file_names: &file_names,
+                message: upload.message.as_deref(),
+            };
+            let case_url = format!("{}/cases/{}", svc.settings.portal_url, case.id);
+            documents_received_email(recipient.language, &recipient.name, &delivery, &case_url)
+        }
+        Role::Staff | Role::Admin => {
+            let firm = firm_name(svc, case.firm_id).await?;
+            let delivery = Delivery {
+                sender: &firm,
+                case_title: &case.title,
+                file_names: &file_names,
+                message: upload.message.as_deref(),
+            };
+            let url = sign_in_url(svc, recipient, None).await?;
+            documents_shared_email(recipient.language, &recipient.name, &delivery, &url)
+        }
+    };
+    Ok(email.to(&recipient.email))
+}
