@@ -196,17 +196,37 @@ pub trait DocumentStore: Send + Sync {
     /// the document is still pending: of duplicate events, one is `Applied`.
     async fn settle_document(&self, settlement: &Settlement) -> anyhow::Result<Conditional>;
     async fn upload(&self, case: CaseId, id: UploadId) -> anyhow::Result<Option<Upload>>;
-    /// Every document still pending that was created before `before`, oldest
-    /// first: uploads nobody finished, or whose S3 event was lost.
-    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>>;
+    /// Every upload created before `before` whose announcement is not done:
+    /// files never sent, S3 events lost, emails that failed.
+    async fn unannounced_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Upload>>;
+    /// The upload's announcement is done (or there is nothing to announce).
+    async fn mark_announced(&self, case: CaseId, id: UploadId) -> anyhow::Result<()>;
 }
 
-/// Notifications that must go out at most once, whatever the retries.
+/// Where a claim on a notice stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeClaim {
+    /// This caller may send it now.
+    Claimed,
+    /// It went out already.
+    Sent,
+    /// Another caller claimed it less than a lease ago and may be sending it.
+    Held,
+}
+
+/// Notifications that must go out once: claimed as a lease before sending, marked
+/// sent after, so a retry resends only what did not go out, and a claim whose
+/// holder died can be taken again once its lease has passed.
 #[async_trait]
 pub trait NoticeStore: Send + Sync {
-    /// Records that the notice `id` is being sent; `Refused` when it was already.
-    async fn claim_notice(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<Conditional>;
-    /// Undoes a claim whose notice could not be sent, so a retry sends it.
+    async fn claim_notice(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+        lease: time::Duration,
+    ) -> anyhow::Result<NoticeClaim>;
+    async fn notice_sent(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<()>;
+    /// Gives up a claim whose notice could not be sent, so a retry sends it.
     async fn release_notice(&self, id: &str) -> anyhow::Result<()>;
 }
 

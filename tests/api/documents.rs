@@ -206,6 +206,24 @@ async fn a_name_without_an_extension_of_its_declared_type_gets_one() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["documents"][0]["file_name"], "payload.exe.pdf");
+
+    let documents = p
+        .app
+        .upload_and_notify(
+            &p.client_session,
+            p.case,
+            &[pdf("scan.", b"%PDF scan")],
+            None,
+        )
+        .await;
+    assert_eq!(documents[0]["file_name"], "scan.pdf");
+    assert!(p.app.key_of(&documents[0]).ends_with("/scan.pdf"));
+    let listed = p.app.documents_of(&p.client_session, p.case).await;
+    let scan = listed
+        .iter()
+        .find(|d| d["file_name"] == "scan.pdf")
+        .unwrap();
+    assert_eq!(scan["status"], "available", "the event found its document");
 }
 
 #[tokio::test]

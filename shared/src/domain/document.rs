@@ -100,23 +100,30 @@ impl DocumentName {
         &self.0
     }
 
+    /// A name read back from the store, as it was made safe then: never parsed
+    /// again, so the key of a stored document cannot change with this parser.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
     /// The name with an extension of `media_type`: kept when it has one, appended
-    /// otherwise, so `payload.exe` declared as a PDF is saved as `payload.exe.pdf`
-    /// and opens as what it was checked to be.
-    pub fn with_extension_of(self, media_type: &MediaType) -> Result<Self, InvalidFileName> {
-        let extension = self
-            .0
+    /// otherwise (the stem shortened if need be), so `payload.exe` declared as a
+    /// PDF is saved as `payload.exe.pdf` and opens as what it was checked to be.
+    pub fn with_extension_of(self, media_type: &MediaType) -> Self {
+        // A trailing dot would leave an empty extension, and `..` once appended.
+        let mut stem = self.0.trim_end_matches(['.', ' ']).to_owned();
+        let extension = stem
             .rsplit_once('.')
             .map(|(_, extension)| extension.to_ascii_lowercase());
         let extensions = media_type.extensions();
         if extension.is_some_and(|extension| extensions.contains(&extension.as_str())) {
-            return Ok(self);
+            return Self(stem);
         }
-        let named = format!("{}.{}", self.0, extensions[0]);
-        match named.len() > MAX_NAME_BYTES {
-            true => Err(InvalidFileName),
-            false => Ok(Self(named)),
+        let appended = extensions[0];
+        while stem.len() + 1 + appended.len() > MAX_NAME_BYTES {
+            stem.pop();
         }
+        Self(format!("{}.{appended}", stem.trim_end_matches(['.', ' '])))
     }
 
     /// A `Content-Disposition` that saves the file under this name (RFC 6266): an
@@ -150,18 +157,23 @@ const RFC5987_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
 /// Characters that display as nothing or reorder what follows (format characters
 /// such as the right-to-left override, and line and paragraph separators): with
 /// them, `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
+/// The zero-width joiners U+200C and U+200D stay: Persian and Indic names need them.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{034F}'
             | '\u{061C}'
             | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
+            | '\u{200B}'
+            | '\u{200E}'..='\u{200F}'
             | '\u{2028}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
             | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 
@@ -316,6 +328,7 @@ pub struct Upload {
     pub case_id: CaseId,
     pub uploaded_by: Uploader,
     pub message: Option<String>,
+    pub created_at: OffsetDateTime,
     pub documents: Vec<DocumentId>,
     /// How many of the documents have been checked, and how many of those passed.
     pub settled: u32,
@@ -363,8 +376,10 @@ mod tests {
 
     #[test]
     fn invisible_and_reordering_characters_are_removed() {
-        let name = DocumentName::parse("invoice\u{202E}fdp.exe\u{200B}\u{2028}").unwrap();
+        let name = DocumentName::parse("invoice\u{202E}fdp.exe\u{200B}\u{2028}\u{E0041}").unwrap();
         assert_eq!(name.as_str(), "invoicefdp.exe");
+        let persian = "نامه\u{200C}ها.pdf";
+        assert_eq!(DocumentName::parse(persian).unwrap().as_str(), persian);
     }
 
     #[test]
@@ -374,14 +389,41 @@ mod tests {
             DocumentName::parse(raw)
                 .unwrap()
                 .with_extension_of(media)
-                .map(|name| name.as_str().to_owned())
+                .as_str()
+                .to_owned()
         };
-        assert_eq!(named("Will.PDF", &pdf).unwrap(), "Will.PDF");
-        assert_eq!(named("payload.exe", &pdf).unwrap(), "payload.exe.pdf");
-        assert_eq!(named("scan", &pdf).unwrap(), "scan.pdf");
+        assert_eq!(named("Will.PDF", &pdf), "Will.PDF");
+        assert_eq!(named("payload.exe", &pdf), "payload.exe.pdf");
+        assert_eq!(named("scan", &pdf), "scan.pdf");
+        assert_eq!(named("scan.", &pdf), "scan.pdf");
+        assert_eq!(named("a.pdf. .", &pdf), "a.pdf");
         let excel = MediaType::parse("application/vnd.ms-excel").unwrap();
-        assert_eq!(named("ledger.csv", &excel).unwrap(), "ledger.csv");
-        assert_eq!(named(&"a".repeat(252), &pdf), Err(InvalidFileName));
+        assert_eq!(named("ledger.csv", &excel), "ledger.csv");
+        let long = named(&"é".repeat(127), &pdf);
+        assert!(
+            long.len() <= MAX_NAME_BYTES && long.ends_with("é.pdf"),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn a_safe_name_is_its_own_safe_name() {
+        let pdf = MediaType::parse("application/pdf").unwrap();
+        for raw in [
+            "scan.",
+            "a..b",
+            " x .",
+            "../../y",
+            &"é".repeat(127),
+            "Relevé (1)",
+        ] {
+            let safe = DocumentName::parse(raw).unwrap().with_extension_of(&pdf);
+            assert_eq!(
+                DocumentName::parse(safe.as_str()).as_ref(),
+                Ok(&safe),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

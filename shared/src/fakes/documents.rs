@@ -9,8 +9,8 @@ use crate::domain::{
     MediaType, Upload, UploadId, UserId,
 };
 use crate::ports::{
-    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, NoticeStore, Settlement,
-    StoredObject,
+    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, NoticeClaim, NoticeStore,
+    Settlement, StoredObject,
 };
 
 #[async_trait]
@@ -146,30 +146,59 @@ impl DocumentStore for MemoryStore {
         Ok(self.tables().uploads.get(&(case, id)).cloned())
     }
 
-    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>> {
-        let mut pending: Vec<Document> = self
-            .tables()
-            .documents
+    async fn unannounced_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Upload>> {
+        let t = self.tables();
+        let mut uploads: Vec<Upload> = t
+            .uploads
             .values()
-            .filter(|d| d.status == DocumentStatus::Pending && d.created_at < before)
+            .filter(|upload| upload.created_at < before)
+            .filter(|upload| !t.announced.contains(&(upload.case_id, upload.id)))
             .cloned()
             .collect();
-        pending.sort_by_key(|document| document.created_at);
-        Ok(pending)
+        uploads.sort_by_key(|upload| upload.created_at);
+        Ok(uploads)
+    }
+
+    async fn mark_announced(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
+        self.tables().announced.insert((case, id));
+        Ok(())
     }
 }
 
 #[async_trait]
 impl NoticeStore for MemoryStore {
-    async fn claim_notice(&self, id: &str, _at: OffsetDateTime) -> anyhow::Result<Conditional> {
-        match self.tables().notices.insert(id.to_owned()) {
-            true => Ok(Conditional::Applied),
-            false => Ok(Conditional::Refused),
+    async fn claim_notice(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> anyhow::Result<NoticeClaim> {
+        let mut t = self.tables();
+        match t.notices.get(id) {
+            Some((_, Some(_))) => Ok(NoticeClaim::Sent),
+            Some((claimed_at, None)) if *claimed_at >= now - lease => Ok(NoticeClaim::Held),
+            _ => {
+                t.notices.insert(id.to_owned(), (now, None));
+                Ok(NoticeClaim::Claimed)
+            }
         }
     }
 
+    async fn notice_sent(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<()> {
+        if let Some((_, sent_at)) = self.tables().notices.get_mut(id) {
+            *sent_at = Some(at);
+        }
+        Ok(())
+    }
+
     async fn release_notice(&self, id: &str) -> anyhow::Result<()> {
-        self.tables().notices.remove(id);
+        let mut t = self.tables();
+        if t.notices
+            .get(id)
+            .is_some_and(|(_, sent_at)| sent_at.is_none())
+        {
+            t.notices.remove(id);
+        }
         Ok(())
     }
 }

@@ -31,7 +31,9 @@ struct Tables {
     cases: HashMap<CaseId, Case>,
     members: Vec<(CaseId, UserId)>,
     uploads: HashMap<(CaseId, UploadId), Upload>,
-    notices: HashSet<String>,
+    announced: HashSet<(CaseId, UploadId)>,
+    /// When each notice was claimed, and when it was sent.
+    notices: HashMap<String, (OffsetDateTime, Option<OffsetDateTime>)>,
     documents: BTreeMap<(CaseId, DocumentId), Document>,
     links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
     sessions: HashMap<TokenDigest, Session>,

@@ -83,9 +83,12 @@ async fn discard_stray(
     let stray = match document.status {
         DocumentStatus::Pending => false,
         DocumentStatus::Rejected => true,
-        DocumentStatus::Available => {
-            object.version_id.is_some() && object.version_id != document.version_id
-        }
+        // Without both versions (an unversioned bucket) a duplicate cannot be told
+        // from an overwrite: nothing is deleted.
+        DocumentStatus::Available => match (&object.version_id, &document.version_id) {
+            (Some(found), Some(checked)) => found != checked,
+            _ => false,
+        },
     };
     if stray {
         tracing::warn!(document_id = %document.id, "an object under a checked document's key is deleted");

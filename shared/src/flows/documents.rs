@@ -146,7 +146,7 @@ pub async fn request_uploads(
     let mut documents = Vec::with_capacity(request.files.len());
     for file in &request.files {
         let content_type = MediaType::parse(&file.content_type)?;
-        let file_name = DocumentName::parse(&file.file_name)?.with_extension_of(&content_type)?;
+        let file_name = DocumentName::parse(&file.file_name)?;
         if file.size_bytes > limits.max_file_bytes {
             return Err(DocumentError::FileTooLarge {
                 name: file_name.as_str().to_owned(),
@@ -156,6 +156,7 @@ pub async fn request_uploads(
         if file.size_bytes == 0 {
             return Err(DocumentError::EmptyFile(file_name.as_str().to_owned()));
         }
+        let file_name = file_name.with_extension_of(&content_type);
         documents.push(Document {
             id: DocumentId::new_at(now),
             case_id: access.case.id,
@@ -176,6 +177,7 @@ pub async fn request_uploads(
         case_id: access.case.id,
         uploaded_by: uploader,
         message,
+        created_at: now,
         documents: documents.iter().map(|document| document.id).collect(),
         settled: 0,
         available: 0,

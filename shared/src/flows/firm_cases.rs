@@ -12,6 +12,7 @@ use crate::domain::{
 use crate::email::case_shared_email;
 use crate::flows::cases::{CaseAccessError, caller, case_seen_by, firm_name};
 use crate::flows::login_link::sign_in_url;
+use crate::flows::once::send_once;
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::Conditional;
 
@@ -154,7 +155,7 @@ pub async fn create_case(
 /// Makes a user of the firm a member of the case: a client gets access and, once,
 /// an email with a sign-in link; a firm user becomes responsible for the case.
 /// Sharing again changes nothing and sends nothing, but does send the email a
-/// failed first attempt could not.
+/// failed first attempt could not (or, after a crash, once the claim's lease ran out).
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn add_member(
     svc: &Services,
@@ -182,27 +183,20 @@ pub async fn add_member(
     Ok(())
 }
 
-/// Emails a client that the case is shared with them, at most once.
+/// Emails a client that the case is shared with them, once (see [`send_once`]).
 async fn tell_client(
     svc: &Services,
     case: &Case,
     client: &User,
     source_ip: Option<&str>,
 ) -> anyhow::Result<()> {
-    let claim = format!("SHARE#{}#{}", case.id, client.id);
-    if svc.store.claim_notice(&claim, svc.clock.now()).await? == Conditional::Refused {
-        return Ok(());
-    }
     let sending = async {
         let url = sign_in_url(svc, client, source_ip).await?;
         let firm = firm_name(svc, case.firm_id).await?;
         let email = case_shared_email(client.language, &client.name, &firm, &case.title, &url);
         svc.mailer.send(&email.to(&client.email)).await
     };
-    if let Err(err) = sending.await {
-        svc.store.release_notice(&claim).await?;
-        return Err(err);
-    }
+    send_once(svc, &format!("SHARE#{}#{}", case.id, client.id), sending).await?;
     Ok(())
 }
 

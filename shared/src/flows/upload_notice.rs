@@ -6,12 +6,13 @@ use crate::domain::{Case, CaseId, DocumentStatus, Role, Upload, UploadId, User};
 use crate::email::{Delivery, documents_received_email, documents_shared_email};
 use crate::flows::cases::firm_name;
 use crate::flows::login_link::sign_in_url;
-use crate::ports::{Conditional, OutgoingEmail};
+use crate::flows::once::{Once, send_once};
+use crate::ports::OutgoingEmail;
 
 /// Emails the other side once the upload's last file is checked and at least one
-/// passed. Each recipient's email is claimed before it is sent, so duplicate
-/// events, retries and the sweep never send anyone a second one. Returns how many
-/// emails this call sent.
+/// passed, each recipient once (see [`send_once`]). When every email is out, or
+/// there is nothing to announce, the upload leaves the sweep's list. Returns how
+/// many emails this call sent.
 pub async fn notify_when_complete(
     svc: &Services,
     case: CaseId,
@@ -20,7 +21,11 @@ pub async fn notify_when_complete(
     let Some(upload) = svc.store.upload(case, upload).await? else {
         return Ok(0);
     };
-    if !upload.is_settled() || upload.available == 0 {
+    if !upload.is_settled() {
+        return Ok(0);
+    }
+    if upload.available == 0 {
+        svc.store.mark_announced(case, upload.id).await?;
         return Ok(0);
     }
     let case = svc
@@ -28,21 +33,21 @@ pub async fn notify_when_complete(
         .case(upload.case_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the case of an upload is gone"))?;
-    let mut sent = 0;
+    let (mut sent, mut all_out) = (0, true);
     for recipient in recipients(svc, &case, &upload).await? {
-        let claim = format!("UPLOAD#{}#{}", upload.id, recipient.id);
-        if svc.store.claim_notice(&claim, svc.clock.now()).await? == Conditional::Refused {
-            continue;
-        }
+        let id = format!("UPLOAD#{}#{}", upload.id, recipient.id);
         let sending = async {
             let email = email_for(svc, &case, &upload, &recipient).await?;
             svc.mailer.send(&email).await
         };
-        if let Err(err) = sending.await {
-            svc.store.release_notice(&claim).await?;
-            return Err(err);
+        match send_once(svc, &id, sending).await? {
+            Once::SentNow => sent += 1,
+            Once::SentBefore => {}
+            Once::InFlight => all_out = false,
         }
-        sent += 1;
+    }
+    if all_out {
+        svc.store.mark_announced(case.id, upload.id).await?;
     }
     Ok(sent)
 }

@@ -38,11 +38,11 @@ fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
     })
 }
 
-/// The index partition of pending documents, for the sweep of abandoned uploads;
-/// a document leaves it when it is settled.
-const PENDING: &str = "PENDING";
+/// The index partition of uploads whose announcement is not done, for the sweep;
+/// an upload leaves it once every email about it is out.
+const UNANNOUNCED: &str = "UNANNOUNCED";
 
-fn pending_sk(created_at: OffsetDateTime, case: CaseId, id: DocumentId) -> String {
+fn unannounced_sk(created_at: OffsetDateTime, case: CaseId, id: UploadId) -> String {
     format!("{:012}#{case}#{id}", created_at.unix_timestamp())
 }
 
@@ -50,15 +50,6 @@ fn document_item(document: &Document) -> Item {
     let mut record = item([
         (PK, s(case_pk(document.case_id))),
         (SK, s(document_sk(document.id))),
-        (GSI1_PK, s(PENDING)),
-        (
-            GSI1_SK,
-            s(pending_sk(
-                document.created_at,
-                document.case_id,
-                document.id,
-            )),
-        ),
         ("id", s(document.id.to_string())),
         ("case_id", s(document.case_id.to_string())),
         ("upload_id", s(document.upload_id.to_string())),
@@ -81,7 +72,7 @@ fn read_document(item: &Item) -> anyhow::Result<Document> {
         id: r.parsed("id", DocumentId::parse)?,
         case_id: r.parsed("case_id", CaseId::parse)?,
         upload_id: r.parsed("upload_id", UploadId::parse)?,
-        file_name: r.parsed("file_name", DocumentName::parse)?,
+        file_name: DocumentName::from_stored(r.string("file_name")?.to_owned()),
         content_type: r.parsed("content_type", MediaType::parse)?,
         size_bytes: u64::try_from(r.number("size_bytes")?).context("a negative size")?,
         status: r.parsed("status", |raw| DocumentStatus::parse(raw).ok_or(()))?,
@@ -104,8 +95,14 @@ fn upload_item(upload: &Upload) -> Item {
     let mut record = item([
         (PK, s(case_pk(upload.case_id))),
         (SK, s(upload_sk(upload.id))),
+        (GSI1_PK, s(UNANNOUNCED)),
+        (
+            GSI1_SK,
+            s(unannounced_sk(upload.created_at, upload.case_id, upload.id)),
+        ),
         ("id", s(upload.id.to_string())),
         ("case_id", s(upload.case_id.to_string())),
+        ("created_at", epoch(upload.created_at)),
         ("settled", n(upload.settled)),
         ("available", n(upload.available)),
         (
@@ -143,6 +140,7 @@ fn read_upload(item: &Item) -> anyhow::Result<Upload> {
         case_id: r.parsed("case_id", CaseId::parse)?,
         uploaded_by: read_uploader(&r)?,
         message: optional_string(&r, "message")?,
+        created_at: r.time("created_at")?,
         documents,
         settled: u32::try_from(r.number("settled")?).context("settled")?,
         available: u32::try_from(r.number("available")?).context("available")?,
@@ -231,12 +229,9 @@ impl DocumentStore for DynamoStore {
             .expression_attribute_values(":at", epoch(settlement.at));
         document = match &settlement.version_id {
             Some(version) => document
-                .update_expression(
-                    "SET #status = :status, settled_at = :at, version_id = :v REMOVE gsi1pk, gsi1sk",
-                )
+                .update_expression("SET #status = :status, settled_at = :at, version_id = :v")
                 .expression_attribute_values(":v", s(version.as_str())),
-            None => document
-                .update_expression("SET #status = :status, settled_at = :at REMOVE gsi1pk, gsi1sk"),
+            None => document.update_expression("SET #status = :status, settled_at = :at"),
         };
         let upload = Update::builder()
             .table_name(&self.table)
@@ -270,25 +265,38 @@ impl DocumentStore for DynamoStore {
             .transpose()
     }
 
-    async fn pending_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Document>> {
+    async fn unannounced_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Upload>> {
         let mut pages = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(GSI1)
-            .key_condition_expression("#pk = :pending AND #sk < :before")
+            .key_condition_expression("#pk = :unannounced AND #sk < :before")
             .expression_attribute_names("#pk", GSI1_PK)
             .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":pending", s(PENDING))
+            .expression_attribute_values(":unannounced", s(UNANNOUNCED))
             .expression_attribute_values(":before", s(format!("{:012}", before.unix_timestamp())))
             .into_paginator()
             .items()
             .send();
-        let mut documents = Vec::new();
+        let mut uploads = Vec::new();
         while let Some(item) = pages.next().await {
-            let item = item.context("Query pending documents")?;
-            documents.push(read_document(&item)?);
+            let item = item.context("Query unannounced uploads")?;
+            uploads.push(read_upload(&item)?);
         }
-        Ok(documents)
+        Ok(uploads)
+    }
+
+    async fn mark_announced(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(case_pk(case), &upload_sk(id))))
+            .update_expression("REMOVE gsi1pk, gsi1sk")
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await
+            .context("UpdateItem upload announced")?;
+        Ok(())
     }
 }

@@ -7,8 +7,8 @@
 //! | email claim | `EMAIL#address` | `EMAIL` | |
 //! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
 //! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
-//! | upload | `CASE#id` | `UPLOAD#id` | |
-//! | document | `CASE#id` | `DOC#id` (time-ordered) | `PENDING` / `time#case#id` while pending |
+//! | upload | `CASE#id` | `UPLOAD#id` | `UNANNOUNCED` / `time#case#id` until announced |
+//! | document | `CASE#id` | `DOC#id` (time-ordered) | |
 //! | notice claim | `NOTICE#what#whom` | `NOTICE` | |
 //! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
 //! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |

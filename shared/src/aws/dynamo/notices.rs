@@ -1,13 +1,13 @@
-//! Claims on notifications that must go out at most once.
+//! Claims on notifications that must go out once.
 
 use anyhow::Context;
 use async_trait::async_trait;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use super::DynamoStore;
 use super::schema::{PK, SK};
 use crate::aws::items::{epoch, item, s};
-use crate::ports::{Conditional, NoticeStore};
+use crate::ports::{NoticeClaim, NoticeStore};
 
 fn notice_pk(id: &str) -> String {
     format!("NOTICE#{id}")
@@ -15,24 +15,86 @@ fn notice_pk(id: &str) -> String {
 
 #[async_trait]
 impl NoticeStore for DynamoStore {
-    async fn claim_notice(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<Conditional> {
+    async fn claim_notice(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> anyhow::Result<NoticeClaim> {
         let claim = item([
             (PK, s(notice_pk(id))),
             (SK, s("NOTICE")),
-            ("claimed_at", epoch(at)),
+            ("claimed_at", epoch(now)),
         ]);
-        self.transact(vec![self.put(claim, Some("attribute_not_exists(pk)"))?])
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(claim))
+            .condition_expression(
+                "attribute_not_exists(pk) OR (attribute_not_exists(sent_at) AND claimed_at < :stale)",
+            )
+            .expression_attribute_values(":stale", epoch(now - lease))
+            .send()
+            .await;
+        let refused = match put {
+            Ok(_) => false,
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                true
+            }
+            Err(err) => return Err(err).context("PutItem notice claim"),
+        };
+        if !refused {
+            return Ok(NoticeClaim::Claimed);
+        }
+        let sent = self
+            .get(notice_pk(id), "NOTICE")
+            .await?
+            .is_some_and(|claim| claim.contains_key("sent_at"));
+        Ok(if sent {
+            NoticeClaim::Sent
+        } else {
+            NoticeClaim::Held
+        })
+    }
+
+    async fn notice_sent(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(notice_pk(id), "NOTICE")))
+            .update_expression("SET sent_at = :at")
+            .expression_attribute_values(":at", epoch(at))
+            .send()
             .await
+            .context("UpdateItem notice sent")?;
+        Ok(())
     }
 
     async fn release_notice(&self, id: &str) -> anyhow::Result<()> {
-        self.client
+        let result = self
+            .client
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(notice_pk(id), "NOTICE")))
+            .condition_expression("attribute_not_exists(sent_at)")
             .send()
-            .await
-            .context("DeleteItem notice")?;
-        Ok(())
+            .await;
+        // Refused only when it was sent after all: then the claim must stay.
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(err).context("DeleteItem notice"),
+        }
     }
 }
