@@ -11,11 +11,14 @@ use crate::{Services, aws, telemetry};
 /// under test.
 pub type HttpHandler = for<'a> fn(&'a Services, Request) -> BoxFuture<'a, Response<Body>>;
 
-/// Runs an HTTP function: JSON logs, services built once per cold start, then the
-/// Lambda event loop.
-pub async fn run_http(handler: HttpHandler) -> Result<(), lambda_http::Error> {
+/// Runs an HTTP function: JSON logs, services built once per cold start (with
+/// the documents bucket `bucket` gives), then the Lambda event loop.
+pub async fn run_http(
+    handler: HttpHandler,
+    bucket: aws::BucketAdapter,
+) -> Result<(), lambda_http::Error> {
     telemetry::init_json();
-    let svc = aws::services_from_env().await?;
+    let svc = aws::services_from_env(bucket).await?;
     let svc = &svc;
     lambda_http::run(service_fn(move |req: Request| async move {
         Ok::<_, Infallible>(handler(svc, req).await)
@@ -28,13 +31,16 @@ pub type EventHandler<E, R> = for<'a> fn(&'a Services, E) -> BoxFuture<'a, anyho
 
 /// Runs an event function, as [`run_http`] does an HTTP one. A failure is logged
 /// with its cause chain and reported to Lambda as the invocation's error.
-pub async fn run_event<E, R>(handler: EventHandler<E, R>) -> Result<(), lambda_http::Error>
+pub async fn run_event<E, R>(
+    handler: EventHandler<E, R>,
+    bucket: aws::BucketAdapter,
+) -> Result<(), lambda_http::Error>
 where
     E: serde::de::DeserializeOwned + Send + 'static,
     R: serde::Serialize + Send + 'static,
 {
     telemetry::init_json();
-    let svc = aws::services_from_env().await?;
+    let svc = aws::services_from_env(bucket).await?;
     let svc = &svc;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<E>| async move {
         handler(svc, event.payload).await.map_err(|err| {

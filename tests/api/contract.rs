@@ -38,6 +38,45 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 }
 
 #[test]
+fn exactly_the_functions_allowed_into_the_bucket_are_wired_with_it() {
+    let text = std::fs::read_to_string(template_path()).unwrap();
+    let template: Value = serde_yaml::from_str(&text).unwrap();
+    let functions = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::Serverless::Function");
+    let mut checked = 0;
+    for function in functions {
+        let binary = function["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap();
+        let allowed = function["Properties"]["Policies"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .flat_map(|policy| policy["Statement"].as_sequence().into_iter().flatten())
+            .flat_map(|statement| statement["Action"].as_sequence().into_iter().flatten())
+            .any(|action| action.as_str().is_some_and(|a| a.starts_with("s3:")));
+        let main = std::fs::read_to_string(
+            workspace_root().join(format!("functions/{binary}/src/main.rs")),
+        )
+        .unwrap();
+        let wired = if allowed {
+            "s3_documents"
+        } else {
+            "no_documents"
+        };
+        assert!(
+            main.contains(wired),
+            "{binary} should be wired with {wired}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 13, "{checked} functions found in the template");
+}
+
+#[test]
 fn every_routed_function_is_hosted_by_the_dev_server() {
     let handlers = http_handlers();
     for route in routes::load(&template_path()).unwrap() {

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portcullis::runtime::run_event(document_uploaded::handler).await
+    portcullis::runtime::run_event(document_uploaded::handler, portcullis::aws::s3_documents).await
 }

@@ -1,4 +1,8 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portcullis::runtime::run_event(settle_abandoned_uploads::handler).await
+    portcullis::runtime::run_event(
+        settle_abandoned_uploads::handler,
+        portcullis::aws::s3_documents,
+    )
+    .await
 }

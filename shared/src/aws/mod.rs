@@ -5,6 +5,7 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>`), so the same code runs against AWS and against a
 //! local emulator without knowing which.
 
+mod buckets;
 mod dynamo;
 mod items;
 mod s3;
@@ -19,6 +20,7 @@ use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
+pub use buckets::{BucketAdapter, no_documents, s3_documents};
 pub use dynamo::{DynamoStore, schema};
 pub use s3::S3Bucket;
 pub use secrets::load_server_key;
@@ -69,17 +71,29 @@ pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// Everything a handler needs, from the environment: call once per cold start.
-pub async fn services_from_env() -> anyhow::Result<Services> {
+pub async fn services_from_env(bucket: BucketAdapter) -> anyhow::Result<Services> {
     let config = Config::from_env()?;
     let sdk = sdk_config_from_env().await;
-    services(&sdk, &config, Arc::new(SystemClock)).await
+    services_with(&sdk, &config, Arc::new(SystemClock), bucket).await
 }
 
-/// Builds the services on the real adapters; tests pass their own clock.
+/// Builds the services on the real adapters, the documents bucket on S3 included
+/// (the dev server, the tests and the benchmark host every function at once).
 pub async fn services(
     sdk: &SdkConfig,
     config: &Config,
     clock: Arc<dyn Clock>,
+) -> anyhow::Result<Services> {
+    services_with(sdk, config, clock, s3_documents).await
+}
+
+/// Builds the services on the real adapters, with the documents bucket `bucket`
+/// gives.
+pub async fn services_with(
+    sdk: &SdkConfig,
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    bucket: BucketAdapter,
 ) -> anyhow::Result<Services> {
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
     let key = load_server_key(&secrets, &config.server_key_secret_id)
@@ -90,10 +104,7 @@ pub async fn services(
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
         )),
-        bucket: Arc::new(S3Bucket::new(
-            s3_client(sdk),
-            config.documents_bucket.clone(),
-        )),
+        bucket: bucket(sdk, config),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),
             config.settings.sender.clone(),
