@@ -17,5 +17,6 @@ pub mod ports;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;
+pub mod totp;
 
 pub use services::Services;

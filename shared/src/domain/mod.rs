@@ -6,7 +6,9 @@ mod email_address;
 mod firm_settings;
 mod ids;
 mod language;
+mod one_time_code;
 mod password;
+mod phone;
 mod records;
 mod role;
 mod text;
@@ -20,7 +22,9 @@ pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
+pub use one_time_code::{BackupCode, SmsCode};
 pub use password::{InvalidPassword, Password, PasswordHash};
+pub use phone::{InvalidPhone, PhoneNumber};
 pub use records::{
     AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session, User,
 };
