@@ -1,10 +1,15 @@
 //! The server key and what is derived from it.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
 
 use crate::domain::{Token, TokenDigest, TokenPurpose};
+use crate::ports::Random;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -41,7 +46,65 @@ impl ServerKey {
     pub fn digest<P: TokenPurpose>(&self, token: &Token<P>) -> TokenDigest {
         TokenDigest::from_hex(self.digest_labelled(P::LABEL, token.expose().as_bytes()))
     }
+
+    /// Encrypts a secret that must be read back (a TOTP secret) with
+    /// ChaCha20-Poly1305 under a key derived for `label`, bound to `context` (the
+    /// owner's id), so a sealed value copied to another record does not open.
+    /// Gives base64url of a random 96-bit nonce followed by the ciphertext.
+    pub fn seal(
+        &self,
+        label: &str,
+        context: &[u8],
+        plaintext: &[u8],
+        random: &dyn Random,
+    ) -> String {
+        let mut nonce = [0u8; 12];
+        random.fill(&mut nonce);
+        let sealed = self
+            .cipher(label)
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context,
+                },
+            )
+            .expect("ChaCha20-Poly1305 encrypts any message that fits in memory");
+        URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// Opens what [`ServerKey::seal`] gave for the same label and context.
+    pub fn open(&self, label: &str, context: &[u8], sealed: &str) -> Result<Vec<u8>, Unsealable> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| Unsealable)?;
+        if bytes.len() < 12 {
+            return Err(Unsealable);
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        self.cipher(label)
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context,
+                },
+            )
+            .map_err(|_| Unsealable)
+    }
+
+    fn cipher(&self, label: &str) -> ChaCha20Poly1305 {
+        let mut mac = HmacSha256::new_from_slice(self.0.expose_secret())
+            .expect("HMAC-SHA256 accepts keys of any length");
+        mac.update(b"encryption\0");
+        mac.update(label.as_bytes());
+        chacha20poly1305::KeyInit::new(&mac.finalize().into_bytes())
+    }
 }
+
+/// A sealed value that is malformed, was sealed under another key, label or
+/// context, or was tampered with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the sealed value does not open")]
+pub struct Unsealable;
 
 impl std::fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +147,33 @@ mod tests {
             "4e2292eb6778948c274725cf11e68c0003df3725b3e65a55a057eec17ec1af9c"
         );
         assert_ne!(digest, key().digest_labelled("session", b"abc"));
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key_label_and_context() {
+        let sealed = key().seal("totp", b"user-1", b"twenty byte secret!!", &OsRandom);
+        assert_eq!(
+            key().open("totp", b"user-1", &sealed).unwrap(),
+            b"twenty byte secret!!"
+        );
+        assert!(!sealed.contains("twenty"));
+        assert_eq!(key().open("totp", b"user-2", &sealed), Err(Unsealable));
+        assert_eq!(key().open("other", b"user-1", &sealed), Err(Unsealable));
+        let other_key = ServerKey::new(vec![8; 32]).unwrap();
+        assert_eq!(other_key.open("totp", b"user-1", &sealed), Err(Unsealable));
+        let mut tampered = sealed.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert_eq!(key().open("totp", b"user-1", &tampered), Err(Unsealable));
+        assert_eq!(key().open("totp", b"user-1", "short"), Err(Unsealable));
+    }
+
+    #[test]
+    fn sealing_twice_gives_different_values() {
+        let a = key().seal("totp", b"u", b"s", &OsRandom);
+        let b = key().seal("totp", b"u", b"s", &OsRandom);
+        assert_ne!(a, b);
     }
 
     #[test]
