@@ -20,4 +20,5 @@ mod password_expiry;
 mod password_login;
 mod password_reset;
 mod session;
+mod totp_reference;
 mod uploads;
