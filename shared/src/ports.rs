@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
-    Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, OneTimeLink, PasswordHash,
-    PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
+    Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaState, OneTimeLink,
+    PasswordHash, PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -230,6 +230,56 @@ pub trait NoticeStore: Send + Sync {
     async fn release_notice(&self, id: &str) -> anyhow::Result<()>;
 }
 
+/// Turning on an authenticator app: the step of the code that proved it, the
+/// backup codes to store (the first time MFA is turned on), the session that
+/// stays signed in while every other one ends, and the audit entry.
+#[derive(Debug)]
+pub struct TotpConfirmation<'a> {
+    pub user: UserId,
+    pub step: u64,
+    pub at: OffsetDateTime,
+    pub backup_code_digests: &'a [String],
+    pub keep_session: &'a TokenDigest,
+    pub audit: &'a AuditEvent,
+}
+
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    async fn mfa_state(&self, user: UserId) -> anyhow::Result<MfaState>;
+    /// Stores a new, unconfirmed authenticator secret; `Refused` when the user
+    /// has a confirmed one (it must be removed first).
+    async fn begin_totp(
+        &self,
+        user: UserId,
+        sealed_secret: &str,
+        at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
+    /// Confirms the pending authenticator, stores the backup codes and ends the
+    /// user's other sessions, all at once; `Refused` when there is no pending one.
+    async fn confirm_totp(
+        &self,
+        confirmation: &TotpConfirmation<'_>,
+    ) -> anyhow::Result<Conditional>;
+    /// Records that a code of time step `step` was accepted; `Refused` when a code
+    /// of that step or a later one was accepted already (a replay).
+    async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional>;
+    async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()>;
+    async fn mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<Option<MfaChallenge>>;
+    /// Counts a wrong code against the challenge.
+    async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()>;
+    /// Ends the challenge and starts the session, with its audit entries, at once,
+    /// on condition that the challenge is unexpired at `now` and has had fewer
+    /// than `max_failures` wrong codes.
+    async fn pass_mfa_challenge(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+        max_failures: u32,
+        session: &Session,
+        audit: &[AuditEvent],
+    ) -> anyhow::Result<Conditional>;
+}
+
 /// An object as the bucket holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredObject {
@@ -349,6 +399,7 @@ pub trait Store:
     + CaseStore
     + DocumentStore
     + NoticeStore
+    + MfaStore
     + LinkStore
     + SessionStore
     + RateLimitStore
@@ -362,6 +413,7 @@ impl<T> Store for T where
         + CaseStore
         + DocumentStore
         + NoticeStore
+        + MfaStore
         + LinkStore
         + SessionStore
         + RateLimitStore

@@ -6,6 +6,7 @@ mod email_address;
 mod firm_settings;
 mod ids;
 mod language;
+mod mfa;
 mod one_time_code;
 mod password;
 mod phone;
@@ -22,6 +23,7 @@ pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
+pub use mfa::{MAX_CHALLENGE_FAILURES, MfaChallenge, MfaMethod, MfaState, TotpFactor};
 pub use one_time_code::{BackupCode, SmsCode};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use phone::{InvalidPhone, PhoneNumber};
@@ -31,6 +33,6 @@ pub use records::{
 pub use role::Role;
 pub use text::{MAX_DISPLAY_CHARS, display_text};
 pub use token::{
-    LoginLinkPurpose, PasswordChangePurpose, PasswordResetPurpose, SessionPurpose, Token,
-    TokenDigest, TokenPurpose,
+    LoginLinkPurpose, MfaChallengePurpose, PasswordChangePurpose, PasswordResetPurpose,
+    SessionPurpose, Token, TokenDigest, TokenPurpose,
 };

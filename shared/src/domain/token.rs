@@ -31,6 +31,12 @@ impl TokenPurpose for PasswordResetPurpose {
 }
 
 #[derive(Debug)]
+pub enum MfaChallengePurpose {}
+impl TokenPurpose for MfaChallengePurpose {
+    const LABEL: &'static str = "mfa-challenge";
+}
+
+#[derive(Debug)]
 pub enum SessionPurpose {}
 impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";

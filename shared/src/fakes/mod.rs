@@ -3,6 +3,7 @@
 //! emulator.
 
 mod documents;
+mod mfa;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -40,6 +41,9 @@ struct Tables {
     rates: HashMap<(String, i64), u64>,
     failures: HashMap<String, Vec<OffsetDateTime>>,
     audit: Vec<AuditEvent>,
+    totp: HashMap<UserId, crate::domain::TotpFactor>,
+    backup_codes: HashMap<UserId, Vec<String>>,
+    challenges: HashMap<TokenDigest, crate::domain::MfaChallenge>,
 }
 
 /// The whole store behind one lock, which makes every operation atomic.

@@ -10,6 +10,9 @@
 //! | upload | `CASE#id` | `UPLOAD#id` | `UNANNOUNCED` / `time#case#id` until announced |
 //! | document | `CASE#id` | `DOC#id` (time-ordered) | |
 //! | notice claim | `NOTICE#what#whom` | `NOTICE` | |
+//! | authenticator app | `USER#user` | `TOTP` | |
+//! | backup code | `USER#user` | `BACKUP#digest` | |
+//! | MFA challenge | `MFA#digest` | `MFA` | |
 //! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
 //! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
 //! | rate counter | `RATE#scope#digest#window` | `RATE` | |
@@ -20,6 +23,7 @@
 
 mod cases;
 mod documents;
+mod mfa;
 mod notices;
 
 use std::time::Duration as StdDuration;
@@ -28,6 +32,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
@@ -256,6 +261,24 @@ impl DynamoStore {
 /// An UpdateItem's outcome: `Refused` when its condition did not hold.
 fn conditional_update<T>(
     result: Result<T, SdkError<UpdateItemError>>,
+    what: &'static str,
+) -> anyhow::Result<Conditional> {
+    match result {
+        Ok(_) => Ok(Conditional::Applied),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(Conditional::Refused)
+        }
+        Err(err) => Err(err).context(what),
+    }
+}
+
+/// A conditional PutItem's outcome: `Refused` when its condition did not hold.
+fn conditional_put<T>(
+    result: Result<T, SdkError<PutItemError>>,
     what: &'static str,
 ) -> anyhow::Result<Conditional> {
     match result {

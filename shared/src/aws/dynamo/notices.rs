@@ -4,10 +4,10 @@ use anyhow::Context;
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
-use super::DynamoStore;
 use super::schema::{PK, SK};
+use super::{DynamoStore, conditional_put};
 use crate::aws::items::{epoch, item, s};
-use crate::ports::{NoticeClaim, NoticeStore};
+use crate::ports::{Conditional, NoticeClaim, NoticeStore};
 
 fn notice_pk(id: &str) -> String {
     format!("NOTICE#{id}")
@@ -37,18 +37,7 @@ impl NoticeStore for DynamoStore {
             .expression_attribute_values(":stale", epoch(now - lease))
             .send()
             .await;
-        let refused = match put {
-            Ok(_) => false,
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                true
-            }
-            Err(err) => return Err(err).context("PutItem notice claim"),
-        };
-        if !refused {
+        if conditional_put(put, "PutItem notice claim")? == Conditional::Applied {
             return Ok(NoticeClaim::Claimed);
         }
         let sent = self

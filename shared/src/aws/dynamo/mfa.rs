@@ -1,0 +1,205 @@
+//! Second factors and the second step of sign-ins.
+
+use anyhow::Context;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
+use time::OffsetDateTime;
+
+use super::schema::{PK, SK, TTL};
+use super::{DynamoStore, conditional_put, conditional_update, session_item, user_pk};
+use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::domain::{AuditEvent, MfaChallenge, MfaState, Session, TokenDigest, TotpFactor, UserId};
+use crate::ports::{Conditional, MfaStore, TotpConfirmation};
+
+const TOTP: &str = "TOTP";
+const BACKUP: &str = "BACKUP#";
+
+fn challenge_pk(digest: &TokenDigest) -> String {
+    format!("MFA#{digest}")
+}
+
+fn read_totp(item: &Item) -> anyhow::Result<TotpFactor> {
+    let r = Reader(item);
+    Ok(TotpFactor {
+        sealed_secret: r.string("sealed_secret")?.to_owned(),
+        created_at: r.time("created_at")?,
+        confirmed_at: r.optional_time("confirmed_at")?,
+        last_step: u64::try_from(r.number("last_step")?).context("a negative step")?,
+    })
+}
+
+fn read_challenge(digest: &TokenDigest, item: &Item) -> anyhow::Result<MfaChallenge> {
+    let r = Reader(item);
+    Ok(MfaChallenge {
+        digest: digest.clone(),
+        user_id: r.parsed("user_id", UserId::parse)?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        failures: u32::try_from(r.number("failures")?).context("failures")?,
+    })
+}
+
+#[async_trait]
+impl MfaStore for DynamoStore {
+    async fn mfa_state(&self, user: UserId) -> anyhow::Result<MfaState> {
+        let totp = self
+            .get(user_pk(user), TOTP)
+            .await?
+            .map(|item| read_totp(&item))
+            .transpose()?;
+        let backup_codes_left = self.partition_items(user_pk(user), BACKUP).await?.len();
+        Ok(MfaState {
+            totp,
+            backup_codes_left,
+        })
+    }
+
+    async fn begin_totp(
+        &self,
+        user: UserId,
+        sealed_secret: &str,
+        at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let factor = item([
+            (PK, s(user_pk(user))),
+            (SK, s(TOTP)),
+            ("sealed_secret", s(sealed_secret)),
+            ("created_at", epoch(at)),
+            ("last_step", n(0)),
+        ]);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(factor))
+            .condition_expression("attribute_not_exists(confirmed_at)")
+            .send()
+            .await;
+        conditional_put(result, "PutItem TOTP factor")
+    }
+
+    async fn confirm_totp(
+        &self,
+        confirmation: &TotpConfirmation<'_>,
+    ) -> anyhow::Result<Conditional> {
+        let confirm = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(confirmation.user), TOTP)))
+            .update_expression("SET confirmed_at = :at, last_step = :step")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(confirmed_at)")
+            .expression_attribute_values(":at", epoch(confirmation.at))
+            .expression_attribute_values(":step", n(confirmation.step))
+            .build()?;
+        let mut items = vec![
+            TransactWriteItem::builder().update(confirm).build(),
+            self.audit_put(confirmation.audit)?,
+        ];
+        for digest in confirmation.backup_code_digests {
+            let code = item([
+                (PK, s(user_pk(confirmation.user))),
+                (SK, s(format!("{BACKUP}{digest}"))),
+            ]);
+            items.push(self.put(code, None)?);
+        }
+        let ended: Vec<TokenDigest> = self
+            .sessions_of(confirmation.user)
+            .await?
+            .into_iter()
+            .filter(|digest| digest != confirmation.keep_session)
+            .collect();
+        // A transaction takes 100 items: sessions that do not fit end right after.
+        let (now, later) = ended.split_at(ended.len().min(100 - items.len()));
+        for digest in now {
+            items.push(self.session_delete(digest)?);
+        }
+        if self.transact(items).await? == Conditional::Refused {
+            return Ok(Conditional::Refused);
+        }
+        for digest in later {
+            self.transact(vec![self.session_delete(digest)?]).await?;
+        }
+        Ok(Conditional::Applied)
+    }
+
+    async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(user), TOTP)))
+            .update_expression("SET last_step = :step")
+            .condition_expression("attribute_exists(confirmed_at) AND last_step < :step")
+            .expression_attribute_values(":step", n(step))
+            .send()
+            .await;
+        conditional_update(result, "UpdateItem TOTP step")
+    }
+
+    async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()> {
+        let record = item([
+            (PK, s(challenge_pk(&challenge.digest))),
+            (SK, s("MFA")),
+            ("user_id", s(challenge.user_id.to_string())),
+            ("created_at", epoch(challenge.created_at)),
+            ("expires_at", epoch(challenge.expires_at)),
+            ("failures", n(challenge.failures)),
+            (TTL, epoch(challenge.expires_at)),
+        ]);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(record))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem MFA challenge")?;
+        Ok(())
+    }
+
+    async fn mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<Option<MfaChallenge>> {
+        self.get(challenge_pk(digest), "MFA")
+            .await?
+            .map(|item| read_challenge(digest, &item))
+            .transpose()
+    }
+
+    async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(challenge_pk(digest), "MFA")))
+            .update_expression("ADD failures :one")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        // A challenge gone meanwhile has nothing left to count against.
+        conditional_update(result, "UpdateItem MFA challenge failure").map(|_| ())
+    }
+
+    async fn pass_mfa_challenge(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+        max_failures: u32,
+        session: &Session,
+        audit: &[AuditEvent],
+    ) -> anyhow::Result<Conditional> {
+        let spend = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(challenge_pk(digest), "MFA")))
+            .condition_expression("expires_at > :now AND failures < :max")
+            .expression_attribute_values(":now", epoch(now))
+            .expression_attribute_values(":max", n(max_failures))
+            .build()?;
+        let mut items = vec![
+            TransactWriteItem::builder().delete(spend).build(),
+            self.put(session_item(session), Some("attribute_not_exists(pk)"))?,
+        ];
+        for event in audit {
+            items.push(self.audit_put(event)?);
+        }
+        self.transact(items).await
+    }
+}

@@ -1,0 +1,90 @@
+//! Second factors, as the domain sees them.
+
+use time::OffsetDateTime;
+
+use super::{TokenDigest, UserId};
+
+/// A way to pass the second step of a sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MfaMethod {
+    Totp,
+    Sms,
+    Push,
+    BackupCode,
+}
+
+impl MfaMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+            Self::Sms => "sms",
+            Self::Push => "push",
+            Self::BackupCode => "backup_code",
+        }
+    }
+}
+
+/// An authenticator app's factor: its sealed secret, and the last time step a
+/// code was accepted for (a step is accepted at most once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpFactor {
+    /// The secret sealed with [`crate::crypto::ServerKey::seal`]; never stored plain.
+    pub sealed_secret: String,
+    pub created_at: OffsetDateTime,
+    /// `None` until the user has shown a code from it.
+    pub confirmed_at: Option<OffsetDateTime>,
+    pub last_step: u64,
+}
+
+/// A user's second factors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MfaState {
+    pub totp: Option<TotpFactor>,
+    /// Backup codes not used yet.
+    pub backup_codes_left: usize,
+}
+
+impl MfaState {
+    /// The methods that can pass a sign-in, in a stable order.
+    pub fn methods(&self) -> Vec<MfaMethod> {
+        let mut methods = Vec::new();
+        if self
+            .totp
+            .as_ref()
+            .is_some_and(|totp| totp.confirmed_at.is_some())
+        {
+            methods.push(MfaMethod::Totp);
+        }
+        if self.backup_codes_left > 0 {
+            methods.push(MfaMethod::BackupCode);
+        }
+        methods
+    }
+
+    /// A second factor is on: sign-ins need it.
+    pub fn enabled(&self) -> bool {
+        self.methods()
+            .iter()
+            .any(|method| *method != MfaMethod::BackupCode)
+    }
+}
+
+/// The second step of a sign-in, known to the store by its token's digest. It
+/// lasts 5 minutes and dies after 5 wrong codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaChallenge {
+    pub digest: TokenDigest,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub failures: u32,
+}
+
+/// Wrong codes a challenge survives.
+pub const MAX_CHALLENGE_FAILURES: u32 = 5;
+
+impl MfaChallenge {
+    pub fn is_usable_at(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at && self.failures < MAX_CHALLENGE_FAILURES
+    }
+}
