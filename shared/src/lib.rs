@@ -14,6 +14,7 @@ pub mod flows;
 pub mod http;
 pub mod passwords;
 pub mod ports;
+pub mod qr;
 pub mod runtime;
 pub mod services;
 pub mod telemetry;

@@ -52,3 +52,35 @@ fn six_digit_codes_agree_with_pyotp() {
         );
     }
 }
+
+#[test]
+fn the_qr_png_reads_as_a_valid_png_with_the_standard_library_of_python() {
+    let png =
+        portcullis::qr::qr_png("otpauth://totp/Example%20LLP:ada?secret=GEZDGNBVGY3TQOJQ").unwrap();
+    let script = "import struct, sys, zlib\n\
+                  data = sys.stdin.buffer.read()\n\
+                  assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n\
+                  at, idat = 8, b''\n\
+                  while at < len(data):\n    \
+                  (length,) = struct.unpack('>I', data[at:at+4])\n    \
+                  kind, body = data[at+4:at+8], data[at+8:at+8+length]\n    \
+                  (crc,) = struct.unpack('>I', data[at+8+length:at+12+length])\n    \
+                  assert zlib.crc32(kind + body) == crc, kind\n    \
+                  if kind == b'IHDR': width, height, depth, colour = struct.unpack('>IIBB', body[:10])\n    \
+                  if kind == b'IDAT': idat += body\n    \
+                  at += 12 + length\n\
+                  raw = zlib.decompress(idat)\n\
+                  assert len(raw) == height * (1 + (width + 7) // 8), (len(raw), width, height)\n\
+                  assert (depth, colour) == (1, 0)\n\
+                  print(width)";
+    let python = devserver::workspace_root().join(".venv/bin/python");
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &png).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "the PNG is valid");
+}
