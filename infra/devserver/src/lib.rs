@@ -40,5 +40,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("create-upload-url", create_upload_url::handler),
         ("documents", documents::handler),
         ("firm-cases", firm_cases::handler),
+        ("verify-totp", verify_totp::handler),
     ])
 }

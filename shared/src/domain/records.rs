@@ -141,6 +141,7 @@ pub enum AuditKind {
     PasswordResetRequested,
     UserInvited,
     CaseShared,
+    MfaEnabled,
 }
 
 impl AuditKind {
@@ -160,6 +161,7 @@ impl AuditKind {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::UserInvited => "user_invited",
             Self::CaseShared => "case_shared",
+            Self::MfaEnabled => "mfa_enabled",
         }
     }
 }

@@ -12,9 +12,8 @@ use crate::domain::{
     User,
 };
 use crate::flows::one_time;
-use crate::flows::password_login::ACCOUNT_SCOPE;
 use crate::flows::rate_limit::Exceeded;
-use crate::flows::throttle;
+use crate::flows::reentered_password::{Reentered, check_reentered_password};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::passwords::{self, PolicyContext, check_policy};
 use crate::ports::{Conditional, PasswordChange};
@@ -101,23 +100,16 @@ pub async fn change_password(
         .user(principal.user_id)
         .await?
         .ok_or(PasswordChangeError::Unauthorized)?;
+    match check_reentered_password(svc, &user, current).await? {
+        Reentered::Matches => {}
+        Reentered::Wrong => return Err(PasswordChangeError::InvalidCredentials),
+        Reentered::Locked(lock) => return Err(PasswordChangeError::RateLimited(lock)),
+        Reentered::NoPassword => return Err(PasswordChangeError::Forbidden),
+    }
     let state = user
         .password
         .clone()
         .ok_or(PasswordChangeError::Forbidden)?;
-    let limits = svc.settings.password_failure_limits;
-    let account = user.email.as_str();
-    if let Some(lock) =
-        throttle::locked(svc, ACCOUNT_SCOPE, account, limits.per_email, limits.window).await?
-    {
-        return Err(PasswordChangeError::RateLimited(lock));
-    }
-    let current_matches =
-        Password::parse(current).is_ok_and(|current| passwords::verify(&current, &state.hash));
-    if !current_matches {
-        throttle::record_failure(svc, ACCOUNT_SCOPE, account, limits.window).await?;
-        return Err(PasswordChangeError::InvalidCredentials);
-    }
     let replaced = replace(
         svc,
         &user,

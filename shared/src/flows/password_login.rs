@@ -10,6 +10,7 @@ use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, LinkKind, OneTimeLink, Password, PasswordChangePurpose,
     Role, Token, User,
 };
+use crate::flows::mfa_sign_in;
 use crate::flows::rate_limit::Exceeded;
 use crate::flows::session::{SignedIn, new_session};
 use crate::flows::throttle;
@@ -89,7 +90,7 @@ pub async fn sign_in(
     raw_email: &str,
     raw_password: String,
     source_ip: Option<&str>,
-) -> Result<SignedIn, PasswordLoginError> {
+) -> Result<PasswordSignIn, PasswordLoginError> {
     let limits = svc.settings.password_failure_limits;
     let account = raw_email.trim().to_ascii_lowercase();
     let subjects = [
@@ -149,16 +150,40 @@ pub async fn sign_in(
         ));
     }
 
+    let mfa = svc.store.mfa_state(user.id).await?;
+    if mfa.enabled() {
+        return Ok(PasswordSignIn::MfaRequired(
+            mfa_sign_in::challenge(svc, &user, &mfa, now).await?,
+        ));
+    }
+
     let (token, session) = new_session(svc, &user, now);
     let audit = [AuditEvent::new(AuditKind::SignedIn, now, user.id)
         .from_ip(source_ip)
         .with_detail("password")];
     svc.store.start_session(&session, &audit).await?;
-    Ok(SignedIn {
+    Ok(PasswordSignIn::SignedIn(Box::new(SignedIn {
         token,
         session,
         user,
-    })
+    })))
+}
+
+/// Where a correct password leads.
+#[derive(Debug)]
+pub enum PasswordSignIn {
+    SignedIn(Box<SignedIn>),
+    /// The user has a second factor: the body of the second step's start.
+    MfaRequired(Value),
+}
+
+impl PasswordSignIn {
+    pub fn into_response(self) -> lambda_http::Response<lambda_http::Body> {
+        match self {
+            Self::SignedIn(signed_in) => signed_in.into_response(),
+            Self::MfaRequired(body) => crate::http::json_response(StatusCode::OK, &body),
+        }
+    }
 }
 
 /// A single-use token to replace the password with, instead of a session.

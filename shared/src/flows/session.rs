@@ -25,16 +25,34 @@ pub fn new_session(
     user: &User,
     now: OffsetDateTime,
 ) -> (Token<SessionPurpose>, Session) {
+    new_session_lasting(svc, user, now, false)
+}
+
+/// How long "keep me logged in for a week" keeps a session, idle or not.
+pub const A_WEEK: time::Duration = time::Duration::days(7);
+
+/// A fresh session, for a week when the user asked to be kept signed in (only
+/// after a second factor), else the normal lifetime and idle timeout.
+pub fn new_session_lasting(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+    keep_for_a_week: bool,
+) -> (Token<SessionPurpose>, Session) {
     let token = Token::generate(svc.random.as_ref());
     let policy = svc.settings.session;
+    let (lifetime, idle_timeout) = match keep_for_a_week {
+        true => (A_WEEK, A_WEEK),
+        false => (policy.lifetime, policy.idle_timeout),
+    };
     let session = Session {
         digest: svc.key.digest(&token),
         user_id: user.id,
         role: user.role,
         created_at: now,
-        expires_at: now + policy.lifetime,
+        expires_at: now + lifetime,
         last_seen_at: now,
-        idle_timeout: policy.idle_timeout,
+        idle_timeout,
     };
     (token, session)
 }

@@ -1,0 +1,213 @@
+//! Turning on an authenticator app: the secret and its QR code, then a first code
+//! from the app to prove it holds the secret.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, BackupCode, Role, User};
+use crate::flows::cases::firm_name;
+use crate::flows::rate_limit::Exceeded;
+use crate::flows::reentered_password::{Reentered, check_reentered_password};
+use crate::http::{ApiError, InvalidBody, Principal};
+use crate::ports::{Conditional, TotpConfirmation};
+use crate::qr::qr_png;
+use crate::totp::TotpSecret;
+
+/// What the authenticator secret is sealed under (see [`crate::crypto::ServerKey::seal`]).
+pub const TOTP_SEAL_LABEL: &str = "totp-secret";
+/// What backup codes are digested under.
+pub const BACKUP_CODE_LABEL: &str = "backup-code";
+/// Backup codes in a set.
+pub const BACKUP_CODES: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnrollmentError {
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("Only the firm's own users have second factors.")]
+    Forbidden,
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidBody),
+    #[error("The password is not correct.")]
+    InvalidCredentials,
+    #[error("Too many wrong passwords. Please wait before trying again.")]
+    RateLimited(Exceeded),
+    #[error("An authenticator app is already set up. Remove it first.")]
+    AlreadyEnrolled,
+    #[error("Start by setting up the authenticator app.")]
+    NoPendingEnrollment,
+    #[error("That code is not right. Check the app's clock and try the newest code.")]
+    InvalidCode,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError for EnrollmentError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized | Self::InvalidCredentials | Self::InvalidCode => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::AlreadyEnrolled | Self::NoPendingEnrollment => StatusCode::CONFLICT,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::RateLimited(_) => "rate_limited",
+            Self::AlreadyEnrolled => "mfa_method_exists",
+            Self::NoPendingEnrollment => "no_pending_enrollment",
+            Self::InvalidCode => "invalid_code",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            _ => None,
+        }
+    }
+}
+
+async fn firm_user(svc: &Services, principal: &Principal) -> Result<User, EnrollmentError> {
+    let user = svc
+        .store
+        .user(principal.user_id)
+        .await?
+        .ok_or(EnrollmentError::Unauthorized)?;
+    match user.role {
+        Role::Staff | Role::Admin => Ok(user),
+        Role::Client => Err(EnrollmentError::Forbidden),
+    }
+}
+
+/// Starts setting up an authenticator app, after the password is typed again: a
+/// new secret (sealed at rest), its `otpauth://` URI and that URI as a QR code.
+/// Nothing changes for sign-ins until [`confirm_totp`].
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn enroll_totp(
+    svc: &Services,
+    principal: &Principal,
+    password: String,
+) -> Result<Value, EnrollmentError> {
+    let user = firm_user(svc, principal).await?;
+    match check_reentered_password(svc, &user, password).await? {
+        Reentered::Matches => {}
+        Reentered::Wrong => return Err(EnrollmentError::InvalidCredentials),
+        Reentered::Locked(lock) => return Err(EnrollmentError::RateLimited(lock)),
+        Reentered::NoPassword => return Err(EnrollmentError::Forbidden),
+    }
+    let secret = TotpSecret::generate(svc.random.as_ref());
+    let sealed = svc.key.seal(
+        TOTP_SEAL_LABEL,
+        user.id.to_string().as_bytes(),
+        secret.as_bytes(),
+        svc.random.as_ref(),
+    );
+    if svc
+        .store
+        .begin_totp(user.id, &sealed, svc.clock.now())
+        .await?
+        == Conditional::Refused
+    {
+        return Err(EnrollmentError::AlreadyEnrolled);
+    }
+    let issuer = firm_name(svc, user.firm_id).await?;
+    let uri = secret.otpauth_uri(&issuer, user.email.as_str());
+    let png = qr_png(&uri)?;
+    Ok(json!({
+        "secret": secret.base32(),
+        "otpauth_uri": uri,
+        "qr_png_base64": STANDARD.encode(png),
+    }))
+}
+
+/// Turns the pending authenticator app on with a first code from it. The first
+/// time the user turns MFA on they get their backup codes, shown this once. Every
+/// other session of the user ends; the change is audited.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn confirm_totp(
+    svc: &Services,
+    principal: &Principal,
+    raw_code: &str,
+    source_ip: Option<&str>,
+) -> Result<Vec<BackupCode>, EnrollmentError> {
+    let user = firm_user(svc, principal).await?;
+    let state = svc.store.mfa_state(user.id).await?;
+    let pending = state
+        .totp
+        .as_ref()
+        .filter(|totp| totp.confirmed_at.is_none())
+        .ok_or(EnrollmentError::NoPendingEnrollment)?;
+    let secret = open_secret(svc, &user, &pending.sealed_secret)?;
+    let now = svc.clock.now();
+    let step = parse_code(raw_code)
+        .and_then(|code| secret.matching_step(code, unix_seconds(now)))
+        .ok_or(EnrollmentError::InvalidCode)?;
+
+    let first_time = !state.enabled() && state.backup_codes_left == 0;
+    let codes: Vec<BackupCode> = match first_time {
+        true => (0..BACKUP_CODES)
+            .map(|_| BackupCode::generate(svc.random.as_ref()))
+            .collect(),
+        false => Vec::new(),
+    };
+    let digests: Vec<String> = codes
+        .iter()
+        .map(|code| {
+            svc.key
+                .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
+        })
+        .collect();
+    let audit = AuditEvent::new(AuditKind::MfaEnabled, now, user.id)
+        .from_ip(source_ip)
+        .with_detail("totp");
+    let confirmation = TotpConfirmation {
+        user: user.id,
+        step,
+        at: now,
+        backup_code_digests: &digests,
+        keep_session: &principal.session,
+        audit: &audit,
+    };
+    match svc.store.confirm_totp(&confirmation).await? {
+        Conditional::Applied => Ok(codes),
+        Conditional::Refused => Err(EnrollmentError::NoPendingEnrollment),
+    }
+}
+
+/// The user's authenticator secret, opened.
+pub fn open_secret(svc: &Services, user: &User, sealed: &str) -> anyhow::Result<TotpSecret> {
+    let bytes = svc
+        .key
+        .open(TOTP_SEAL_LABEL, user.id.to_string().as_bytes(), sealed)
+        .map_err(|_| anyhow::anyhow!("the authenticator secret of {} does not open", user.id))?;
+    let bytes: [u8; 20] = bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the authenticator secret is not 20 bytes"))?;
+    Ok(TotpSecret::from_bytes(bytes))
+}
+
+/// A code as typed: 6 digits, spaces allowed.
+pub fn parse_code(raw: &str) -> Option<u32> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+pub fn unix_seconds(at: time::OffsetDateTime) -> u64 {
+    u64::try_from(at.unix_timestamp()).unwrap_or_default()
+}
