@@ -20,5 +20,6 @@ mod password_expiry;
 mod password_login;
 mod password_reset;
 mod session;
+mod totp;
 mod totp_reference;
 mod uploads;
