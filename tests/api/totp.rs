@@ -135,6 +135,12 @@ async fn turning_the_app_on_gives_ten_backup_codes_and_sign_ins_then_need_a_code
             .iter()
             .all(|code| code.len() == 14 && code.matches('-').count() == 2)
     );
+    let still = e.app.get_me(&e.session).await;
+    assert_eq!(
+        still.status(),
+        StatusCode::OK,
+        "the confirming session stays"
+    );
 
     let response = e
         .app
