@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
-    Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaState, OneTimeLink,
-    PasswordHash, PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
+    Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaMethod, MfaState,
+    OneTimeLink, PasswordHash, PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -269,15 +269,41 @@ pub trait MfaStore: Send + Sync {
     async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()>;
     /// Ends the challenge and starts the session, with its audit entries, at once,
     /// on condition that the challenge is unexpired at `now` and has had fewer
-    /// than `max_failures` wrong codes.
-    async fn pass_mfa_challenge(
+    /// than `max_failures` wrong codes, and, with `backup_code`, spends that
+    /// backup code (by digest) on condition that it is unspent: of concurrent uses
+    /// of one code, at most one is `Applied`.
+    async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional>;
+    async fn has_backup_code(&self, user: UserId, digest: &str) -> anyhow::Result<bool>;
+    /// Replaces the user's backup codes with these (the old ones void) and ends
+    /// every other session, at once.
+    async fn replace_backup_codes(
         &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-        max_failures: u32,
-        session: &Session,
-        audit: &[AuditEvent],
+        user: UserId,
+        digests: &[String],
+        keep_session: &TokenDigest,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()>;
+    /// Removes second factors (the authenticator app; every backup code) and ends
+    /// every other session, at once; `Refused` when the user had no authenticator
+    /// app to remove.
+    async fn remove_mfa_methods(
+        &self,
+        user: UserId,
+        methods: &[MfaMethod],
+        keep_session: Option<&TokenDigest>,
+        audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+}
+
+/// Passing the second step of a sign-in, as [`MfaStore::pass_mfa_challenge`] applies it.
+#[derive(Debug)]
+pub struct ChallengePass<'a> {
+    pub challenge: &'a TokenDigest,
+    pub now: OffsetDateTime,
+    pub max_failures: u32,
+    pub backup_code: Option<(UserId, &'a str)>,
+    pub session: &'a Session,
+    pub audit: &'a [AuditEvent],
 }
 
 /// An object as the bucket holds it.

@@ -25,22 +25,22 @@ fn secret_from_base32(text: &str) -> TotpSecret {
 
 /// A firm user with an authenticator app turned on, signed in with the session
 /// that turned it on.
-struct Enrolled {
-    app: TestApp,
-    email: String,
-    session: String,
-    secret: TotpSecret,
-    backup_codes: Vec<String>,
+pub struct Enrolled {
+    pub app: TestApp,
+    pub email: String,
+    pub session: String,
+    pub secret: TotpSecret,
+    pub backup_codes: Vec<String>,
 }
 
 impl Enrolled {
-    fn code_at_offset(&self, steps: i64) -> String {
+    pub fn code_at_offset(&self, steps: i64) -> String {
         let now = self.app.clock_now().unix_timestamp() as u64 / STEP_SECONDS;
         let step = now.checked_add_signed(steps).unwrap();
         format!("{:06}", self.secret.code_at_step(step, DIGITS))
     }
 
-    async fn mfa_token(&self) -> String {
+    pub async fn mfa_token(&self) -> String {
         let response = self
             .app
             .post_json(
@@ -64,7 +64,7 @@ impl Enrolled {
     }
 }
 
-async fn enrolled() -> Enrolled {
+pub async fn enrolled() -> Enrolled {
     let app = spawn_app().await;
     let user = app.seed_firm_user(Role::Staff).await;
     let session = app.password_sign_in(&user.email).await;

@@ -6,7 +6,7 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
 use portcullis::flows::mfa_sign_in::{MfaSignInError, sign_in_with_totp};
-use portcullis::flows::totp_enrollment::{EnrollmentError, confirm_totp, enroll_totp};
+use portcullis::flows::totp_enrollment::{MfaError, confirm_totp, enroll_totp};
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use serde::Deserialize;
 use serde_json::json;
@@ -60,8 +60,8 @@ async fn enrollment(
     req: &Request,
     route: Option<&str>,
     ip: Option<&str>,
-) -> Result<Response<Body>, EnrollmentError> {
-    let caller = principal(req).ok_or(EnrollmentError::Unauthorized)?;
+) -> Result<Response<Body>, MfaError> {
+    let caller = principal(req).ok_or(MfaError::Unauthorized)?;
     match route {
         Some("POST /mfa/totp/enroll") => {
             let input: PasswordRequest = parse_json(req)?;
@@ -77,6 +77,6 @@ async fn enrollment(
                 &json!({ "backup_codes": shown }),
             ))
         }
-        _ => Err(EnrollmentError::NoPendingEnrollment),
+        _ => Err(MfaError::NoPendingEnrollment),
     }
 }

@@ -41,5 +41,7 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("documents", documents::handler),
         ("firm-cases", firm_cases::handler),
         ("verify-totp", verify_totp::handler),
+        ("backup-codes", backup_codes::handler),
+        ("mfa-methods", mfa_methods::handler),
     ])
 }

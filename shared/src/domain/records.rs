@@ -142,6 +142,8 @@ pub enum AuditKind {
     UserInvited,
     CaseShared,
     MfaEnabled,
+    MfaChanged,
+    MfaRemoved,
 }
 
 impl AuditKind {
@@ -162,6 +164,8 @@ impl AuditKind {
             Self::UserInvited => "user_invited",
             Self::CaseShared => "case_shared",
             Self::MfaEnabled => "mfa_enabled",
+            Self::MfaChanged => "mfa_changed",
+            Self::MfaRemoved => "mfa_removed",
         }
     }
 }

@@ -4,8 +4,10 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::MemoryStore;
-use crate::domain::{AuditEvent, MfaChallenge, MfaState, Session, TokenDigest, TotpFactor, UserId};
-use crate::ports::{Conditional, MfaStore, TotpConfirmation};
+use crate::domain::{
+    AuditEvent, MfaChallenge, MfaMethod, MfaState, TokenDigest, TotpFactor, UserId,
+};
+use crate::ports::{ChallengePass, Conditional, MfaStore, TotpConfirmation};
 
 #[async_trait]
 impl MfaStore for MemoryStore {
@@ -93,25 +95,80 @@ impl MfaStore for MemoryStore {
         Ok(())
     }
 
-    async fn pass_mfa_challenge(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-        max_failures: u32,
-        session: &Session,
-        audit: &[AuditEvent],
-    ) -> anyhow::Result<Conditional> {
+    async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
         let usable = t
             .challenges
-            .get(digest)
-            .is_some_and(|c| now < c.expires_at && c.failures < max_failures);
-        if !usable {
+            .get(pass.challenge)
+            .is_some_and(|c| pass.now < c.expires_at && c.failures < pass.max_failures);
+        let code_unspent = pass.backup_code.is_none_or(|(user, digest)| {
+            t.backup_codes
+                .get(&user)
+                .is_some_and(|codes| codes.iter().any(|code| code == digest))
+        });
+        if !usable || !code_unspent {
             return Ok(Conditional::Refused);
         }
-        t.challenges.remove(digest);
-        t.sessions.insert(session.digest.clone(), session.clone());
-        t.audit.extend_from_slice(audit);
+        if let Some((user, digest)) = pass.backup_code {
+            if let Some(codes) = t.backup_codes.get_mut(&user) {
+                codes.retain(|code| code != digest);
+            }
+        }
+        t.challenges.remove(pass.challenge);
+        t.sessions
+            .insert(pass.session.digest.clone(), pass.session.clone());
+        t.audit.extend_from_slice(pass.audit);
+        Ok(Conditional::Applied)
+    }
+
+    async fn has_backup_code(&self, user: UserId, digest: &str) -> anyhow::Result<bool> {
+        Ok(self
+            .tables()
+            .backup_codes
+            .get(&user)
+            .is_some_and(|codes| codes.iter().any(|code| code == digest)))
+    }
+
+    async fn replace_backup_codes(
+        &self,
+        user: UserId,
+        digests: &[String],
+        keep_session: &TokenDigest,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()> {
+        let mut t = self.tables();
+        t.backup_codes.insert(user, digests.to_vec());
+        t.sessions
+            .retain(|digest, session| session.user_id != user || digest == keep_session);
+        t.audit.push(audit.clone());
+        Ok(())
+    }
+
+    async fn remove_mfa_methods(
+        &self,
+        user: UserId,
+        methods: &[MfaMethod],
+        keep_session: Option<&TokenDigest>,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if methods.contains(&MfaMethod::Totp) && !t.totp.contains_key(&user) {
+            return Ok(Conditional::Refused);
+        }
+        for method in methods {
+            match method {
+                MfaMethod::Totp => {
+                    t.totp.remove(&user);
+                }
+                MfaMethod::BackupCode => {
+                    t.backup_codes.remove(&user);
+                }
+                MfaMethod::Sms | MfaMethod::Push => {}
+            }
+        }
+        t.sessions
+            .retain(|digest, session| session.user_id != user || Some(digest) != keep_session);
+        t.audit.push(audit.clone());
         Ok(Conditional::Applied)
     }
 }

@@ -8,13 +8,13 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::domain::{
-    AuditEvent, AuditKind, MAX_CHALLENGE_FAILURES, MfaChallenge, MfaChallengePurpose, MfaState,
-    Token, User,
+    AuditEvent, AuditKind, BackupCode, MAX_CHALLENGE_FAILURES, MfaChallenge, MfaChallengePurpose,
+    MfaMethod, MfaState, Token, TokenDigest, User,
 };
 use crate::flows::session::{SignedIn, new_session_lasting};
-use crate::flows::totp_enrollment::{open_secret, parse_code, unix_seconds};
+use crate::flows::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
 use crate::http::{ApiError, InvalidBody};
-use crate::ports::Conditional;
+use crate::ports::{ChallengePass, Conditional};
 
 /// How long the second step may take.
 pub const CHALLENGE_TTL: time::Duration = time::Duration::minutes(5);
@@ -87,6 +87,78 @@ pub async fn sign_in_with_totp(
     source_ip: Option<&str>,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
+    let (digest, user, state) = open_challenge(svc, raw_token, now).await?;
+    let totp = state
+        .totp
+        .as_ref()
+        .filter(|totp| totp.confirmed_at.is_some());
+    let step = match (totp, parse_code(raw_code)) {
+        (Some(totp), Some(code)) => {
+            open_secret(svc, &user, &totp.sealed_secret)?.matching_step(code, unix_seconds(now))
+        }
+        _ => None,
+    };
+    let accepted = match step {
+        Some(step) => svc.store.accept_totp_step(user.id, step).await? == Conditional::Applied,
+        None => false,
+    };
+    if !accepted {
+        svc.store.fail_mfa_challenge(&digest).await?;
+        return Err(MfaSignInError::InvalidCode);
+    }
+    let second_step = SecondStep {
+        challenge: &digest,
+        user,
+        now,
+        keep_for_a_week,
+        backup_code: None,
+        method: MfaMethod::Totp,
+    };
+    finish(svc, second_step, source_ip).await
+}
+
+/// Trades the `mfa_token` and one of the user's backup codes for a session. The
+/// code is spent in the same transaction that starts the session, so of two
+/// sign-ins with one code at most one succeeds.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in_with_backup_code(
+    svc: &Services,
+    raw_token: &str,
+    raw_code: &str,
+    keep_for_a_week: bool,
+    source_ip: Option<&str>,
+) -> Result<SignedIn, MfaSignInError> {
+    let now = svc.clock.now();
+    let (digest, user, _) = open_challenge(svc, raw_token, now).await?;
+    let code_digest = BackupCode::parse(raw_code).map(|code| {
+        svc.key
+            .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
+    });
+    let known = match &code_digest {
+        Some(code) => svc.store.has_backup_code(user.id, code).await?,
+        None => false,
+    };
+    let Some(code_digest) = code_digest.filter(|_| known) else {
+        svc.store.fail_mfa_challenge(&digest).await?;
+        return Err(MfaSignInError::InvalidCode);
+    };
+    let second_step = SecondStep {
+        challenge: &digest,
+        user,
+        now,
+        keep_for_a_week,
+        backup_code: Some(&code_digest),
+        method: MfaMethod::BackupCode,
+    };
+    finish(svc, second_step, source_ip).await
+}
+
+/// The challenge `raw_token` names, when it can still be passed, with its user.
+async fn open_challenge(
+    svc: &Services,
+    raw_token: &str,
+    now: OffsetDateTime,
+) -> Result<(TokenDigest, User, MfaState), MfaSignInError> {
     let token =
         Token::<MfaChallengePurpose>::parse(raw_token).ok_or(MfaSignInError::InvalidMfaToken)?;
     let digest = svc.key.digest(&token);
@@ -102,40 +174,53 @@ pub async fn sign_in_with_totp(
         .await?
         .ok_or(MfaSignInError::InvalidMfaToken)?;
     let state = svc.store.mfa_state(user.id).await?;
-    let totp = state
-        .totp
-        .as_ref()
-        .filter(|totp| totp.confirmed_at.is_some());
+    Ok((digest, user, state))
+}
 
-    let step = match (totp, parse_code(raw_code)) {
-        (Some(totp), Some(code)) => {
-            open_secret(svc, &user, &totp.sealed_secret)?.matching_step(code, unix_seconds(now))
-        }
-        _ => None,
-    };
-    let accepted = match step {
-        Some(step) => svc.store.accept_totp_step(user.id, step).await? == Conditional::Applied,
-        None => false,
-    };
-    if !accepted {
-        svc.store.fail_mfa_challenge(&digest).await?;
-        return Err(MfaSignInError::InvalidCode);
-    }
+struct SecondStep<'a> {
+    challenge: &'a TokenDigest,
+    user: User,
+    now: OffsetDateTime,
+    keep_for_a_week: bool,
+    backup_code: Option<&'a str>,
+    method: MfaMethod,
+}
 
-    let (token, session) = new_session_lasting(svc, &user, now, keep_for_a_week);
-    let audit = [AuditEvent::new(AuditKind::SignedIn, now, user.id)
+async fn finish(
+    svc: &Services,
+    step: SecondStep<'_>,
+    source_ip: Option<&str>,
+) -> Result<SignedIn, MfaSignInError> {
+    let (token, session) = new_session_lasting(svc, &step.user, step.now, step.keep_for_a_week);
+    let audit = [AuditEvent::new(AuditKind::SignedIn, step.now, step.user.id)
         .from_ip(source_ip)
-        .with_detail("password+totp")];
-    match svc
-        .store
-        .pass_mfa_challenge(&digest, now, MAX_CHALLENGE_FAILURES, &session, &audit)
-        .await?
-    {
+        .with_detail(format!("password+{}", step.method.as_str()))];
+    let pass = ChallengePass {
+        challenge: step.challenge,
+        now: step.now,
+        max_failures: MAX_CHALLENGE_FAILURES,
+        backup_code: step.backup_code.map(|code| (step.user.id, code)),
+        session: &session,
+        audit: &audit,
+    };
+    match svc.store.pass_mfa_challenge(&pass).await? {
         Conditional::Applied => Ok(SignedIn {
             token,
             session,
-            user,
+            user: step.user,
         }),
-        Conditional::Refused => Err(MfaSignInError::InvalidMfaToken),
+        // The challenge died meanwhile, or the backup code was just spent by a
+        // concurrent sign-in.
+        Conditional::Refused => {
+            let alive = svc
+                .store
+                .mfa_challenge(step.challenge)
+                .await?
+                .is_some_and(|challenge| challenge.is_usable_at(step.now));
+            Err(match alive {
+                true => MfaSignInError::InvalidCode,
+                false => MfaSignInError::InvalidMfaToken,
+            })
+        }
     }
 }

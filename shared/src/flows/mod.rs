@@ -11,6 +11,7 @@ pub mod firm_admin;
 pub mod firm_cases;
 pub mod link_request;
 pub mod login_link;
+pub mod mfa_methods;
 pub mod mfa_sign_in;
 pub mod once;
 pub mod one_time;

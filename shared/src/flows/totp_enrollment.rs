@@ -24,7 +24,7 @@ pub const BACKUP_CODE_LABEL: &str = "backup-code";
 pub const BACKUP_CODES: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
-pub enum EnrollmentError {
+pub enum MfaError {
     #[error("Please sign in.")]
     Unauthorized,
     #[error("Only the firm's own users have second factors.")]
@@ -41,11 +41,15 @@ pub enum EnrollmentError {
     NoPendingEnrollment,
     #[error("That code is not right. Check the app's clock and try the newest code.")]
     InvalidCode,
+    #[error("Turn on a second factor first.")]
+    MfaNotEnabled,
+    #[error("There is no such second factor on this account.")]
+    MethodNotFound,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
-impl ApiError for EnrollmentError {
+impl ApiError for MfaError {
     fn status(&self) -> StatusCode {
         match self {
             Self::Unauthorized | Self::InvalidCredentials | Self::InvalidCode => {
@@ -54,7 +58,10 @@ impl ApiError for EnrollmentError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::AlreadyEnrolled | Self::NoPendingEnrollment => StatusCode::CONFLICT,
+            Self::AlreadyEnrolled | Self::NoPendingEnrollment | Self::MfaNotEnabled => {
+                StatusCode::CONFLICT
+            }
+            Self::MethodNotFound => StatusCode::NOT_FOUND,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +76,8 @@ impl ApiError for EnrollmentError {
             Self::AlreadyEnrolled => "mfa_method_exists",
             Self::NoPendingEnrollment => "no_pending_enrollment",
             Self::InvalidCode => "invalid_code",
+            Self::MfaNotEnabled => "mfa_not_enabled",
+            Self::MethodNotFound => "not_found",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -81,15 +90,31 @@ impl ApiError for EnrollmentError {
     }
 }
 
-async fn firm_user(svc: &Services, principal: &Principal) -> Result<User, EnrollmentError> {
+/// The caller, when they are one of the firm's own users.
+pub async fn firm_user(svc: &Services, principal: &Principal) -> Result<User, MfaError> {
     let user = svc
         .store
         .user(principal.user_id)
         .await?
-        .ok_or(EnrollmentError::Unauthorized)?;
+        .ok_or(MfaError::Unauthorized)?;
     match user.role {
         Role::Staff | Role::Admin => Ok(user),
-        Role::Client => Err(EnrollmentError::Forbidden),
+        Role::Client => Err(MfaError::Forbidden),
+    }
+}
+
+/// The caller, a firm user who has just typed their password again.
+pub async fn firm_user_with_password(
+    svc: &Services,
+    principal: &Principal,
+    password: String,
+) -> Result<User, MfaError> {
+    let user = firm_user(svc, principal).await?;
+    match check_reentered_password(svc, &user, password).await? {
+        Reentered::Matches => Ok(user),
+        Reentered::Wrong => Err(MfaError::InvalidCredentials),
+        Reentered::Locked(lock) => Err(MfaError::RateLimited(lock)),
+        Reentered::NoPassword => Err(MfaError::Forbidden),
     }
 }
 
@@ -101,14 +126,8 @@ pub async fn enroll_totp(
     svc: &Services,
     principal: &Principal,
     password: String,
-) -> Result<Value, EnrollmentError> {
-    let user = firm_user(svc, principal).await?;
-    match check_reentered_password(svc, &user, password).await? {
-        Reentered::Matches => {}
-        Reentered::Wrong => return Err(EnrollmentError::InvalidCredentials),
-        Reentered::Locked(lock) => return Err(EnrollmentError::RateLimited(lock)),
-        Reentered::NoPassword => return Err(EnrollmentError::Forbidden),
-    }
+) -> Result<Value, MfaError> {
+    let user = firm_user_with_password(svc, principal, password).await?;
     let secret = TotpSecret::generate(svc.random.as_ref());
     let sealed = svc.key.seal(
         TOTP_SEAL_LABEL,
@@ -122,7 +141,7 @@ pub async fn enroll_totp(
         .await?
         == Conditional::Refused
     {
-        return Err(EnrollmentError::AlreadyEnrolled);
+        return Err(MfaError::AlreadyEnrolled);
     }
     let issuer = firm_name(svc, user.firm_id).await?;
     let uri = secret.otpauth_uri(&issuer, user.email.as_str());
@@ -143,19 +162,19 @@ pub async fn confirm_totp(
     principal: &Principal,
     raw_code: &str,
     source_ip: Option<&str>,
-) -> Result<Vec<BackupCode>, EnrollmentError> {
+) -> Result<Vec<BackupCode>, MfaError> {
     let user = firm_user(svc, principal).await?;
     let state = svc.store.mfa_state(user.id).await?;
     let pending = state
         .totp
         .as_ref()
         .filter(|totp| totp.confirmed_at.is_none())
-        .ok_or(EnrollmentError::NoPendingEnrollment)?;
+        .ok_or(MfaError::NoPendingEnrollment)?;
     let secret = open_secret(svc, &user, &pending.sealed_secret)?;
     let now = svc.clock.now();
     let step = parse_code(raw_code)
         .and_then(|code| secret.matching_step(code, unix_seconds(now)))
-        .ok_or(EnrollmentError::InvalidCode)?;
+        .ok_or(MfaError::InvalidCode)?;
 
     let first_time = !state.enabled() && state.backup_codes_left == 0;
     let codes: Vec<BackupCode> = match first_time {
@@ -184,7 +203,7 @@ pub async fn confirm_totp(
     };
     match svc.store.confirm_totp(&confirmation).await? {
         Conditional::Applied => Ok(codes),
-        Conditional::Refused => Err(EnrollmentError::NoPendingEnrollment),
+        Conditional::Refused => Err(MfaError::NoPendingEnrollment),
     }
 }
 
@@ -210,4 +229,22 @@ pub fn parse_code(raw: &str) -> Option<u32> {
 
 pub fn unix_seconds(at: time::OffsetDateTime) -> u64 {
     u64::try_from(at.unix_timestamp()).unwrap_or_default()
+}
+
+/// A fresh set of backup codes.
+pub fn new_backup_codes(svc: &Services) -> Vec<BackupCode> {
+    (0..BACKUP_CODES)
+        .map(|_| BackupCode::generate(svc.random.as_ref()))
+        .collect()
+}
+
+/// What the store keeps of backup codes.
+pub fn backup_code_digests(svc: &Services, codes: &[BackupCode]) -> Vec<String> {
+    codes
+        .iter()
+        .map(|code| {
+            svc.key
+                .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
+        })
+        .collect()
 }

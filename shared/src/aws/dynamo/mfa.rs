@@ -8,8 +8,10 @@ use time::OffsetDateTime;
 use super::schema::{PK, SK, TTL};
 use super::{DynamoStore, conditional_put, conditional_update, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
-use crate::domain::{AuditEvent, MfaChallenge, MfaState, Session, TokenDigest, TotpFactor, UserId};
-use crate::ports::{Conditional, MfaStore, TotpConfirmation};
+use crate::domain::{
+    AuditEvent, MfaChallenge, MfaMethod, MfaState, TokenDigest, TotpFactor, UserId,
+};
+use crate::ports::{ChallengePass, Conditional, MfaStore, TotpConfirmation};
 
 const TOTP: &str = "TOTP";
 const BACKUP: &str = "BACKUP#";
@@ -101,24 +103,8 @@ impl MfaStore for DynamoStore {
             ]);
             items.push(self.put(code, None)?);
         }
-        let ended: Vec<TokenDigest> = self
-            .sessions_of(confirmation.user)
-            .await?
-            .into_iter()
-            .filter(|digest| digest != confirmation.keep_session)
-            .collect();
-        // A transaction takes 100 items: sessions that do not fit end right after.
-        let (now, later) = ended.split_at(ended.len().min(100 - items.len()));
-        for digest in now {
-            items.push(self.session_delete(digest)?);
-        }
-        if self.transact(items).await? == Conditional::Refused {
-            return Ok(Conditional::Refused);
-        }
-        for digest in later {
-            self.transact(vec![self.session_delete(digest)?]).await?;
-        }
-        Ok(Conditional::Applied)
+        self.transact_ending_sessions(items, confirmation.user, Some(confirmation.keep_session))
+            .await
     }
 
     async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional> {
@@ -178,28 +164,132 @@ impl MfaStore for DynamoStore {
         conditional_update(result, "UpdateItem MFA challenge failure").map(|_| ())
     }
 
-    async fn pass_mfa_challenge(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-        max_failures: u32,
-        session: &Session,
-        audit: &[AuditEvent],
-    ) -> anyhow::Result<Conditional> {
+    async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {
         let spend = Delete::builder()
             .table_name(&self.table)
-            .set_key(Some(Self::key(challenge_pk(digest), "MFA")))
+            .set_key(Some(Self::key(challenge_pk(pass.challenge), "MFA")))
             .condition_expression("expires_at > :now AND failures < :max")
-            .expression_attribute_values(":now", epoch(now))
-            .expression_attribute_values(":max", n(max_failures))
+            .expression_attribute_values(":now", epoch(pass.now))
+            .expression_attribute_values(":max", n(pass.max_failures))
             .build()?;
         let mut items = vec![
             TransactWriteItem::builder().delete(spend).build(),
-            self.put(session_item(session), Some("attribute_not_exists(pk)"))?,
+            self.put(session_item(pass.session), Some("attribute_not_exists(pk)"))?,
         ];
-        for event in audit {
+        if let Some((user, digest)) = pass.backup_code {
+            let code = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(Self::key(user_pk(user), &format!("{BACKUP}{digest}"))))
+                .condition_expression("attribute_exists(pk)")
+                .build()?;
+            items.push(TransactWriteItem::builder().delete(code).build());
+        }
+        for event in pass.audit {
             items.push(self.audit_put(event)?);
         }
         self.transact(items).await
+    }
+
+    async fn has_backup_code(&self, user: UserId, digest: &str) -> anyhow::Result<bool> {
+        Ok(self
+            .get(user_pk(user), &format!("{BACKUP}{digest}"))
+            .await?
+            .is_some())
+    }
+
+    async fn replace_backup_codes(
+        &self,
+        user: UserId,
+        digests: &[String],
+        keep_session: &TokenDigest,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<()> {
+        let mut items = self.backup_code_deletes(user).await?;
+        for digest in digests {
+            let code = item([(PK, s(user_pk(user))), (SK, s(format!("{BACKUP}{digest}")))]);
+            items.push(self.put(code, None)?);
+        }
+        items.push(self.audit_put(audit)?);
+        match self
+            .transact_ending_sessions(items, user, Some(keep_session))
+            .await?
+        {
+            Conditional::Applied => Ok(()),
+            Conditional::Refused => anyhow::bail!("backup codes changed meanwhile"),
+        }
+    }
+
+    async fn remove_mfa_methods(
+        &self,
+        user: UserId,
+        methods: &[MfaMethod],
+        keep_session: Option<&TokenDigest>,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut items = vec![self.audit_put(audit)?];
+        for method in methods {
+            match method {
+                MfaMethod::Totp => {
+                    let factor = Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(Self::key(user_pk(user), TOTP)))
+                        .condition_expression("attribute_exists(pk)")
+                        .build()?;
+                    items.push(TransactWriteItem::builder().delete(factor).build());
+                }
+                MfaMethod::BackupCode => items.extend(self.backup_code_deletes(user).await?),
+                MfaMethod::Sms | MfaMethod::Push => {
+                    anyhow::bail!("{} is not stored yet", method.as_str())
+                }
+            }
+        }
+        self.transact_ending_sessions(items, user, keep_session)
+            .await
+    }
+}
+
+impl DynamoStore {
+    async fn backup_code_deletes(&self, user: UserId) -> anyhow::Result<Vec<TransactWriteItem>> {
+        self.partition_items(user_pk(user), BACKUP)
+            .await?
+            .iter()
+            .map(|code| {
+                let delete = Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key(
+                        user_pk(user),
+                        crate::aws::items::Reader(code).string(SK)?,
+                    )))
+                    .build()?;
+                Ok(TransactWriteItem::builder().delete(delete).build())
+            })
+            .collect()
+    }
+
+    /// Runs the transaction with the user's other sessions ended in it; sessions
+    /// beyond a transaction's 100 items end right after it.
+    async fn transact_ending_sessions(
+        &self,
+        mut items: Vec<TransactWriteItem>,
+        user: UserId,
+        keep: Option<&TokenDigest>,
+    ) -> anyhow::Result<Conditional> {
+        let ended: Vec<TokenDigest> = self
+            .sessions_of(user)
+            .await?
+            .into_iter()
+            .filter(|digest| Some(digest) != keep)
+            .collect();
+        let (now, later) = ended.split_at(ended.len().min(100usize.saturating_sub(items.len())));
+        for digest in now {
+            items.push(self.session_delete(digest)?);
+        }
+        if self.transact(items).await? == Conditional::Refused {
+            return Ok(Conditional::Refused);
+        }
+        for digest in later {
+            self.transact(vec![self.session_delete(digest)?]).await?;
+        }
+        Ok(Conditional::Applied)
     }
 }

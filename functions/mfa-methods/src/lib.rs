@@ -1,0 +1,44 @@
+//! A firm user's second factors: `GET /mfa` and `DELETE /mfa/{method}`.
+
+use futures::future::BoxFuture;
+use http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use portcullis::Services;
+use portcullis::flows::mfa_methods::{mfa_summary, remove_method};
+use portcullis::flows::totp_enrollment::MfaError;
+use portcullis::http::{
+    empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct PasswordRequest {
+    password: String,
+}
+
+pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
+    Box::pin(handle(svc, req))
+}
+
+pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
+    respond(route(svc, &req).await)
+}
+
+async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, MfaError> {
+    let caller = principal(req).ok_or(MfaError::Unauthorized)?;
+    match route_key(req) {
+        Some("GET /mfa") => Ok(json_response(
+            StatusCode::OK,
+            &mfa_summary(svc, &caller).await?,
+        )),
+        Some("DELETE /mfa/{method}") => {
+            let params = req.path_parameters();
+            let method = params.first("method").unwrap_or_default();
+            let input: PasswordRequest = parse_json(req)?;
+            let ip = source_ip(req);
+            remove_method(svc, &caller, method, input.password, ip.as_deref()).await?;
+            Ok(empty_response(StatusCode::NO_CONTENT))
+        }
+        _ => Err(MfaError::MethodNotFound),
+    }
+}

@@ -1,0 +1,81 @@
+//! A firm user's own second factors: which they have, a new set of backup codes,
+//! removing one. Every change ends the user's other sessions and is audited.
+
+use serde_json::{Value, json};
+
+use crate::Services;
+use crate::domain::{AuditEvent, AuditKind, BackupCode, MfaMethod};
+use crate::flows::totp_enrollment::{
+    MfaError, backup_code_digests, firm_user, firm_user_with_password, new_backup_codes,
+};
+use crate::http::Principal;
+use crate::ports::Conditional;
+
+/// `GET /mfa`: the methods the user can sign in with, and the backup codes left.
+pub async fn mfa_summary(svc: &Services, principal: &Principal) -> Result<Value, MfaError> {
+    let user = firm_user(svc, principal).await?;
+    let state = svc.store.mfa_state(user.id).await?;
+    let methods: Vec<&str> = state.methods().iter().map(|m| m.as_str()).collect();
+    Ok(json!({
+        "mfa_enabled": state.enabled(),
+        "methods": methods,
+        "backup_codes_left": state.backup_codes_left,
+    }))
+}
+
+/// A new set of backup codes, shown this once; the old set is void.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn regenerate_backup_codes(
+    svc: &Services,
+    principal: &Principal,
+    password: String,
+    source_ip: Option<&str>,
+) -> Result<Vec<BackupCode>, MfaError> {
+    let user = firm_user_with_password(svc, principal, password).await?;
+    if !svc.store.mfa_state(user.id).await?.enabled() {
+        return Err(MfaError::MfaNotEnabled);
+    }
+    let codes = new_backup_codes(svc);
+    let audit = AuditEvent::new(AuditKind::MfaChanged, svc.clock.now(), user.id)
+        .from_ip(source_ip)
+        .with_detail("backup codes replaced");
+    svc.store
+        .replace_backup_codes(
+            user.id,
+            &backup_code_digests(svc, &codes),
+            &principal.session,
+            &audit,
+        )
+        .await?;
+    Ok(codes)
+}
+
+/// `DELETE /mfa/{method}`: removes the authenticator app or the backup codes.
+/// Without an authenticator app MFA is off, so its backup codes go with it.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn remove_method(
+    svc: &Services,
+    principal: &Principal,
+    raw_method: &str,
+    password: String,
+    source_ip: Option<&str>,
+) -> Result<(), MfaError> {
+    let user = firm_user_with_password(svc, principal, password).await?;
+    let state = svc.store.mfa_state(user.id).await?;
+    let removed: &[MfaMethod] = match raw_method {
+        "totp" if state.totp.is_some() => &[MfaMethod::Totp, MfaMethod::BackupCode],
+        "backup_code" if state.backup_codes_left > 0 => &[MfaMethod::BackupCode],
+        _ => return Err(MfaError::MethodNotFound),
+    };
+    let audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
+        .from_ip(source_ip)
+        .with_detail(raw_method);
+    match svc
+        .store
+        .remove_mfa_methods(user.id, removed, Some(&principal.session), &audit)
+        .await?
+    {
+        Conditional::Applied => Ok(()),
+        Conditional::Refused => Err(MfaError::MethodNotFound),
+    }
+}

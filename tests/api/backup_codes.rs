@@ -1,0 +1,137 @@
+//! Backup codes and the user's own view of their second factors.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{FIRM_PASSWORD, error_code};
+use crate::totp::{Enrolled, enrolled};
+
+async fn with_backup_code(e: &Enrolled, code: &str) -> reqwest::Response {
+    let token = e.mfa_token().await;
+    e.app
+        .post_json(
+            "/auth/mfa/backup-code",
+            &json!({"mfa_token": token, "code": code}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_backup_code_signs_in_once() {
+    let e = enrolled().await;
+    let code = e.backup_codes[0].to_lowercase().replace('-', "");
+    let first = with_backup_code(&e, &code).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let again = with_backup_code(&e, &e.backup_codes[0]).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(again).await, "invalid_code");
+
+    let summary: Value = e.app.get("/mfa", &e.session).await.json().await.unwrap();
+    assert_eq!(summary["backup_codes_left"], 9);
+    assert_eq!(summary["methods"], json!(["totp", "backup_code"]));
+}
+
+#[tokio::test]
+async fn of_concurrent_sign_ins_with_one_backup_code_one_succeeds() {
+    let e = enrolled().await;
+    let mut tokens = Vec::new();
+    for _ in 0..8 {
+        tokens.push(e.mfa_token().await);
+    }
+    let code = &e.backup_codes[3];
+    let bodies: Vec<Value> = tokens
+        .iter()
+        .map(|token| json!({"mfa_token": token, "code": code}))
+        .collect();
+    let attempts = bodies
+        .iter()
+        .map(|body| e.app.post_json("/auth/mfa/backup-code", body));
+    let statuses: Vec<StatusCode> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|response| response.status())
+        .collect();
+    let successes = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(successes, 1, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_new_set_voids_the_old_one_and_needs_the_password() {
+    let e = enrolled().await;
+    let wrong = e
+        .app
+        .post_as(
+            "/mfa/backup-codes",
+            &e.session,
+            &json!({"password": "wrong wrong wrong"}),
+        )
+        .await;
+    assert_eq!(error_code(wrong).await, "invalid_credentials");
+    let response = e
+        .app
+        .post_as(
+            "/mfa/backup-codes",
+            &e.session,
+            &json!({"password": FIRM_PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let fresh: Vec<String> = body["backup_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fresh.len(), 10);
+    let old = with_backup_code(&e, &e.backup_codes[1]).await;
+    assert_eq!(error_code(old).await, "invalid_code");
+    let new = with_backup_code(&e, &fresh[0]).await;
+    assert_eq!(new.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn removing_the_app_turns_mfa_off_with_its_backup_codes() {
+    let e = enrolled().await;
+    let response = e
+        .app
+        .api
+        .delete(e.app.url("/mfa/totp"))
+        .bearer_auth(&e.session)
+        .json(&json!({"password": FIRM_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let summary: Value = e.app.get("/mfa", &e.session).await.json().await.unwrap();
+    assert_eq!(
+        summary,
+        json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0})
+    );
+    let session = e.app.password_sign_in(&e.email).await;
+    assert!(!session.is_empty(), "the password alone signs in again");
+    assert!(
+        e.app
+            .audit_kinds(
+                portcullis::domain::UserId::parse(
+                    e.app.get_me(&session).await.json::<Value>().await.unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                )
+                .unwrap()
+            )
+            .await
+            .contains(&"mfa_removed".to_owned())
+    );
+
+    let missing = e
+        .app
+        .api
+        .delete(e.app.url("/mfa/totp"))
+        .bearer_auth(&session)
+        .json(&json!({"password": FIRM_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
