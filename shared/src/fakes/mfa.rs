@@ -109,10 +109,10 @@ impl MfaStore for MemoryStore {
         if !usable || !code_unspent {
             return Ok(Conditional::Refused);
         }
-        if let Some((user, digest)) = pass.backup_code {
-            if let Some(codes) = t.backup_codes.get_mut(&user) {
-                codes.retain(|code| code != digest);
-            }
+        if let Some((user, digest)) = pass.backup_code
+            && let Some(codes) = t.backup_codes.get_mut(&user)
+        {
+            codes.retain(|code| code != digest);
         }
         t.challenges.remove(pass.challenge);
         t.sessions
