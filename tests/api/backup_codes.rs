@@ -135,3 +135,84 @@ async fn removing_the_app_turns_mfa_off_with_its_backup_codes() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_administrator_turns_a_users_mfa_off_and_the_user_is_told() {
+    let e = enrolled().await;
+    let me: Value = e.app.get_me(&e.session).await.json().await.unwrap();
+    let user_id = me["id"].as_str().unwrap().to_owned();
+    let admin = {
+        let user = portcullis::domain::UserId::parse(&user_id).unwrap();
+        let firm = e.app.store_user(user).await.firm_id;
+        e.app
+            .seed_firm_user_in(
+                &crate::helpers::TestClient {
+                    id: user,
+                    email: e.email.clone(),
+                    firm,
+                },
+                portcullis::domain::Role::Admin,
+            )
+            .await
+    };
+    let admin_session = e.app.password_sign_in(&admin.email).await;
+    let users: Value = e
+        .app
+        .get("/firm/users", &admin_session)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == user_id.as_str())
+        .unwrap();
+    assert_eq!(listed["mfa_enabled"], true);
+    let path = format!("/firm/users/{user_id}/mfa");
+    let by_user = e
+        .app
+        .api
+        .delete(e.app.url(&path))
+        .bearer_auth(&e.session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_user.status(),
+        StatusCode::FORBIDDEN,
+        "staff are not administrators"
+    );
+
+    let response = e
+        .app
+        .api
+        .delete(e.app.url(&path))
+        .bearer_auth(&admin_session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        e.app.get_me(&e.session).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "every session of the user ended"
+    );
+    let emails = e.app.emails_to(&e.email).await;
+    assert_eq!(
+        emails.last().unwrap().subject,
+        "Two-step sign-in was turned off on your account"
+    );
+    let session = e.app.password_sign_in(&e.email).await;
+    let summary: Value = e.app.get("/mfa", &session).await.json().await.unwrap();
+    assert_eq!(summary["mfa_enabled"], false);
+    assert_eq!(summary["backup_codes_left"], 0);
+    let user = portcullis::domain::UserId::parse(&user_id).unwrap();
+    assert!(
+        e.app
+            .audit_kinds(user)
+            .await
+            .contains(&"mfa_removed".to_owned())
+    );
+}

@@ -175,6 +175,16 @@ impl TestApp {
         cases.into_iter().map(|case| case.id).collect()
     }
 
+    /// The user as stored.
+    pub async fn store_user(&self, id: UserId) -> portcullis::domain::User {
+        use portcullis::ports::UserStore;
+        self.store
+            .user(id)
+            .await
+            .expect("a read")
+            .expect("the user")
+    }
+
     /// Makes `user` a member of `case`, as the operator CLI does.
     pub async fn add_member(&self, case: CaseId, user: UserId) {
         self.operator()

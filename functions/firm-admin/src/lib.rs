@@ -1,15 +1,16 @@
 //! Firm administration, for a firm's administrators and their own firm only:
 //! `GET /firm/settings`, `PUT /firm/settings`, `GET /firm/users`, `POST /firm/users`,
 //! `POST /firm/users/{userId}/force-password-change`,
-//! `POST /firm/users/expire-passwords`.
+//! `POST /firm/users/expire-passwords`, `DELETE /firm/users/{userId}/mfa`.
 
 use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::flows::firm_admin::{
-    FirmAdminError, NewFirmUser, expire_all_passwords, firm_users, force_password_change,
-    invite_firm_user, parse_settings, settings, settings_json, update_settings,
+    FirmAdminError, NewFirmUser, disable_mfa, expire_all_passwords, firm_users,
+    force_password_change, invite_firm_user, parse_settings, settings, settings_json,
+    update_settings,
 };
 use portcullis::flows::session::user_json;
 use portcullis::http::{
@@ -52,6 +53,12 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmAdmi
             let params = req.path_parameters();
             let target = params.first("userId").ok_or(FirmAdminError::NotFound)?;
             force_password_change(svc, &caller, target, ip.as_deref()).await?;
+            Ok(empty_response(StatusCode::NO_CONTENT))
+        }
+        Some("DELETE /firm/users/{userId}/mfa") => {
+            let params = req.path_parameters();
+            let target = params.first("userId").ok_or(FirmAdminError::NotFound)?;
+            disable_mfa(svc, &caller, target, ip.as_deref()).await?;
             Ok(empty_response(StatusCode::NO_CONTENT))
         }
         Some("POST /firm/users/expire-passwords") => {

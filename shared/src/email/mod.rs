@@ -7,6 +7,7 @@ mod documents_sent;
 mod invitation;
 mod layout;
 mod login_link;
+mod mfa_disabled;
 mod password_expiry;
 mod password_reset;
 
@@ -17,6 +18,7 @@ pub use case_shared::case_shared_email;
 pub use documents_sent::{Delivery, documents_received_email, documents_shared_email};
 pub use invitation::invitation_email;
 pub use login_link::login_link_email;
+pub use mfa_disabled::mfa_disabled_email;
 pub use password_expiry::password_expiry_email;
 pub use password_reset::password_reset_email;
 

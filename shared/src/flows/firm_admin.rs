@@ -5,11 +5,12 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
+use crate::domain::MfaMethod;
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, FirmSettings, InvalidEmail, Language, PasswordExpiry,
     Role, UnsupportedLanguage, User, UserId, display_text,
 };
-use crate::email::invitation_email;
+use crate::email::{invitation_email, mfa_disabled_email};
 use crate::flows::cases::firm_name;
 use crate::flows::password_reset::store_reset_link;
 use crate::flows::session::{rfc3339, user_json};
@@ -220,18 +221,17 @@ pub async fn firm_users(
         .filter(|user| user.role != Role::Client)
         .collect();
     users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(users
-        .iter()
-        .map(|user| {
-            let mut entry = user_json(user);
-            let password = user.password.as_ref();
-            entry["mfa_enabled"] = json!(false);
-            entry["password_set"] = json!(password.is_some());
-            entry["password_expires_at"] =
-                json!(password.and_then(|p| p.expires_at(expiry)).map(rfc3339));
-            entry
-        })
-        .collect())
+    let mut listed = Vec::with_capacity(users.len());
+    for user in &users {
+        let mut entry = user_json(user);
+        let password = user.password.as_ref();
+        entry["mfa_enabled"] = json!(svc.store.mfa_state(user.id).await?.enabled());
+        entry["password_set"] = json!(password.is_some());
+        entry["password_expires_at"] =
+            json!(password.and_then(|p| p.expires_at(expiry)).map(rfc3339));
+        listed.push(entry);
+    }
+    Ok(listed)
 }
 
 /// A firm user to create, as the administrator gave it.
@@ -291,6 +291,45 @@ pub async fn invite_firm_user(
     let invitation = invitation_email(user.language, &user.name, &firm_name, &url);
     svc.mailer.send(&invitation.to(&user.email)).await?;
     Ok(user)
+}
+
+/// Removes every second factor of a firm user of the administrator's firm (the
+/// authenticator app, the backup codes), ends all their sessions, and emails them.
+/// An administrator's own factors are removed with `DELETE /mfa/{method}`.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn disable_mfa(
+    svc: &Services,
+    principal: &Principal,
+    raw_target: &str,
+    source_ip: Option<&str>,
+) -> Result<(), FirmAdminError> {
+    let admin = administrator(svc, principal).await?;
+    let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
+    let user = svc
+        .store
+        .user(target)
+        .await?
+        .filter(|user| user.firm_id == admin.firm_id && user.role != Role::Client)
+        .ok_or(FirmAdminError::NotFound)?;
+    let state = svc.store.mfa_state(user.id).await?;
+    let mut methods = Vec::new();
+    if state.totp.is_some() {
+        methods.push(MfaMethod::Totp);
+    }
+    if state.backup_codes_left > 0 {
+        methods.push(MfaMethod::BackupCode);
+    }
+    let mut audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
+        .from_ip(source_ip)
+        .with_detail("all, by an administrator");
+    audit.actor = Some(admin.id);
+    // Refused only when the app was removed meanwhile: nothing left to remove.
+    svc.store
+        .remove_mfa_methods(user.id, &methods, None, &audit)
+        .await?;
+    let email = mfa_disabled_email(user.language, &user.name, &svc.settings.portal_url);
+    svc.mailer.send(&email.to(&user.email)).await?;
+    Ok(())
 }
 
 fn forced(svc: &Services, admin: &User, subject: UserId, source_ip: Option<&str>) -> AuditEvent {
