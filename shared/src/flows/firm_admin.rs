@@ -160,13 +160,7 @@ pub async fn force_password_change(
     source_ip: Option<&str>,
 ) -> Result<(), FirmAdminError> {
     let admin = administrator(svc, principal).await?;
-    let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
-    let user = svc
-        .store
-        .user(target)
-        .await?
-        .filter(|user| user.firm_id == admin.firm_id && user.role != Role::Client)
-        .ok_or(FirmAdminError::NotFound)?;
+    let user = colleague(svc, &admin, raw_target).await?;
     match svc
         .store
         .force_password_change(user.id, &forced(svc, &admin, user.id, source_ip))
@@ -304,13 +298,7 @@ pub async fn disable_mfa(
     source_ip: Option<&str>,
 ) -> Result<(), FirmAdminError> {
     let admin = administrator(svc, principal).await?;
-    let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
-    let user = svc
-        .store
-        .user(target)
-        .await?
-        .filter(|user| user.firm_id == admin.firm_id && user.role != Role::Client)
-        .ok_or(FirmAdminError::NotFound)?;
+    let user = colleague(svc, &admin, raw_target).await?;
     let state = svc.store.mfa_state(user.id).await?;
     let mut methods = Vec::new();
     if state.totp.is_some() {
@@ -330,6 +318,17 @@ pub async fn disable_mfa(
     let email = mfa_disabled_email(user.language, &user.name, &svc.settings.portal_url);
     svc.mailer.send(&email.to(&user.email)).await?;
     Ok(())
+}
+
+/// The firm user (not a client) of the administrator's firm `raw_target` names;
+/// anyone else (another firm's user, a client, no one) is `NotFound`.
+async fn colleague(svc: &Services, admin: &User, raw_target: &str) -> Result<User, FirmAdminError> {
+    let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
+    svc.store
+        .user(target)
+        .await?
+        .filter(|user| user.firm_id == admin.firm_id && user.role != Role::Client)
+        .ok_or(FirmAdminError::NotFound)
 }
 
 fn forced(svc: &Services, admin: &User, subject: UserId, source_ip: Option<&str>) -> AuditEvent {

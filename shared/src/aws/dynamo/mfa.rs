@@ -265,31 +265,4 @@ impl DynamoStore {
             })
             .collect()
     }
-
-    /// Runs the transaction with the user's other sessions ended in it; sessions
-    /// beyond a transaction's 100 items end right after it.
-    async fn transact_ending_sessions(
-        &self,
-        mut items: Vec<TransactWriteItem>,
-        user: UserId,
-        keep: Option<&TokenDigest>,
-    ) -> anyhow::Result<Conditional> {
-        let ended: Vec<TokenDigest> = self
-            .sessions_of(user)
-            .await?
-            .into_iter()
-            .filter(|digest| Some(digest) != keep)
-            .collect();
-        let (now, later) = ended.split_at(ended.len().min(100usize.saturating_sub(items.len())));
-        for digest in now {
-            items.push(self.session_delete(digest)?);
-        }
-        if self.transact(items).await? == Conditional::Refused {
-            return Ok(Conditional::Refused);
-        }
-        for digest in later {
-            self.transact(vec![self.session_delete(digest)?]).await?;
-        }
-        Ok(Conditional::Applied)
-    }
 }

@@ -227,6 +227,34 @@ impl DynamoStore {
             .collect()
     }
 
+    /// Runs the transaction with the user's other sessions ended in it. A
+    /// transaction takes 100 items: the sessions that do not fit (nobody has that
+    /// many) are ended right after it, before the change is reported done.
+    async fn transact_ending_sessions(
+        &self,
+        mut items: Vec<TransactWriteItem>,
+        user: UserId,
+        keep: Option<&TokenDigest>,
+    ) -> anyhow::Result<Conditional> {
+        let ended: Vec<TokenDigest> = self
+            .sessions_of(user)
+            .await?
+            .into_iter()
+            .filter(|digest| Some(digest) != keep)
+            .collect();
+        let (now, later) = ended.split_at(ended.len().min(100usize.saturating_sub(items.len())));
+        for digest in now {
+            items.push(self.session_delete(digest)?);
+        }
+        if self.transact(items).await? == Conditional::Refused {
+            return Ok(Conditional::Refused);
+        }
+        for digest in later {
+            self.transact(vec![self.session_delete(digest)?]).await?;
+        }
+        Ok(Conditional::Applied)
+    }
+
     fn audit_put(&self, event: &AuditEvent) -> anyhow::Result<TransactWriteItem> {
         self.put(audit_item(event), Some("attribute_not_exists(pk)"))
     }
@@ -616,25 +644,8 @@ impl UserStore for DynamoStore {
         if let Some((kind, token, now)) = change.spends {
             items.push(self.spend_link(kind, token, now)?);
         }
-        let ended: Vec<TokenDigest> = self
-            .sessions_of(change.user)
-            .await?
-            .into_iter()
-            .filter(|digest| Some(digest) != change.keep_session)
-            .collect();
-        // A transaction takes 100 items: the sessions that do not fit (nobody has
-        // that many) are ended right after it, before the change is reported done.
-        let (now, later) = ended.split_at(ended.len().min(97));
-        for digest in now {
-            items.push(self.session_delete(digest)?);
-        }
-        if self.transact(items).await? == Conditional::Refused {
-            return Ok(Conditional::Refused);
-        }
-        for digest in later {
-            self.transact(vec![self.session_delete(digest)?]).await?;
-        }
-        Ok(Conditional::Applied)
+        self.transact_ending_sessions(items, change.user, change.keep_session)
+            .await
     }
 }
 
