@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use super::schema::{PK, SK, TTL};
-use super::{DynamoStore, conditional_put, conditional_update, session_item, user_pk};
+use super::{DynamoStore, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
     AuditEvent, MfaChallenge, MfaMethod, MfaState, TokenDigest, TotpFactor, UserId,
@@ -77,7 +77,7 @@ impl MfaStore for DynamoStore {
             .condition_expression("attribute_not_exists(confirmed_at)")
             .send()
             .await;
-        conditional_put(result, "PutItem TOTP factor")
+        conditional(result, "PutItem TOTP factor")
     }
 
     async fn confirm_totp(
@@ -118,7 +118,7 @@ impl MfaStore for DynamoStore {
             .expression_attribute_values(":step", n(step))
             .send()
             .await;
-        conditional_update(result, "UpdateItem TOTP step")
+        conditional(result, "UpdateItem TOTP step")
     }
 
     async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()> {
@@ -161,7 +161,7 @@ impl MfaStore for DynamoStore {
             .send()
             .await;
         // A challenge gone meanwhile has nothing left to count against.
-        conditional_update(result, "UpdateItem MFA challenge failure").map(|_| ())
+        conditional(result, "UpdateItem MFA challenge failure").map(|_| ())
     }
 
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {

@@ -31,10 +31,8 @@ use std::time::Duration as StdDuration;
 use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
 };
@@ -286,36 +284,18 @@ impl DynamoStore {
     }
 }
 
-/// An UpdateItem's outcome: `Refused` when its condition did not hold.
-fn conditional_update<T>(
-    result: Result<T, SdkError<UpdateItemError>>,
+/// A conditional write's outcome (PutItem, UpdateItem, DeleteItem): `Refused`
+/// when its condition did not hold.
+fn conditional<T, E>(
+    result: Result<T, SdkError<E>>,
     what: &'static str,
-) -> anyhow::Result<Conditional> {
+) -> anyhow::Result<Conditional>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
     match result {
         Ok(_) => Ok(Conditional::Applied),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(Conditional::Refused)
-        }
-        Err(err) => Err(err).context(what),
-    }
-}
-
-/// A conditional PutItem's outcome: `Refused` when its condition did not hold.
-fn conditional_put<T>(
-    result: Result<T, SdkError<PutItemError>>,
-    what: &'static str,
-) -> anyhow::Result<Conditional> {
-    match result {
-        Ok(_) => Ok(Conditional::Applied),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
+        Err(err) if err.code() == Some("ConditionalCheckFailedException") => {
             Ok(Conditional::Refused)
         }
         Err(err) => Err(err).context(what),
@@ -593,7 +573,7 @@ impl UserStore for DynamoStore {
             .expression_attribute_values(":changed_at", epoch(password_changed_at))
             .send()
             .await;
-        conditional_update(result, "UpdateItem expiry notice")
+        conditional(result, "UpdateItem expiry notice")
     }
 
     async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()> {
@@ -802,7 +782,7 @@ impl SessionStore for DynamoStore {
             .expression_attribute_values(":now", epoch(now))
             .send()
             .await;
-        conditional_update(result, "UpdateItem session")
+        conditional(result, "UpdateItem session")
     }
 
     async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
 use super::schema::{PK, SK};
-use super::{DynamoStore, conditional_put};
+use super::{DynamoStore, conditional};
 use crate::aws::items::{epoch, item, s};
 use crate::ports::{Conditional, NoticeClaim, NoticeStore};
 
@@ -37,7 +37,7 @@ impl NoticeStore for DynamoStore {
             .expression_attribute_values(":stale", epoch(now - lease))
             .send()
             .await;
-        if conditional_put(put, "PutItem notice claim")? == Conditional::Applied {
+        if conditional(put, "PutItem notice claim")? == Conditional::Applied {
             return Ok(NoticeClaim::Claimed);
         }
         let sent = self
@@ -74,16 +74,6 @@ impl NoticeStore for DynamoStore {
             .send()
             .await;
         // Refused only when it was sent after all: then the claim must stay.
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(err).context("DeleteItem notice"),
-        }
+        conditional(result, "DeleteItem notice").map(|_| ())
     }
 }
