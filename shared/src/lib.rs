@@ -17,6 +17,7 @@ pub mod ports;
 pub mod qr;
 pub mod runtime;
 pub mod services;
+pub mod sms_texts;
 pub mod telemetry;
 pub mod totp;
 

@@ -4,10 +4,12 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::domain::PhoneNumber;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
     Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaMethod, MfaState,
-    OneTimeLink, PasswordHash, PasswordState, Session, TokenDigest, Upload, UploadId, User, UserId,
+    OneTimeLink, PasswordHash, PasswordState, SentCode, Session, TokenDigest, Upload, UploadId,
+    User, UserId,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -54,6 +56,11 @@ impl std::fmt::Debug for OutgoingEmail {
 #[async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()>;
+}
+
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    async fn send_sms(&self, to: &PhoneNumber, text: &str) -> anyhow::Result<()>;
 }
 
 /// The outcome of a conditional write that can lose a race or find its
@@ -230,13 +237,14 @@ pub trait NoticeStore: Send + Sync {
     async fn release_notice(&self, id: &str) -> anyhow::Result<()>;
 }
 
-/// Turning on an authenticator app: the step of the code that proved it, the
-/// backup codes to store (the first time MFA is turned on), the session that
-/// stays signed in while every other one ends, and the audit entry.
+/// Turning on a pending factor (an authenticator app, with the step of the code
+/// that proved it; or a phone): the backup codes to store (the first time MFA is
+/// turned on), the session that stays signed in while every other one ends, and
+/// the audit entry.
 #[derive(Debug)]
-pub struct TotpConfirmation<'a> {
+pub struct FactorConfirmation<'a> {
     pub user: UserId,
-    pub step: u64,
+    pub factor: ConfirmedFactor,
     pub at: OffsetDateTime,
     pub backup_code_digests: &'a [String],
     pub keep_session: &'a TokenDigest,
@@ -254,11 +262,39 @@ pub trait MfaStore: Send + Sync {
         sealed_secret: &str,
         at: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
-    /// Confirms the pending authenticator, stores the backup codes and ends the
-    /// user's other sessions, all at once; `Refused` when there is no pending one.
-    async fn confirm_totp(
+    /// Confirms the pending factor, stores the backup codes and ends the user's
+    /// other sessions, all at once; `Refused` when there is no pending one.
+    async fn confirm_factor(
         &self,
-        confirmation: &TotpConfirmation<'_>,
+        confirmation: &FactorConfirmation<'_>,
+    ) -> anyhow::Result<Conditional>;
+    /// Stores a new, unconfirmed phone; `Refused` when the user has a confirmed
+    /// one (it must be removed first).
+    async fn begin_sms(
+        &self,
+        user: UserId,
+        phone: &PhoneNumber,
+        at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
+    /// Stores the code just drawn under `scope` (one per enrolment or sign-in
+    /// attempt), replacing an older one; `Refused` when the one there was sent
+    /// after `cooldown_since` (too soon for another).
+    async fn put_sent_code(
+        &self,
+        scope: &str,
+        code: &SentCode,
+        cooldown_since: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
+    async fn sent_code(&self, scope: &str) -> anyhow::Result<Option<SentCode>>;
+    /// Counts a wrong try against the code.
+    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()>;
+    /// Spends the code, on condition that it is still `digest`, unexpired at
+    /// `now` and under its tries: of concurrent uses, at most one is `Applied`.
+    async fn spend_sent_code(
+        &self,
+        scope: &str,
+        digest: &str,
+        now: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
     /// Records that a code of time step `step` was accepted; `Refused` when a code
     /// of that step or a later one was accepted already (a replay).
@@ -293,6 +329,16 @@ pub trait MfaStore: Send + Sync {
         keep_session: Option<&TokenDigest>,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+}
+
+/// Which pending factor a confirmation turns on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmedFactor {
+    /// The authenticator app, with the time step of the code that proved it.
+    Totp {
+        step: u64,
+    },
+    Sms,
 }
 
 /// Passing the second step of a sign-in, as [`MfaStore::pass_mfa_challenge`] applies it.

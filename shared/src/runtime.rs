@@ -12,13 +12,13 @@ use crate::{Services, aws, telemetry};
 pub type HttpHandler = for<'a> fn(&'a Services, Request) -> BoxFuture<'a, Response<Body>>;
 
 /// Runs an HTTP function: JSON logs, services built once per cold start (with
-/// the documents bucket `bucket` gives), then the Lambda event loop.
+/// the optional `adapters`), then the Lambda event loop.
 pub async fn run_http(
     handler: HttpHandler,
-    bucket: aws::BucketAdapter,
+    adapters: aws::Adapters,
 ) -> Result<(), lambda_http::Error> {
     telemetry::init_json();
-    let svc = aws::services_from_env(bucket).await?;
+    let svc = aws::services_from_env(adapters).await?;
     let svc = &svc;
     lambda_http::run(service_fn(move |req: Request| async move {
         Ok::<_, Infallible>(handler(svc, req).await)
@@ -33,14 +33,14 @@ pub type EventHandler<E, R> = for<'a> fn(&'a Services, E) -> BoxFuture<'a, anyho
 /// with its cause chain and reported to Lambda as the invocation's error.
 pub async fn run_event<E, R>(
     handler: EventHandler<E, R>,
-    bucket: aws::BucketAdapter,
+    adapters: aws::Adapters,
 ) -> Result<(), lambda_http::Error>
 where
     E: serde::de::DeserializeOwned + Send + 'static,
     R: serde::Serialize + Send + 'static,
 {
     telemetry::init_json();
-    let svc = aws::services_from_env(bucket).await?;
+    let svc = aws::services_from_env(adapters).await?;
     let svc = &svc;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<E>| async move {
         handler(svc, event.payload).await.map_err(|err| {

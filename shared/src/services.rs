@@ -4,13 +4,14 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::crypto::ServerKey;
-use crate::ports::{Clock, DocumentBucket, Mailer, Random, Store};
+use crate::ports::{Clock, DocumentBucket, Mailer, Random, SmsSender, Store};
 
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
     pub bucket: Arc<dyn DocumentBucket>,
     pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn SmsSender>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub key: ServerKey,

@@ -38,7 +38,7 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 }
 
 #[test]
-fn exactly_the_functions_allowed_into_the_bucket_are_wired_with_it() {
+fn exactly_the_functions_allowed_into_s3_and_sns_are_wired_with_their_clients() {
     let text = std::fs::read_to_string(template_path()).unwrap();
     let template: Value = serde_yaml::from_str(&text).unwrap();
     let functions = template["Resources"]
@@ -51,21 +51,24 @@ fn exactly_the_functions_allowed_into_the_bucket_are_wired_with_it() {
         let binary = function["Metadata"]["BuildProperties"]["Binary"]
             .as_str()
             .unwrap();
-        let allowed = function["Properties"]["Policies"]
-            .as_sequence()
-            .into_iter()
-            .flatten()
-            .flat_map(|policy| policy["Statement"].as_sequence().into_iter().flatten())
-            .flat_map(|statement| statement["Action"].as_sequence().into_iter().flatten())
-            .any(|action| action.as_str().is_some_and(|a| a.starts_with("s3:")));
+        let allowed = |service: &str| {
+            function["Properties"]["Policies"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .flat_map(|policy| policy["Statement"].as_sequence().into_iter().flatten())
+                .flat_map(|statement| statement["Action"].as_sequence().into_iter().flatten())
+                .any(|action| action.as_str().is_some_and(|a| a.starts_with(service)))
+        };
         let main = std::fs::read_to_string(
             workspace_root().join(format!("functions/{binary}/src/main.rs")),
         )
         .unwrap();
-        let wired = if allowed {
-            "s3_documents"
-        } else {
-            "no_documents"
+        let wired = match (allowed("s3:"), allowed("sns:")) {
+            (false, false) => "Adapters::CORE",
+            (true, false) => "Adapters::DOCUMENTS",
+            (false, true) => "Adapters::SMS",
+            (true, true) => "Adapters::ALL",
         };
         assert!(
             main.contains(wired),

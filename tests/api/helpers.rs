@@ -322,6 +322,17 @@ impl TestApp {
             .collect()
     }
 
+    /// Every text message the emulator sent to `phone`, oldest first.
+    pub async fn sms_to(&self, phone: &str) -> Vec<String> {
+        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        outbox
+            .sms
+            .into_iter()
+            .filter(|sent| sent.to == phone)
+            .map(|sent| sent.message)
+            .collect()
+    }
+
     /// Requests a link for `email` and returns the token from the email it sent.
     pub async fn link_token_for(&self, email: &str) -> String {
         let before = self.emails_to(email).await.len();

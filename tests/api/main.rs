@@ -21,6 +21,7 @@ mod password_expiry;
 mod password_login;
 mod password_reset;
 mod session;
+mod sms;
 mod totp;
 mod totp_reference;
 mod uploads;

@@ -1,4 +1,8 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portcullis::runtime::run_event(document_uploaded::handler, portcullis::aws::s3_documents).await
+    portcullis::runtime::run_event(
+        document_uploaded::handler,
+        portcullis::aws::Adapters::DOCUMENTS,
+    )
+    .await
 }

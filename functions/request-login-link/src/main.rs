@@ -1,4 +1,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portcullis::runtime::run_http(request_login_link::handler, portcullis::aws::no_documents).await
+    portcullis::runtime::run_http(request_login_link::handler, portcullis::aws::Adapters::CORE)
+        .await
 }

@@ -43,5 +43,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("verify-totp", verify_totp::handler),
         ("backup-codes", backup_codes::handler),
         ("mfa-methods", mfa_methods::handler),
+        ("send-sms-code", send_sms_code::handler),
     ])
 }

@@ -1,6 +1,7 @@
-//! Which documents bucket a function gets. Only the functions that handle
-//! documents link the S3 adapter; the others get [`no_documents`], which keeps the
-//! S3 client (over a megabyte) out of their binaries and their cold starts.
+//! Which optional adapters a function gets. Only the functions that handle
+//! documents link the S3 adapter, and only the one that sends codes links SNS; the
+//! others get stand-ins that fail, which keeps those clients (over a megabyte for
+//! S3) out of their binaries and their cold starts.
 
 use std::sync::Arc;
 
@@ -8,13 +9,62 @@ use async_trait::async_trait;
 use aws_config::SdkConfig;
 use time::{Duration, OffsetDateTime};
 
-use super::{S3Bucket, s3_client};
+use super::{S3Bucket, s3_client, sns_sms};
 use crate::config::Config;
-use crate::domain::{DocumentName, MediaType};
-use crate::ports::{DocumentBucket, StoredObject};
+use crate::domain::{DocumentName, MediaType, PhoneNumber};
+use crate::ports::{DocumentBucket, SmsSender, StoredObject};
 
-/// Builds a function's documents bucket; chosen in its `main.rs`.
+/// Builds a function's documents bucket.
 pub type BucketAdapter = fn(&SdkConfig, &Config) -> Arc<dyn DocumentBucket>;
+/// Builds a function's SMS sender.
+pub type SmsAdapter = fn(&SdkConfig, &Config) -> Arc<dyn SmsSender>;
+
+/// The optional adapters of a function, chosen in its `main.rs`.
+#[derive(Clone, Copy)]
+pub struct Adapters {
+    pub bucket: BucketAdapter,
+    pub sms: SmsAdapter,
+}
+
+impl Adapters {
+    /// Neither the bucket nor SMS.
+    pub const CORE: Self = Self {
+        bucket: no_documents,
+        sms: no_sms,
+    };
+    /// The documents bucket on S3.
+    pub const DOCUMENTS: Self = Self {
+        bucket: s3_documents,
+        sms: no_sms,
+    };
+    /// SMS through SNS.
+    pub const SMS: Self = Self {
+        bucket: no_documents,
+        sms: sns_sms,
+    };
+    /// Everything, for hosts of every function at once (the dev server, the
+    /// tests, the benchmark).
+    pub const ALL: Self = Self {
+        bucket: s3_documents,
+        sms: sns_sms,
+    };
+}
+
+/// No SMS, for the functions that never send one.
+pub fn no_sms(_sdk: &SdkConfig, _config: &Config) -> Arc<dyn SmsSender> {
+    Arc::new(NoSms)
+}
+
+struct NoSms;
+
+#[async_trait]
+impl SmsSender for NoSms {
+    async fn send_sms(&self, _to: &PhoneNumber, _text: &str) -> anyhow::Result<()> {
+        Err(anyhow::anyhow!(
+            "this function is wired without SMS (see its main.rs)"
+        ))
+    }
+}
 
 /// The documents bucket on S3, for the functions that handle documents.
 pub fn s3_documents(sdk: &SdkConfig, config: &Config) -> Arc<dyn DocumentBucket> {

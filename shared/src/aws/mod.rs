@@ -11,6 +11,7 @@ mod items;
 mod s3;
 mod secrets;
 mod ses;
+mod sns;
 
 use std::sync::Arc;
 
@@ -20,11 +21,12 @@ use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
-pub use buckets::{BucketAdapter, no_documents, s3_documents};
+pub use buckets::{Adapters, BucketAdapter, SmsAdapter, no_documents, no_sms, s3_documents};
 pub use dynamo::{DynamoStore, schema};
 pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
+pub use sns::{SnsSms, sns_sms};
 
 use crate::Services;
 use crate::clock::SystemClock;
@@ -71,29 +73,29 @@ pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// Everything a handler needs, from the environment: call once per cold start.
-pub async fn services_from_env(bucket: BucketAdapter) -> anyhow::Result<Services> {
+pub async fn services_from_env(adapters: Adapters) -> anyhow::Result<Services> {
     let config = Config::from_env()?;
     let sdk = sdk_config_from_env().await;
-    services_with(&sdk, &config, Arc::new(SystemClock), bucket).await
+    services_with(&sdk, &config, Arc::new(SystemClock), adapters).await
 }
 
-/// Builds the services on the real adapters, the documents bucket on S3 included
-/// (the dev server, the tests and the benchmark host every function at once).
+/// Builds the services on the real adapters, every optional one included (the
+/// dev server, the tests and the benchmark host every function at once).
 pub async fn services(
     sdk: &SdkConfig,
     config: &Config,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Services> {
-    services_with(sdk, config, clock, s3_documents).await
+    services_with(sdk, config, clock, Adapters::ALL).await
 }
 
-/// Builds the services on the real adapters, with the documents bucket `bucket`
-/// gives.
+/// Builds the services on the real adapters, with the optional ones `adapters`
+/// names.
 pub async fn services_with(
     sdk: &SdkConfig,
     config: &Config,
     clock: Arc<dyn Clock>,
-    bucket: BucketAdapter,
+    adapters: Adapters,
 ) -> anyhow::Result<Services> {
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
     let key = load_server_key(&secrets, &config.server_key_secret_id)
@@ -104,7 +106,8 @@ pub async fn services_with(
             aws_sdk_dynamodb::Client::new(sdk),
             config.table_name.clone(),
         )),
-        bucket: bucket(sdk, config),
+        bucket: (adapters.bucket)(sdk, config),
+        sms: (adapters.sms)(sdk, config),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),
             config.settings.sender.clone(),

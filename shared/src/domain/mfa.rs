@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{TokenDigest, UserId};
+use super::{PhoneNumber, TokenDigest, UserId};
 
 /// A way to pass the second step of a sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,10 +36,39 @@ pub struct TotpFactor {
     pub last_step: u64,
 }
 
+/// A phone that receives sign-in codes by SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsFactor {
+    pub phone: PhoneNumber,
+    pub created_at: OffsetDateTime,
+    /// `None` until the user has typed a code sent to it.
+    pub confirmed_at: Option<OffsetDateTime>,
+}
+
+/// A code sent by SMS, known to the store by its digest: valid 10 minutes, dead
+/// after 5 wrong tries, and another is sent no sooner than 60 s after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentCode {
+    pub digest: String,
+    pub sent_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub tries: u32,
+}
+
+/// Wrong tries an SMS code survives.
+pub const MAX_CODE_TRIES: u32 = 5;
+
+impl SentCode {
+    pub fn is_usable_at(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at && self.tries < MAX_CODE_TRIES
+    }
+}
+
 /// A user's second factors.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MfaState {
     pub totp: Option<TotpFactor>,
+    pub sms: Option<SmsFactor>,
     /// Backup codes not used yet.
     pub backup_codes_left: usize,
 }
@@ -54,6 +83,13 @@ impl MfaState {
             .is_some_and(|totp| totp.confirmed_at.is_some())
         {
             methods.push(MfaMethod::Totp);
+        }
+        if self
+            .sms
+            .as_ref()
+            .is_some_and(|sms| sms.confirmed_at.is_some())
+        {
+            methods.push(MfaMethod::Sms);
         }
         if self.backup_codes_left > 0 {
             methods.push(MfaMethod::BackupCode);

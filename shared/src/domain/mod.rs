@@ -23,7 +23,10 @@ pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, FirmId, InvalidId, UserId};
 pub use language::{Language, UnsupportedLanguage};
-pub use mfa::{MAX_CHALLENGE_FAILURES, MfaChallenge, MfaMethod, MfaState, TotpFactor};
+pub use mfa::{
+    MAX_CHALLENGE_FAILURES, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, SentCode, SmsFactor,
+    TotpFactor,
+};
 pub use one_time_code::{BackupCode, SmsCode};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use phone::{InvalidPhone, PhoneNumber};

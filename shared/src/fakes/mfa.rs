@@ -5,9 +5,10 @@ use time::OffsetDateTime;
 
 use super::MemoryStore;
 use crate::domain::{
-    AuditEvent, MfaChallenge, MfaMethod, MfaState, TokenDigest, TotpFactor, UserId,
+    AuditEvent, MfaChallenge, MfaMethod, MfaState, PhoneNumber, SentCode, SmsFactor, TokenDigest,
+    TotpFactor, UserId,
 };
-use crate::ports::{ChallengePass, Conditional, MfaStore, TotpConfirmation};
+use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
 
 #[async_trait]
 impl MfaStore for MemoryStore {
@@ -15,6 +16,7 @@ impl MfaStore for MemoryStore {
         let t = self.tables();
         Ok(MfaState {
             totp: t.totp.get(&user).cloned(),
+            sms: t.sms.get(&user).cloned(),
             backup_codes_left: t.backup_codes.get(&user).map_or(0, Vec::len),
         })
     }
@@ -44,17 +46,30 @@ impl MfaStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
-    async fn confirm_totp(
+    async fn confirm_factor(
         &self,
-        confirmation: &TotpConfirmation<'_>,
+        confirmation: &FactorConfirmation<'_>,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        match t.totp.get_mut(&confirmation.user) {
-            Some(totp) if totp.confirmed_at.is_none() => {
-                totp.confirmed_at = Some(confirmation.at);
-                totp.last_step = confirmation.step;
-            }
-            _ => return Ok(Conditional::Refused),
+        let confirmed = match confirmation.factor {
+            ConfirmedFactor::Totp { step } => match t.totp.get_mut(&confirmation.user) {
+                Some(totp) if totp.confirmed_at.is_none() => {
+                    totp.confirmed_at = Some(confirmation.at);
+                    totp.last_step = step;
+                    true
+                }
+                _ => false,
+            },
+            ConfirmedFactor::Sms => match t.sms.get_mut(&confirmation.user) {
+                Some(sms) if sms.confirmed_at.is_none() => {
+                    sms.confirmed_at = Some(confirmation.at);
+                    true
+                }
+                _ => false,
+            },
+        };
+        if !confirmed {
+            return Ok(Conditional::Refused);
         }
         if !confirmation.backup_code_digests.is_empty() {
             t.backup_codes
@@ -64,6 +79,76 @@ impl MfaStore for MemoryStore {
             session.user_id != confirmation.user || digest == confirmation.keep_session
         });
         t.audit.push(confirmation.audit.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn begin_sms(
+        &self,
+        user: UserId,
+        phone: &PhoneNumber,
+        at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if t.sms
+            .get(&user)
+            .is_some_and(|sms| sms.confirmed_at.is_some())
+        {
+            return Ok(Conditional::Refused);
+        }
+        t.sms.insert(
+            user,
+            SmsFactor {
+                phone: phone.clone(),
+                created_at: at,
+                confirmed_at: None,
+            },
+        );
+        Ok(Conditional::Applied)
+    }
+
+    async fn put_sent_code(
+        &self,
+        scope: &str,
+        code: &SentCode,
+        cooldown_since: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if t.sent_codes
+            .get(scope)
+            .is_some_and(|sent| sent.sent_at > cooldown_since)
+        {
+            return Ok(Conditional::Refused);
+        }
+        t.sent_codes.insert(scope.to_owned(), code.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn sent_code(&self, scope: &str) -> anyhow::Result<Option<SentCode>> {
+        Ok(self.tables().sent_codes.get(scope).cloned())
+    }
+
+    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()> {
+        if let Some(code) = self.tables().sent_codes.get_mut(scope) {
+            code.tries += 1;
+        }
+        Ok(())
+    }
+
+    async fn spend_sent_code(
+        &self,
+        scope: &str,
+        digest: &str,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let usable = t
+            .sent_codes
+            .get(scope)
+            .is_some_and(|code| code.digest == digest && code.is_usable_at(now));
+        if !usable {
+            return Ok(Conditional::Refused);
+        }
+        t.sent_codes.remove(scope);
         Ok(Conditional::Applied)
     }
 
@@ -163,7 +248,10 @@ impl MfaStore for MemoryStore {
                 MfaMethod::BackupCode => {
                     t.backup_codes.remove(&user);
                 }
-                MfaMethod::Sms | MfaMethod::Push => {}
+                MfaMethod::Sms => {
+                    t.sms.remove(&user);
+                }
+                MfaMethod::Push => {}
             }
         }
         t.sessions

@@ -15,13 +15,14 @@ use crate::Services;
 use crate::clock::ManualClock;
 use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
+use crate::domain::PhoneNumber;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, EmailAddress, Firm, FirmId, FirmSettings,
     Language, LinkKind, OneTimeLink, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
-    PasswordChange, RateLimitStore, SessionStore, UserStore,
+    PasswordChange, RateLimitStore, SessionStore, SmsSender, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -42,6 +43,8 @@ struct Tables {
     failures: HashMap<String, Vec<OffsetDateTime>>,
     audit: Vec<AuditEvent>,
     totp: HashMap<UserId, crate::domain::TotpFactor>,
+    sms: HashMap<UserId, crate::domain::SmsFactor>,
+    sent_codes: HashMap<String, crate::domain::SentCode>,
     backup_codes: HashMap<UserId, Vec<String>>,
     challenges: HashMap<TokenDigest, crate::domain::MfaChallenge>,
 }
@@ -367,11 +370,33 @@ impl Mailer for MemoryMailer {
     }
 }
 
+/// Keeps the text messages it is asked to send.
+#[derive(Debug, Default)]
+pub struct MemorySms(Mutex<Vec<(PhoneNumber, String)>>);
+
+impl MemorySms {
+    pub fn sent(&self) -> Vec<(PhoneNumber, String)> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[async_trait]
+impl SmsSender for MemorySms {
+    async fn send_sms(&self, to: &PhoneNumber, text: &str) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((to.clone(), text.to_owned()));
+        Ok(())
+    }
+}
+
 /// Services on the fakes, with a manual clock and no response floor.
 pub struct FakeServices {
     pub services: Services,
     pub store: Arc<MemoryStore>,
     pub mailer: Arc<MemoryMailer>,
+    pub sms: Arc<MemorySms>,
     pub clock: Arc<ManualClock>,
 }
 
@@ -379,11 +404,13 @@ impl Default for FakeServices {
     fn default() -> Self {
         let store = Arc::new(MemoryStore::default());
         let mailer = Arc::new(MemoryMailer::default());
+        let sms = Arc::new(MemorySms::default());
         let clock = Arc::new(ManualClock::starting_now());
         let services = Services {
             store: store.clone(),
             bucket: Arc::new(MemoryBucket),
             mailer: mailer.clone(),
+            sms: sms.clone(),
             clock: clock.clone(),
             random: Arc::new(OsRandom),
             key: ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),
@@ -393,6 +420,7 @@ impl Default for FakeServices {
             services,
             store,
             mailer,
+            sms,
             clock,
         }
     }

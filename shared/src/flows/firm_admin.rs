@@ -304,6 +304,9 @@ pub async fn disable_mfa(
     if state.totp.is_some() {
         methods.push(MfaMethod::Totp);
     }
+    if state.sms.is_some() {
+        methods.push(MfaMethod::Sms);
+    }
     if state.backup_codes_left > 0 {
         methods.push(MfaMethod::BackupCode);
     }

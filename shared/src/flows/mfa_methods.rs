@@ -50,8 +50,8 @@ pub async fn regenerate_backup_codes(
     Ok(codes)
 }
 
-/// `DELETE /mfa/{method}`: removes the authenticator app or the backup codes.
-/// Without an authenticator app MFA is off, so its backup codes go with it.
+/// `DELETE /mfa/{method}`: removes the authenticator app, the phone or the backup
+/// codes. Without a factor left MFA is off, so its backup codes go with it.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn remove_method(
     svc: &Services,
@@ -62,17 +62,26 @@ pub async fn remove_method(
 ) -> Result<(), MfaError> {
     let user = firm_user_with_password(svc, principal, password).await?;
     let state = svc.store.mfa_state(user.id).await?;
-    let removed: &[MfaMethod] = match raw_method {
-        "totp" if state.totp.is_some() => &[MfaMethod::Totp, MfaMethod::BackupCode],
-        "backup_code" if state.backup_codes_left > 0 => &[MfaMethod::BackupCode],
+    let has_totp = state.totp.is_some();
+    let has_sms = state.sms.is_some();
+    let mut removed = match raw_method {
+        "totp" if has_totp => vec![MfaMethod::Totp],
+        "sms" if has_sms => vec![MfaMethod::Sms],
+        "backup_code" if state.backup_codes_left > 0 => vec![MfaMethod::BackupCode],
         _ => return Err(MfaError::MethodNotFound),
     };
+    // Without a factor left MFA is off, and its backup codes go with it.
+    let factor_left = (has_totp && !removed.contains(&MfaMethod::Totp))
+        || (has_sms && !removed.contains(&MfaMethod::Sms));
+    if !factor_left && !removed.contains(&MfaMethod::BackupCode) && state.backup_codes_left > 0 {
+        removed.push(MfaMethod::BackupCode);
+    }
     let audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
         .from_ip(source_ip)
         .with_detail(raw_method);
     match svc
         .store
-        .remove_mfa_methods(user.id, removed, Some(&principal.session), &audit)
+        .remove_mfa_methods(user.id, &removed, Some(&principal.session), &audit)
         .await?
     {
         Conditional::Applied => Ok(()),

@@ -12,6 +12,7 @@ use crate::domain::{
     MfaMethod, MfaState, Token, TokenDigest, User,
 };
 use crate::flows::session::{SignedIn, new_session_lasting};
+use crate::flows::sms_codes::{Sending, redeem_code, send_code};
 use crate::flows::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
 use crate::http::{ApiError, InvalidBody};
 use crate::ports::{ChallengePass, Conditional};
@@ -27,6 +28,10 @@ pub enum MfaSignInError {
     InvalidMfaToken,
     #[error("That code is not right.")]
     InvalidCode,
+    #[error("A code was sent less than a minute ago. Please wait before asking again.")]
+    TooSoon(u64),
+    #[error("This sign-in cannot use that method.")]
+    MethodUnavailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -36,6 +41,8 @@ impl ApiError for MfaSignInError {
         match self {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
+            Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::MethodUnavailable => StatusCode::CONFLICT,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -45,7 +52,16 @@ impl ApiError for MfaSignInError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidMfaToken => "invalid_mfa_token",
             Self::InvalidCode => "invalid_code",
+            Self::TooSoon(_) => "rate_limited",
+            Self::MethodUnavailable => "method_unavailable",
             Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooSoon(seconds) => Some(*seconds),
+            _ => None,
         }
     }
 }
@@ -149,6 +165,54 @@ pub async fn sign_in_with_backup_code(
         keep_for_a_week,
         backup_code: Some(&code_digest),
         method: MfaMethod::BackupCode,
+    };
+    finish(svc, second_step, source_ip).await
+}
+
+fn sign_in_scope(challenge: &TokenDigest) -> String {
+    format!("SIGNIN#{challenge}")
+}
+
+/// Texts a code for this sign-in attempt to the user's confirmed phone, in their
+/// language; at most one every 60 s.
+#[tracing::instrument(skip_all)]
+pub async fn send_sign_in_code(svc: &Services, raw_token: &str) -> Result<(), MfaSignInError> {
+    let now = svc.clock.now();
+    let (digest, user, state) = open_challenge(svc, raw_token, now).await?;
+    let phone = state
+        .sms
+        .filter(|sms| sms.confirmed_at.is_some())
+        .map(|sms| sms.phone)
+        .ok_or(MfaSignInError::MethodUnavailable)?;
+    match send_code(svc, &sign_in_scope(&digest), &phone, user.language).await? {
+        Sending::Sent => Ok(()),
+        Sending::TooSoon(seconds) => Err(MfaSignInError::TooSoon(seconds)),
+    }
+}
+
+/// Trades the `mfa_token` and the code texted for it for a session. A wrong code
+/// counts against both the code (5 tries) and the token.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in_with_sms(
+    svc: &Services,
+    raw_token: &str,
+    raw_code: &str,
+    keep_for_a_week: bool,
+    source_ip: Option<&str>,
+) -> Result<SignedIn, MfaSignInError> {
+    let now = svc.clock.now();
+    let (digest, user, _) = open_challenge(svc, raw_token, now).await?;
+    if !redeem_code(svc, &sign_in_scope(&digest), raw_code).await? {
+        svc.store.fail_mfa_challenge(&digest).await?;
+        return Err(MfaSignInError::InvalidCode);
+    }
+    let second_step = SecondStep {
+        challenge: &digest,
+        user,
+        now,
+        keep_for_a_week,
+        backup_code: None,
+        method: MfaMethod::Sms,
     };
     finish(svc, second_step, source_ip).await
 }

@@ -21,6 +21,8 @@ pub mod password_reset;
 pub mod rate_limit;
 pub mod reentered_password;
 pub mod session;
+pub mod sms_codes;
+pub mod sms_enrollment;
 pub mod throttle;
 pub mod totp_enrollment;
 pub mod upload_notice;

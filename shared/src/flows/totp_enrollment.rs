@@ -7,12 +7,14 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, BackupCode, Role, User};
+use crate::domain::{
+    AuditEvent, AuditKind, BackupCode, InvalidPhone, MfaMethod, MfaState, Role, User,
+};
 use crate::flows::cases::firm_name;
 use crate::flows::rate_limit::Exceeded;
 use crate::flows::reentered_password::{Reentered, check_reentered_password};
 use crate::http::{ApiError, InvalidBody, Principal};
-use crate::ports::{Conditional, TotpConfirmation};
+use crate::ports::{Conditional, ConfirmedFactor, FactorConfirmation};
 use crate::qr::qr_png;
 use crate::totp::TotpSecret;
 
@@ -46,6 +48,10 @@ pub enum MfaError {
     #[error("There is no such second factor on this account.")]
     MethodNotFound,
     #[error(transparent)]
+    InvalidPhone(#[from] InvalidPhone),
+    #[error("A code was sent less than a minute ago. Please wait before asking again.")]
+    TooSoon(u64),
+    #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
@@ -62,6 +68,8 @@ impl ApiError for MfaError {
                 StatusCode::CONFLICT
             }
             Self::MethodNotFound => StatusCode::NOT_FOUND,
+            Self::InvalidPhone(_) => StatusCode::BAD_REQUEST,
+            Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +86,8 @@ impl ApiError for MfaError {
             Self::InvalidCode => "invalid_code",
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::MethodNotFound => "not_found",
+            Self::InvalidPhone(_) => "invalid_phone",
+            Self::TooSoon(_) => "rate_limited",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -85,6 +95,7 @@ impl ApiError for MfaError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            Self::TooSoon(seconds) => Some(*seconds),
             _ => None,
         }
     }
@@ -176,32 +187,49 @@ pub async fn confirm_totp(
         .and_then(|code| secret.matching_step(code, unix_seconds(now)))
         .ok_or(MfaError::InvalidCode)?;
 
+    turn_on_factor(
+        svc,
+        principal,
+        &state,
+        ConfirmedFactor::Totp { step },
+        source_ip,
+    )
+    .await
+}
+
+/// Turns a pending factor on: the first time the user turns MFA on they get their
+/// backup codes, shown this once. Every other session of the user ends; the change
+/// is audited.
+pub async fn turn_on_factor(
+    svc: &Services,
+    principal: &Principal,
+    state: &MfaState,
+    factor: ConfirmedFactor,
+    source_ip: Option<&str>,
+) -> Result<Vec<BackupCode>, MfaError> {
     let first_time = !state.enabled() && state.backup_codes_left == 0;
-    let codes: Vec<BackupCode> = match first_time {
-        true => (0..BACKUP_CODES)
-            .map(|_| BackupCode::generate(svc.random.as_ref()))
-            .collect(),
+    let codes = match first_time {
+        true => new_backup_codes(svc),
         false => Vec::new(),
     };
-    let digests: Vec<String> = codes
-        .iter()
-        .map(|code| {
-            svc.key
-                .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
-        })
-        .collect();
-    let audit = AuditEvent::new(AuditKind::MfaEnabled, now, user.id)
+    let digests = backup_code_digests(svc, &codes);
+    let now = svc.clock.now();
+    let method = match factor {
+        ConfirmedFactor::Totp { .. } => MfaMethod::Totp,
+        ConfirmedFactor::Sms => MfaMethod::Sms,
+    };
+    let audit = AuditEvent::new(AuditKind::MfaEnabled, now, principal.user_id)
         .from_ip(source_ip)
-        .with_detail("totp");
-    let confirmation = TotpConfirmation {
-        user: user.id,
-        step,
+        .with_detail(method.as_str());
+    let confirmation = FactorConfirmation {
+        user: principal.user_id,
+        factor,
         at: now,
         backup_code_digests: &digests,
         keep_session: &principal.session,
         audit: &audit,
     };
-    match svc.store.confirm_totp(&confirmation).await? {
+    match svc.store.confirm_factor(&confirmation).await? {
         Conditional::Applied => Ok(codes),
         Conditional::Refused => Err(MfaError::NoPendingEnrollment),
     }

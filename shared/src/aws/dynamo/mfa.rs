@@ -9,11 +9,13 @@ use super::schema::{PK, SK, TTL};
 use super::{DynamoStore, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, MfaChallenge, MfaMethod, MfaState, TokenDigest, TotpFactor, UserId,
+    AuditEvent, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, PhoneNumber, SentCode,
+    SmsFactor, TokenDigest, TotpFactor, UserId,
 };
-use crate::ports::{ChallengePass, Conditional, MfaStore, TotpConfirmation};
+use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
 
 const TOTP: &str = "TOTP";
+const SMS: &str = "SMS";
 const BACKUP: &str = "BACKUP#";
 
 fn challenge_pk(digest: &TokenDigest) -> String {
@@ -27,6 +29,29 @@ fn read_totp(item: &Item) -> anyhow::Result<TotpFactor> {
         created_at: r.time("created_at")?,
         confirmed_at: r.optional_time("confirmed_at")?,
         last_step: u64::try_from(r.number("last_step")?).context("a negative step")?,
+    })
+}
+
+fn read_sms(item: &Item) -> anyhow::Result<SmsFactor> {
+    let r = Reader(item);
+    Ok(SmsFactor {
+        phone: r.parsed("phone", PhoneNumber::parse)?,
+        created_at: r.time("created_at")?,
+        confirmed_at: r.optional_time("confirmed_at")?,
+    })
+}
+
+fn code_pk(scope: &str) -> String {
+    format!("SMSCODE#{scope}")
+}
+
+fn read_sent_code(item: &Item) -> anyhow::Result<SentCode> {
+    let r = Reader(item);
+    Ok(SentCode {
+        digest: r.string("digest")?.to_owned(),
+        sent_at: r.time("sent_at")?,
+        expires_at: r.time("expires_at")?,
+        tries: u32::try_from(r.number("tries")?).context("tries")?,
     })
 }
 
@@ -49,9 +74,15 @@ impl MfaStore for DynamoStore {
             .await?
             .map(|item| read_totp(&item))
             .transpose()?;
+        let sms = self
+            .get(user_pk(user), SMS)
+            .await?
+            .map(|item| read_sms(&item))
+            .transpose()?;
         let backup_codes_left = self.partition_items(user_pk(user), BACKUP).await?.len();
         Ok(MfaState {
             totp,
+            sms,
             backup_codes_left,
         })
     }
@@ -80,18 +111,24 @@ impl MfaStore for DynamoStore {
         conditional(result, "PutItem TOTP factor")
     }
 
-    async fn confirm_totp(
+    async fn confirm_factor(
         &self,
-        confirmation: &TotpConfirmation<'_>,
+        confirmation: &FactorConfirmation<'_>,
     ) -> anyhow::Result<Conditional> {
         let confirm = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(Self::key(user_pk(confirmation.user), TOTP)))
-            .update_expression("SET confirmed_at = :at, last_step = :step")
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(confirmed_at)")
-            .expression_attribute_values(":at", epoch(confirmation.at))
-            .expression_attribute_values(":step", n(confirmation.step))
-            .build()?;
+            .expression_attribute_values(":at", epoch(confirmation.at));
+        let confirm = match confirmation.factor {
+            ConfirmedFactor::Totp { step } => confirm
+                .set_key(Some(Self::key(user_pk(confirmation.user), TOTP)))
+                .update_expression("SET confirmed_at = :at, last_step = :step")
+                .expression_attribute_values(":step", n(step)),
+            ConfirmedFactor::Sms => confirm
+                .set_key(Some(Self::key(user_pk(confirmation.user), SMS)))
+                .update_expression("SET confirmed_at = :at"),
+        }
+        .build()?;
         let mut items = vec![
             TransactWriteItem::builder().update(confirm).build(),
             self.audit_put(confirmation.audit)?,
@@ -105,6 +142,97 @@ impl MfaStore for DynamoStore {
         }
         self.transact_ending_sessions(items, confirmation.user, Some(confirmation.keep_session))
             .await
+    }
+
+    async fn begin_sms(
+        &self,
+        user: UserId,
+        phone: &PhoneNumber,
+        at: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let factor = item([
+            (PK, s(user_pk(user))),
+            (SK, s(SMS)),
+            ("phone", s(phone.as_str())),
+            ("created_at", epoch(at)),
+        ]);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(factor))
+            .condition_expression("attribute_not_exists(confirmed_at)")
+            .send()
+            .await;
+        conditional(result, "PutItem SMS factor")
+    }
+
+    async fn put_sent_code(
+        &self,
+        scope: &str,
+        code: &SentCode,
+        cooldown_since: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let record = item([
+            (PK, s(code_pk(scope))),
+            (SK, s("SMSCODE")),
+            ("digest", s(code.digest.as_str())),
+            ("sent_at", epoch(code.sent_at)),
+            ("expires_at", epoch(code.expires_at)),
+            ("tries", n(code.tries)),
+            (TTL, epoch(code.expires_at)),
+        ]);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(record))
+            .condition_expression("attribute_not_exists(pk) OR sent_at <= :cooldown")
+            .expression_attribute_values(":cooldown", epoch(cooldown_since))
+            .send()
+            .await;
+        conditional(result, "PutItem SMS code")
+    }
+
+    async fn sent_code(&self, scope: &str) -> anyhow::Result<Option<SentCode>> {
+        self.get(code_pk(scope), "SMSCODE")
+            .await?
+            .map(|item| read_sent_code(&item))
+            .transpose()
+    }
+
+    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(code_pk(scope), "SMSCODE")))
+            .update_expression("ADD tries :one")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        conditional(result, "UpdateItem SMS code try").map(|_| ())
+    }
+
+    async fn spend_sent_code(
+        &self,
+        scope: &str,
+        digest: &str,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(code_pk(scope), "SMSCODE")))
+            .condition_expression("digest = :digest AND expires_at > :now AND tries < :max")
+            .expression_attribute_values(":digest", s(digest))
+            .expression_attribute_values(":now", epoch(now))
+            .expression_attribute_values(":max", n(MAX_CODE_TRIES))
+            .send()
+            .await;
+        conditional(result, "DeleteItem SMS code")
     }
 
     async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional> {
@@ -237,10 +365,15 @@ impl MfaStore for DynamoStore {
                         .build()?;
                     items.push(TransactWriteItem::builder().delete(factor).build());
                 }
-                MfaMethod::BackupCode => items.extend(self.backup_code_deletes(user).await?),
-                MfaMethod::Sms | MfaMethod::Push => {
-                    anyhow::bail!("{} is not stored yet", method.as_str())
+                MfaMethod::Sms => {
+                    let factor = Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(Self::key(user_pk(user), SMS)))
+                        .build()?;
+                    items.push(TransactWriteItem::builder().delete(factor).build());
                 }
+                MfaMethod::BackupCode => items.extend(self.backup_code_deletes(user).await?),
+                MfaMethod::Push => anyhow::bail!("push devices are not stored yet"),
             }
         }
         self.transact_ending_sessions(items, user, keep_session)

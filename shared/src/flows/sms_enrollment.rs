@@ -1,0 +1,60 @@
+//! Turning on SMS codes: a phone number (the password again), then the code sent
+//! to it.
+
+use crate::Services;
+use crate::domain::{BackupCode, PhoneNumber};
+use crate::flows::sms_codes::{Sending, redeem_code, send_code};
+use crate::flows::totp_enrollment::{MfaError, firm_user, firm_user_with_password, turn_on_factor};
+use crate::http::Principal;
+use crate::ports::{Conditional, ConfirmedFactor};
+
+fn enrolment_scope(principal: &Principal) -> String {
+    format!("ENROL#{}", principal.user_id)
+}
+
+/// Stores the phone as pending and texts it a code, in the user's language.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn enroll_sms(
+    svc: &Services,
+    principal: &Principal,
+    password: String,
+    raw_phone: &str,
+) -> Result<PhoneNumber, MfaError> {
+    let user = firm_user_with_password(svc, principal, password).await?;
+    let phone = PhoneNumber::parse(raw_phone)?;
+    if svc
+        .store
+        .begin_sms(user.id, &phone, svc.clock.now())
+        .await?
+        == Conditional::Refused
+    {
+        return Err(MfaError::AlreadyEnrolled);
+    }
+    match send_code(svc, &enrolment_scope(principal), &phone, user.language).await? {
+        Sending::Sent => Ok(phone),
+        Sending::TooSoon(seconds) => Err(MfaError::TooSoon(seconds)),
+    }
+}
+
+/// Turns the pending phone on with the code sent to it.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn confirm_sms(
+    svc: &Services,
+    principal: &Principal,
+    raw_code: &str,
+    source_ip: Option<&str>,
+) -> Result<Vec<BackupCode>, MfaError> {
+    let user = firm_user(svc, principal).await?;
+    let state = svc.store.mfa_state(user.id).await?;
+    let pending = state
+        .sms
+        .as_ref()
+        .is_some_and(|sms| sms.confirmed_at.is_none());
+    if !pending {
+        return Err(MfaError::NoPendingEnrollment);
+    }
+    if !redeem_code(svc, &enrolment_scope(principal), raw_code).await? {
+        return Err(MfaError::InvalidCode);
+    }
+    turn_on_factor(svc, principal, &state, ConfirmedFactor::Sms, source_ip).await
+}
