@@ -6,19 +6,11 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
 use portcullis::flows::mfa_methods::regenerate_backup_codes;
-use portcullis::flows::mfa_sign_in::{MfaSignInError, sign_in_with_backup_code};
+use portcullis::flows::mfa_sign_in::{MfaSignInError, SecondStepRequest, sign_in_with_backup_code};
 use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Deserialize)]
-struct SecondStep {
-    mfa_token: String,
-    code: String,
-    #[serde(default)]
-    keep_me_logged_in: bool,
-}
 
 #[derive(Deserialize)]
 struct PasswordRequest {
@@ -34,7 +26,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     if route_key(&req) == Some("POST /auth/mfa/backup-code") {
         return respond(
             async {
-                let step: SecondStep = parse_json(&req)?;
+                let step: SecondStepRequest = parse_json(&req)?;
                 let signed_in = sign_in_with_backup_code(
                     svc,
                     &step.mfa_token,

@@ -6,7 +6,9 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_sign_in::{MfaSignInError, send_sign_in_code, sign_in_with_sms};
+use portcullis::flows::mfa_sign_in::{
+    MfaSignInError, SecondStepRequest, send_sign_in_code, sign_in_with_sms,
+};
 use portcullis::flows::sms_enrollment::{confirm_sms, enroll_sms};
 use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
@@ -31,14 +33,6 @@ struct SendRequest {
     mfa_token: String,
 }
 
-#[derive(Deserialize)]
-struct SecondStep {
-    mfa_token: String,
-    code: String,
-    #[serde(default)]
-    keep_me_logged_in: bool,
-}
-
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
     Box::pin(handle(svc, req))
 }
@@ -56,7 +50,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
         ),
         Some("POST /auth/mfa/sms") => respond(
             async {
-                let step: SecondStep = parse_json(&req)?;
+                let step: SecondStepRequest = parse_json(&req)?;
                 let signed_in = sign_in_with_sms(
                     svc,
                     &step.mfa_token,

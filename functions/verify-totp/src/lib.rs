@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_sign_in::{MfaSignInError, sign_in_with_totp};
+use portcullis::flows::mfa_sign_in::{MfaSignInError, SecondStepRequest, sign_in_with_totp};
 use portcullis::flows::totp_enrollment::{MfaError, confirm_totp, enroll_totp};
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use serde::Deserialize;
@@ -21,14 +21,6 @@ struct CodeRequest {
     code: String,
 }
 
-#[derive(Deserialize)]
-struct SecondStep {
-    mfa_token: String,
-    code: String,
-    #[serde(default)]
-    keep_me_logged_in: bool,
-}
-
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
     Box::pin(handle(svc, req))
 }
@@ -38,7 +30,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     match route_key(&req) {
         Some("POST /auth/mfa/totp") => respond(
             async {
-                let step: SecondStep = parse_json(&req)?;
+                let step: SecondStepRequest = parse_json(&req)?;
                 let signed_in = sign_in_with_totp(
                     svc,
                     &step.mfa_token,

@@ -17,6 +17,15 @@ use crate::flows::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, 
 use crate::http::{ApiError, InvalidBody};
 use crate::ports::{ChallengePass, Conditional};
 
+/// The body of every route that passes the second step with a code.
+#[derive(Debug, serde::Deserialize)]
+pub struct SecondStepRequest {
+    pub mfa_token: String,
+    pub code: String,
+    #[serde(default)]
+    pub keep_me_logged_in: bool,
+}
+
 /// How long the second step may take.
 pub const CHALLENGE_TTL: time::Duration = time::Duration::minutes(5);
 
