@@ -6,11 +6,10 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_sign_in::{
-    MfaSignInError, SecondStepRequest, send_sign_in_code, sign_in_with_sms,
-};
+use portcullis::domain::MfaMethod;
+use portcullis::flows::mfa_sign_in::{MfaSignInError, second_step_response, send_sign_in_code};
 use portcullis::flows::sms_enrollment::{confirm_sms, enroll_sms};
-use portcullis::flows::totp_enrollment::MfaError;
+use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json};
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
@@ -48,21 +47,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
             }
             .await,
         ),
-        Some("POST /auth/mfa/sms") => respond(
-            async {
-                let step: SecondStepRequest = parse_json(&req)?;
-                let signed_in = sign_in_with_sms(
-                    svc,
-                    &step.mfa_token,
-                    &step.code,
-                    step.keep_me_logged_in,
-                    ip.as_deref(),
-                )
-                .await?;
-                Ok::<_, MfaSignInError>(signed_in.into_response())
-            }
-            .await,
-        ),
+        Some("POST /auth/mfa/sms") => second_step_response(svc, &req, MfaMethod::Sms).await,
         route => respond(enrollment(svc, &req, route, ip.as_deref()).await),
     }
 }
@@ -86,11 +71,7 @@ async fn enrollment(
         Some("POST /mfa/sms/confirm") => {
             let input: CodeRequest = parse_json(req)?;
             let codes = confirm_sms(svc, &caller, &input.code, ip).await?;
-            let shown: Vec<String> = codes.iter().map(|code| code.display()).collect();
-            Ok(json_response(
-                StatusCode::OK,
-                &json!({ "backup_codes": shown }),
-            ))
+            Ok(json_response(StatusCode::OK, &backup_codes_json(&codes)))
         }
         _ => Err(MfaError::NoPendingEnrollment),
     }

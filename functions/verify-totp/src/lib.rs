@@ -5,11 +5,11 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_sign_in::{MfaSignInError, SecondStepRequest, sign_in_with_totp};
-use portcullis::flows::totp_enrollment::{MfaError, confirm_totp, enroll_totp};
+use portcullis::domain::MfaMethod;
+use portcullis::flows::mfa_sign_in::second_step_response;
+use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json, confirm_totp, enroll_totp};
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use serde::Deserialize;
-use serde_json::json;
 
 #[derive(Deserialize)]
 struct PasswordRequest {
@@ -26,24 +26,9 @@ pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
 }
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    let ip = source_ip(&req);
     match route_key(&req) {
-        Some("POST /auth/mfa/totp") => respond(
-            async {
-                let step: SecondStepRequest = parse_json(&req)?;
-                let signed_in = sign_in_with_totp(
-                    svc,
-                    &step.mfa_token,
-                    &step.code,
-                    step.keep_me_logged_in,
-                    ip.as_deref(),
-                )
-                .await?;
-                Ok::<_, MfaSignInError>(signed_in.into_response())
-            }
-            .await,
-        ),
-        route => respond(enrollment(svc, &req, route, ip.as_deref()).await),
+        Some("POST /auth/mfa/totp") => second_step_response(svc, &req, MfaMethod::Totp).await,
+        route => respond(enrollment(svc, &req, route).await),
     }
 }
 
@@ -51,7 +36,6 @@ async fn enrollment(
     svc: &Services,
     req: &Request,
     route: Option<&str>,
-    ip: Option<&str>,
 ) -> Result<Response<Body>, MfaError> {
     let caller = principal(req).ok_or(MfaError::Unauthorized)?;
     match route {
@@ -62,12 +46,9 @@ async fn enrollment(
         }
         Some("POST /mfa/totp/confirm") => {
             let input: CodeRequest = parse_json(req)?;
-            let codes = confirm_totp(svc, &caller, &input.code, ip).await?;
-            let shown: Vec<String> = codes.iter().map(|code| code.display()).collect();
-            Ok(json_response(
-                StatusCode::OK,
-                &json!({ "backup_codes": shown }),
-            ))
+            let ip = source_ip(req);
+            let codes = confirm_totp(svc, &caller, &input.code, ip.as_deref()).await?;
+            Ok(json_response(StatusCode::OK, &backup_codes_json(&codes)))
         }
         _ => Err(MfaError::NoPendingEnrollment),
     }

@@ -19,11 +19,34 @@ use crate::ports::{ChallengePass, Conditional};
 
 /// The body of every route that passes the second step with a code.
 #[derive(Debug, serde::Deserialize)]
-pub struct SecondStepRequest {
-    pub mfa_token: String,
-    pub code: String,
+struct SecondStepRequest {
+    mfa_token: String,
+    code: String,
     #[serde(default)]
-    pub keep_me_logged_in: bool,
+    keep_me_logged_in: bool,
+}
+
+/// Passes the second step of a sign-in with `method` (an authenticator code, a
+/// texted code or a backup code): the route every second-step function serves.
+pub async fn second_step_response(
+    svc: &Services,
+    req: &lambda_http::Request,
+    method: MfaMethod,
+) -> lambda_http::Response<lambda_http::Body> {
+    let ip = crate::http::source_ip(req);
+    let passed = async {
+        let step: SecondStepRequest = crate::http::parse_json(req)?;
+        let (token, code, keep) = (&step.mfa_token, &step.code, step.keep_me_logged_in);
+        match method {
+            MfaMethod::Totp => sign_in_with_totp(svc, token, code, keep, ip.as_deref()).await,
+            MfaMethod::Sms => sign_in_with_sms(svc, token, code, keep, ip.as_deref()).await,
+            MfaMethod::BackupCode => {
+                sign_in_with_backup_code(svc, token, code, keep, ip.as_deref()).await
+            }
+            MfaMethod::Push => Err(MfaSignInError::MethodUnavailable),
+        }
+    };
+    crate::http::respond(passed.await.map(SignedIn::into_response))
 }
 
 /// How long the second step may take.

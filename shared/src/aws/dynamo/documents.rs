@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
-use super::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
+use super::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use super::{DynamoStore, case_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
@@ -266,25 +266,12 @@ impl DocumentStore for DynamoStore {
     }
 
     async fn unannounced_before(&self, before: OffsetDateTime) -> anyhow::Result<Vec<Upload>> {
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("#pk = :unannounced AND #sk < :before")
-            .expression_attribute_names("#pk", GSI1_PK)
-            .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":unannounced", s(UNANNOUNCED))
-            .expression_attribute_values(":before", s(format!("{:012}", before.unix_timestamp())))
-            .into_paginator()
-            .items()
-            .send();
-        let mut uploads = Vec::new();
-        while let Some(item) = pages.next().await {
-            let item = item.context("Query unannounced uploads")?;
-            uploads.push(read_upload(&item)?);
-        }
-        Ok(uploads)
+        let cutoff = format!("{:012}", before.unix_timestamp());
+        self.index_query(UNANNOUNCED.to_owned(), "#sk < :sk", &cutoff)
+            .await?
+            .iter()
+            .map(read_upload)
+            .collect()
     }
 
     async fn mark_announced(&self, case: CaseId, id: UploadId) -> anyhow::Result<()> {

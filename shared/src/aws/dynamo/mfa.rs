@@ -202,17 +202,13 @@ impl MfaStore for DynamoStore {
     }
 
     async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(code_pk(scope), "SMSCODE")))
-            .update_expression("ADD tries :one")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        conditional(result, "UpdateItem SMS code try").map(|_| ())
+        self.count_one(
+            code_pk(scope),
+            "SMSCODE",
+            "tries",
+            "UpdateItem SMS code try",
+        )
+        .await
     }
 
     async fn spend_sent_code(
@@ -278,18 +274,13 @@ impl MfaStore for DynamoStore {
     }
 
     async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(challenge_pk(digest), "MFA")))
-            .update_expression("ADD failures :one")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        // A challenge gone meanwhile has nothing left to count against.
-        conditional(result, "UpdateItem MFA challenge failure").map(|_| ())
+        self.count_one(
+            challenge_pk(digest),
+            "MFA",
+            "failures",
+            "UpdateItem MFA challenge failure",
+        )
+        .await
     }
 
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {

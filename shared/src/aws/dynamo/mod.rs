@@ -167,24 +167,59 @@ impl DynamoStore {
     /// Every item of the index partition `pk` whose sort key starts with
     /// `sk_prefix`, page after page.
     async fn index_items(&self, pk: String, sk_prefix: &str) -> anyhow::Result<Vec<Item>> {
+        self.index_query(pk, "begins_with(#sk, :sk)", sk_prefix)
+            .await
+    }
+
+    /// Every item of the index partition `pk` whose sort key meets `sk_condition`
+    /// (written with `#sk` and `:sk`, the latter bound to `sk`), page after page.
+    async fn index_query(
+        &self,
+        pk: String,
+        sk_condition: &str,
+        sk: &str,
+    ) -> anyhow::Result<Vec<Item>> {
         let mut items = Vec::new();
         let mut pages = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(GSI1)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .key_condition_expression(format!("#pk = :pk AND {sk_condition}"))
             .expression_attribute_names("#pk", GSI1_PK)
             .expression_attribute_names("#sk", GSI1_SK)
             .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(sk_prefix))
+            .expression_attribute_values(":sk", s(sk))
             .into_paginator()
             .items()
             .send();
         while let Some(item) = pages.next().await {
-            items.push(item.with_context(|| format!("Query {GSI1} for {sk_prefix}"))?);
+            items.push(item.with_context(|| format!("Query {GSI1} where {sk_condition}"))?);
         }
         Ok(items)
+    }
+
+    /// Adds one to the counter `attribute` of an item that exists; an item gone
+    /// meanwhile has nothing left to count against.
+    async fn count_one(
+        &self,
+        pk: String,
+        sk: &str,
+        attribute: &str,
+        what: &'static str,
+    ) -> anyhow::Result<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(pk, sk)))
+            .update_expression("ADD #counter :one")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#counter", attribute)
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        conditional(result, what).map(|_| ())
     }
 
     /// Every item of the table partition `pk` whose sort key starts with
