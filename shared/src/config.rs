@@ -22,7 +22,17 @@ pub struct Config {
     pub server_key_secret_id: String,
     /// The bucket holding case documents.
     pub documents_bucket: String,
+    /// The SNS platform applications phones are registered under for push
+    /// approval; a platform without one cannot register devices.
+    pub push_applications: PushApplications,
     pub settings: Settings,
+}
+
+/// SNS platform application ARNs, per push platform.
+#[derive(Debug, Clone, Default)]
+pub struct PushApplications {
+    pub apns: Option<String>,
+    pub fcm: Option<String>,
 }
 
 /// What the flows need to know beyond their ports.
@@ -86,6 +96,7 @@ impl Config {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let optional = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let required = |name: &'static str| {
             lookup(name)
                 .filter(|v| !v.trim().is_empty())
@@ -117,6 +128,10 @@ impl Config {
             table_name: required("TABLE_NAME")?,
             server_key_secret_id: required("SERVER_KEY_SECRET_ID")?,
             documents_bucket: required("DOCUMENTS_BUCKET")?,
+            push_applications: PushApplications {
+                apns: optional("APNS_PLATFORM_APPLICATION_ARN"),
+                fcm: optional("FCM_PLATFORM_APPLICATION_ARN"),
+            },
             settings: Settings {
                 portal_url: portal_url.trim_end_matches('/').to_owned(),
                 sender,

@@ -140,18 +140,23 @@ pub fn principal(req: &Request) -> Option<Principal> {
 
 pub const SESSION_COOKIE: &str = "session";
 
+/// The token in `Authorization: Bearer …`.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+}
+
 /// The session token a caller presents: `Authorization: Bearer …` first, else the
 /// `session` cookie (from the `Cookie` header or API Gateway's `cookies` list).
 pub fn presented_session_token<'a>(
     headers: &'a HeaderMap,
     cookies: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let bearer = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
+    let bearer = bearer_token(headers);
     let header_cookies = headers
         .get_all(http::header::COOKIE)
         .iter()

@@ -13,11 +13,11 @@ pub mod fakes;
 pub mod flows;
 pub mod http;
 pub mod passwords;
+pub mod phone_texts;
 pub mod ports;
 pub mod qr;
 pub mod runtime;
 pub mod services;
-pub mod sms_texts;
 pub mod telemetry;
 pub mod totp;
 

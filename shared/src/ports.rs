@@ -4,12 +4,14 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::domain::PhoneNumber;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
     Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaMethod, MfaState,
     OneTimeLink, PasswordHash, PasswordState, SentCode, Session, TokenDigest, Upload, UploadId,
     User, UserId,
+};
+use crate::domain::{
+    DeviceToken, PhoneNumber, PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -61,6 +63,33 @@ pub trait Mailer: Send + Sync {
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     async fn send_sms(&self, to: &PhoneNumber, text: &str) -> anyhow::Result<()>;
+}
+
+/// A push asking a registered phone to approve a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushMessage {
+    pub challenge_id: PushChallengeId,
+    /// What the phone shows: the question, in the user's language.
+    pub alert: String,
+    /// The numbers to pick from; one is the number the browser shows.
+    pub choices: [u8; 3],
+    /// Where the sign-in comes from: the browser's address and user agent.
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Phones reached through a push platform (APNs, FCM).
+#[async_trait]
+pub trait PushSender: Send + Sync {
+    /// Whether devices of `platform` can be registered here.
+    fn supports(&self, platform: PushPlatform) -> bool;
+    /// Registers the device with its platform; the address to push to.
+    async fn register(&self, platform: PushPlatform, token: &DeviceToken)
+    -> anyhow::Result<String>;
+    async fn push(&self, endpoint: &str, message: &PushMessage) -> anyhow::Result<()>;
+    /// Forgets a device's address.
+    async fn unregister(&self, endpoint: &str) -> anyhow::Result<()>;
 }
 
 /// The outcome of a conditional write that can lose a race or find its
@@ -329,16 +358,28 @@ pub trait MfaStore: Send + Sync {
         keep_session: Option<&TokenDigest>,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+    async fn put_push_challenge(&self, challenge: &PushChallenge) -> anyhow::Result<()>;
+    async fn push_challenge(&self, id: PushChallengeId) -> anyhow::Result<Option<PushChallenge>>;
+    /// Records the phone's answer, on condition that the push is still pending
+    /// and unexpired at `now`: of two answers, at most one is `Applied`.
+    async fn answer_push_challenge(
+        &self,
+        id: PushChallengeId,
+        answer: PushStatus,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional>;
 }
 
 /// Which pending factor a confirmation turns on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmedFactor {
     /// The authenticator app, with the time step of the code that proved it.
     Totp {
         step: u64,
     },
     Sms,
+    /// A phone for push approval, registered with its platform already.
+    Push(PushDevice),
 }
 
 /// Passing the second step of a sign-in, as [`MfaStore::pass_mfa_challenge`] applies it.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::crypto::ServerKey;
-use crate::ports::{Clock, DocumentBucket, Mailer, Random, SmsSender, Store};
+use crate::ports::{Clock, DocumentBucket, Mailer, PushSender, Random, SmsSender, Store};
 
 #[derive(Clone)]
 pub struct Services {
@@ -12,6 +12,7 @@ pub struct Services {
     pub bucket: Arc<dyn DocumentBucket>,
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
+    pub push: Arc<dyn PushSender>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub key: ServerKey,

@@ -38,7 +38,7 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 }
 
 #[test]
-fn exactly_the_functions_allowed_into_s3_and_sns_are_wired_with_their_clients() {
+fn exactly_the_functions_allowed_into_s3_sms_and_push_are_wired_with_their_clients() {
     let text = std::fs::read_to_string(template_path()).unwrap();
     let template: Value = serde_yaml::from_str(&text).unwrap();
     let functions = template["Resources"]
@@ -64,11 +64,16 @@ fn exactly_the_functions_allowed_into_s3_and_sns_are_wired_with_their_clients() 
             workspace_root().join(format!("functions/{binary}/src/main.rs")),
         )
         .unwrap();
-        let wired = match (allowed("s3:"), allowed("sns:")) {
-            (false, false) => "Adapters::CORE",
-            (true, false) => "Adapters::DOCUMENTS",
-            (false, true) => "Adapters::SMS",
-            (true, true) => "Adapters::ALL",
+        let wired = match (
+            allowed("s3:"),
+            allowed("sns:"),
+            allowed("sns:CreatePlatformEndpoint"),
+        ) {
+            (false, false, _) => "Adapters::CORE",
+            (true, false, _) => "Adapters::DOCUMENTS",
+            (false, true, false) => "Adapters::SMS",
+            (false, true, true) => "Adapters::PUSH",
+            (true, true, _) => "Adapters::ALL",
         };
         assert!(
             main.contains(wired),

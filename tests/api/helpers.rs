@@ -60,11 +60,11 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let endpoint = emulator().endpoint();
     let resources = stack::resources(&format!("portcullis-{}", uuid::Uuid::new_v4().simple()));
     let sdk = sdk_config(endpoint).await;
-    provision(&sdk, &resources).await.expect("provisioning");
+    let push = provision(&sdk, &resources).await.expect("provisioning");
 
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let address = format!("http://{}", listener.local_addr().expect("an address"));
-    let mut env = stack::function_env(&resources, &address);
+    let mut env = stack::function_env(&resources, &push, &address);
     env.insert(
         "LOGIN_LINK_RESPONSE_FLOOR_MS",
         RESPONSE_FLOOR.as_millis().to_string(),
@@ -330,6 +330,18 @@ impl TestApp {
             .into_iter()
             .filter(|sent| sent.to == phone)
             .map(|sent| sent.message)
+            .collect()
+    }
+
+    /// Every push the emulator published to the phone with `device_token`, oldest
+    /// first, as published (one payload per platform).
+    pub async fn pushes_to(&self, device_token: &str) -> Vec<Value> {
+        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        outbox
+            .pushes
+            .into_iter()
+            .filter(|sent| sent.device_token == device_token)
+            .map(|sent| serde_json::from_str(&sent.message).expect("a JSON message"))
             .collect()
     }
 

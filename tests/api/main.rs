@@ -20,6 +20,7 @@ mod password_change;
 mod password_expiry;
 mod password_login;
 mod password_reset;
+mod push;
 mod session;
 mod sms;
 mod totp;

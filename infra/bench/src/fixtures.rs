@@ -13,6 +13,7 @@ use devserver::stack;
 use portcullis::Services;
 use portcullis::aws::{load_server_key, services};
 use portcullis::clock::SystemClock;
+use portcullis::config::PushApplications;
 use portcullis::domain::{CaseId, EmailAddress, UserId};
 use portcullis::fakes::FakeServices;
 use portcullis::flows::login_link::{sign_in_url, verify_login_link};
@@ -105,10 +106,10 @@ async fn deploy(
     name: &str,
 ) -> anyhow::Result<(BTreeMap<&'static str, String>, Deployment)> {
     let resources = stack::resources(name);
-    provision(sdk, &resources)
+    let push = provision(sdk, &resources)
         .await
         .with_context(|| format!("provisioning {name} on the emulator"))?;
-    let app_env = app_env(&resources);
+    let app_env = app_env(&resources, &push);
     let config = stack::config(&app_env).context("the benchmark's own configuration")?;
     // The real clock, as in Lambda: the spawned functions use it too, so the links
     // and sessions made here must be valid by it.
@@ -122,8 +123,8 @@ async fn deploy(
 /// The environment of the functions, as the SAM template would set it, with the
 /// enumeration floor and the rate limits out of the way: the floor is a deliberate
 /// delay, and the limits would turn repeated requests into `429`s.
-fn app_env(resources: &Resources) -> BTreeMap<&'static str, String> {
-    let mut env = stack::function_env(resources, "http://127.0.0.1:3000");
+fn app_env(resources: &Resources, push: &PushApplications) -> BTreeMap<&'static str, String> {
+    let mut env = stack::function_env(resources, push, "http://127.0.0.1:3000");
     let unlimited = u64::MAX.to_string();
     env.extend([
         ("LOGIN_LINK_RESPONSE_FLOOR_MS", "0".to_owned()),

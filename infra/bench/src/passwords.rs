@@ -54,10 +54,10 @@ impl ExpiryJob {
 /// notice (the heaviest day: a claim and an email each), on a table of its own.
 pub async fn expiry_job(sdk: &SdkConfig, users: usize) -> anyhow::Result<ExpiryJob> {
     let resources = stack::resources("portcullis-bench-expiry");
-    provision(sdk, &resources)
+    let push = provision(sdk, &resources)
         .await
         .context("provisioning the expiry table")?;
-    let env = stack::function_env(&resources, "http://127.0.0.1:3000");
+    let env = stack::function_env(&resources, &push, "http://127.0.0.1:3000");
     let config = stack::config(&env).context("the expiry job's configuration")?;
     let svc = services(sdk, &config, std::sync::Arc::new(SystemClock)).await?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), resources.table.clone());

@@ -115,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
                     bucket,
                     secret_id: secret,
                     sender_domain,
+                    push_applications: None,
                 },
             )
             .await?;

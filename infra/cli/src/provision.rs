@@ -14,6 +14,7 @@ use aws_sdk_s3::types::{
     VersioningConfiguration,
 };
 use portcullis::aws::{s3_client, schema};
+use portcullis::config::PushApplications;
 use portcullis::ports::{OsRandom, Random};
 
 /// The names of the resources to provision.
@@ -24,9 +25,14 @@ pub struct Resources {
     pub secret_id: String,
     /// The domain the sender address is on; SES must have it as an identity.
     pub sender_domain: String,
+    /// The name of the SNS platform applications for push approval
+    /// (`{name}-apns`, `{name}-fcm`). Only an emulator can have them made here: in
+    /// an account they hold Apple's and Google's credentials, and are made by hand.
+    pub push_applications: Option<String>,
 }
 
-pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<()> {
+/// Provisions `resources`; the ARNs of the push platform applications made.
+pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<PushApplications> {
     table(&aws_sdk_dynamodb::Client::new(sdk), &resources.table).await?;
     bucket(&s3_client(sdk), &resources.bucket).await?;
     secret(
@@ -35,7 +41,46 @@ pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result
     )
     .await?;
     sender_identity(&aws_sdk_sesv2::Client::new(sdk), &resources.sender_domain).await?;
-    Ok(())
+    let Some(name) = &resources.push_applications else {
+        return Ok(PushApplications::default());
+    };
+    let sns = aws_sdk_sns::Client::new(sdk);
+    Ok(PushApplications {
+        apns: Some(platform_application(&sns, &format!("{name}-apns"), "APNS").await?),
+        fcm: Some(platform_application(&sns, &format!("{name}-fcm"), "GCM").await?),
+    })
+}
+
+/// The ARN of the platform application `name` on `platform`, made if missing.
+async fn platform_application(
+    client: &aws_sdk_sns::Client,
+    name: &str,
+    platform: &str,
+) -> anyhow::Result<String> {
+    let suffix = format!(":app/{platform}/{name}");
+    let mut pages = client.list_platform_applications().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.context("ListPlatformApplications")?;
+        let found = page
+            .platform_applications()
+            .iter()
+            .filter_map(|app| app.platform_application_arn())
+            .find(|arn| arn.ends_with(&suffix));
+        if let Some(arn) = found {
+            return Ok(arn.to_owned());
+        }
+    }
+    client
+        .create_platform_application()
+        .name(name)
+        .platform(platform)
+        .attributes("PlatformCredential", "emulator-credential")
+        .attributes("PlatformPrincipal", "emulator-principal")
+        .send()
+        .await
+        .context("CreatePlatformApplication")?
+        .platform_application_arn
+        .context("CreatePlatformApplication returned no ARN")
 }
 
 fn string_attribute(name: &str) -> anyhow::Result<AttributeDefinition> {

@@ -87,6 +87,7 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
 pub struct Outbox {
     pub emails: Vec<SentEmail>,
     pub sms: Vec<SentSms>,
+    pub pushes: Vec<SentPush>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -103,7 +104,16 @@ pub struct SentSms {
     pub message: String,
 }
 
-/// The shape of moto's `/moto-api/data.json`, as far as mail and SMS go.
+/// A push published to a phone's platform endpoint: the device token it went to
+/// and the message as published (`MessageStructure=json`, one payload per platform).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SentPush {
+    pub device_token: String,
+    pub endpoint_arn: String,
+    pub message: String,
+}
+
+/// The shape of moto's `/moto-api/data.json`, as far as mail, SMS and pushes go.
 #[derive(Deserialize, Default)]
 struct MotoData {
     #[serde(default)]
@@ -135,6 +145,17 @@ struct MotoDestinations {
 struct MotoSns {
     #[serde(rename = "SMS", default)]
     sms: Vec<MotoSms>,
+    #[serde(rename = "PlatformEndpoint", default)]
+    endpoints: Vec<MotoEndpoint>,
+}
+
+#[derive(Deserialize)]
+struct MotoEndpoint {
+    token: String,
+    arn: String,
+    /// By message id, in the order they were published.
+    #[serde(default)]
+    messages: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +189,23 @@ pub async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
             .map(|s| SentSms {
                 to: s.phone_number,
                 message: s.message,
+            })
+            .collect(),
+        pushes: data
+            .sns
+            .endpoints
+            .into_iter()
+            .flat_map(|endpoint| {
+                let (token, arn) = (endpoint.token, endpoint.arn);
+                endpoint
+                    .messages
+                    .into_iter()
+                    .filter_map(|(_, message)| message.as_str().map(str::to_owned))
+                    .map(move |message| SentPush {
+                        device_token: token.clone(),
+                        endpoint_arn: arn.clone(),
+                        message,
+                    })
             })
             .collect(),
     })

@@ -44,5 +44,6 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("backup-codes", backup_codes::handler),
         ("mfa-methods", mfa_methods::handler),
         ("send-sms-code", send_sms_code::handler),
+        ("mfa-push", mfa_push::handler),
     ])
 }

@@ -39,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let emulator = Emulator::start()?;
     let sdk = sdk_config(emulator.endpoint()).await;
     let resources = stack::resources(STACK);
-    provision(&sdk, &resources).await?;
+    let push = provision(&sdk, &resources).await?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), resources.table.clone());
     let admin_password = demo::admin_password();
     demo::seed(
@@ -53,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
 
     // The template's environment for local resources; settings such as the rate
     // limits can still be given in the shell's environment.
-    let env = stack::function_env(&resources, &base);
+    let env = stack::function_env(&resources, &push, &base);
     let config =
         Config::from_lookup(|name| env.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
     let services = services(&sdk, &config, Arc::new(SystemClock)).await?;

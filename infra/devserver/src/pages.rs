@@ -103,6 +103,14 @@ pub fn inbox_page(outbox: &Outbox) -> String {
             encode_text(&sms.message),
         ));
     }
+    html.push_str(&format!("<h2>Push ({})</h2>", outbox.pushes.len()));
+    for push in outbox.pushes.iter().rev() {
+        html.push_str(&format!(
+            "<article><p><strong>To device:</strong> {}</p><pre>{}</pre></article>",
+            encode_text(&push.device_token),
+            encode_text(&push.message),
+        ));
+    }
     html.push_str("</body></html>");
     html
 }

@@ -4,26 +4,33 @@
 
 use std::collections::BTreeMap;
 
-use portcullis::config::{Config, ConfigError};
+use portcullis::config::{Config, ConfigError, PushApplications};
 use portcullis_cli::provision::Resources;
 
 /// The SES identity the local sender address is on.
 pub const SENDER_DOMAIN: &str = "portal.example.com";
 
-/// Resources named after `name`: the table, `{name}-documents` and `{name}/server-key`.
+/// Resources named after `name`: the table, `{name}-documents`, `{name}/server-key`
+/// and the push platform applications `{name}-apns` and `{name}-fcm`.
 pub fn resources(name: &str) -> Resources {
     Resources {
         table: name.to_owned(),
         bucket: format!("{name}-documents"),
         secret_id: format!("{name}/server-key"),
         sender_domain: SENDER_DOMAIN.to_owned(),
+        push_applications: Some(name.to_owned()),
     }
 }
 
-/// The environment variables every function gets from the template, pointed at
-/// `resources` and a portal at `portal_url`.
-pub fn function_env(resources: &Resources, portal_url: &str) -> BTreeMap<&'static str, String> {
-    BTreeMap::from([
+/// The environment variables the functions get from the template, pointed at
+/// `resources`, the push platform applications provisioning made, and a portal at
+/// `portal_url`.
+pub fn function_env(
+    resources: &Resources,
+    push: &PushApplications,
+    portal_url: &str,
+) -> BTreeMap<&'static str, String> {
+    let mut env = BTreeMap::from([
         ("TABLE_NAME", resources.table.clone()),
         ("SERVER_KEY_SECRET_ID", resources.secret_id.clone()),
         (
@@ -32,7 +39,17 @@ pub fn function_env(resources: &Resources, portal_url: &str) -> BTreeMap<&'stati
         ),
         ("PORTAL_URL", portal_url.to_owned()),
         ("DOCUMENTS_BUCKET", resources.bucket.clone()),
-    ])
+    ]);
+    let platforms = [
+        ("APNS_PLATFORM_APPLICATION_ARN", &push.apns),
+        ("FCM_PLATFORM_APPLICATION_ARN", &push.fcm),
+    ];
+    for (name, arn) in platforms {
+        if let Some(arn) = arn {
+            env.insert(name, arn.clone());
+        }
+    }
+    env
 }
 
 /// The configuration a function reads from `env`.

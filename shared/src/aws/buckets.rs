@@ -1,6 +1,6 @@
 //! Which optional adapters a function gets. Only the functions that handle
-//! documents link the S3 adapter, and only the one that sends codes links SNS; the
-//! others get stand-ins that fail, which keeps those clients (over a megabyte for
+//! documents link the S3 adapter, and only the ones that send codes or pushes link
+//! SNS; the others get stand-ins that fail, which keeps those clients (over a megabyte for
 //! S3) out of their binaries and their cold starts.
 
 use std::sync::Arc;
@@ -9,44 +9,54 @@ use async_trait::async_trait;
 use aws_config::SdkConfig;
 use time::{Duration, OffsetDateTime};
 
-use super::{S3Bucket, s3_client, sns_sms};
+use super::{S3Bucket, s3_client, sns_push, sns_sms};
 use crate::config::Config;
-use crate::domain::{DocumentName, MediaType, PhoneNumber};
-use crate::ports::{DocumentBucket, SmsSender, StoredObject};
+use crate::domain::{DeviceToken, DocumentName, MediaType, PhoneNumber, PushPlatform};
+use crate::ports::{DocumentBucket, PushMessage, PushSender, SmsSender, StoredObject};
 
 /// Builds a function's documents bucket.
 pub type BucketAdapter = fn(&SdkConfig, &Config) -> Arc<dyn DocumentBucket>;
 /// Builds a function's SMS sender.
 pub type SmsAdapter = fn(&SdkConfig, &Config) -> Arc<dyn SmsSender>;
+/// Builds a function's push sender.
+pub type PushAdapter = fn(&SdkConfig, &Config) -> Arc<dyn PushSender>;
 
 /// The optional adapters of a function, chosen in its `main.rs`.
 #[derive(Clone, Copy)]
 pub struct Adapters {
     pub bucket: BucketAdapter,
     pub sms: SmsAdapter,
+    pub push: PushAdapter,
 }
 
 impl Adapters {
-    /// Neither the bucket nor SMS.
+    /// None of the bucket, SMS and push.
     pub const CORE: Self = Self {
         bucket: no_documents,
         sms: no_sms,
+        push: no_push,
     };
     /// The documents bucket on S3.
     pub const DOCUMENTS: Self = Self {
         bucket: s3_documents,
-        sms: no_sms,
+        ..Self::CORE
     };
     /// SMS through SNS.
     pub const SMS: Self = Self {
-        bucket: no_documents,
         sms: sns_sms,
+        ..Self::CORE
+    };
+    /// Push through SNS.
+    pub const PUSH: Self = Self {
+        push: sns_push,
+        ..Self::CORE
     };
     /// Everything, for hosts of every function at once (the dev server, the
     /// tests, the benchmark).
     pub const ALL: Self = Self {
         bucket: s3_documents,
         sms: sns_sms,
+        push: sns_push,
     };
 }
 
@@ -63,6 +73,40 @@ impl SmsSender for NoSms {
         Err(anyhow::anyhow!(
             "this function is wired without SMS (see its main.rs)"
         ))
+    }
+}
+
+/// No push, for the functions that never send one.
+pub fn no_push(_sdk: &SdkConfig, _config: &Config) -> Arc<dyn PushSender> {
+    Arc::new(NoPush)
+}
+
+struct NoPush;
+
+fn no_push_wired() -> anyhow::Error {
+    anyhow::anyhow!("this function is wired without push (see its main.rs)")
+}
+
+#[async_trait]
+impl PushSender for NoPush {
+    fn supports(&self, _platform: PushPlatform) -> bool {
+        false
+    }
+
+    async fn register(
+        &self,
+        _platform: PushPlatform,
+        _token: &DeviceToken,
+    ) -> anyhow::Result<String> {
+        Err(no_push_wired())
+    }
+
+    async fn push(&self, _endpoint: &str, _message: &PushMessage) -> anyhow::Result<()> {
+        Err(no_push_wired())
+    }
+
+    async fn unregister(&self, _endpoint: &str) -> anyhow::Result<()> {
+        Err(no_push_wired())
     }
 }
 

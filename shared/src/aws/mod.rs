@@ -21,12 +21,14 @@ use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
-pub use buckets::{Adapters, BucketAdapter, SmsAdapter, no_documents, no_sms, s3_documents};
+pub use buckets::{
+    Adapters, BucketAdapter, PushAdapter, SmsAdapter, no_documents, no_push, no_sms, s3_documents,
+};
 pub use dynamo::{DynamoStore, schema};
 pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
-pub use sns::{SnsSms, sns_sms};
+pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
 
 use crate::Services;
 use crate::clock::SystemClock;
@@ -108,6 +110,7 @@ pub async fn services_with(
         )),
         bucket: (adapters.bucket)(sdk, config),
         sms: (adapters.sms)(sdk, config),
+        push: (adapters.push)(sdk, config),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),
             config.settings.sender.clone(),

@@ -1,4 +1,4 @@
-//! Text messages through Amazon SNS.
+//! Text messages and pushes to phones through Amazon SNS.
 
 use std::sync::Arc;
 
@@ -8,9 +8,12 @@ use aws_config::SdkConfig;
 use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
 
-use crate::config::Config;
-use crate::domain::PhoneNumber;
-use crate::ports::SmsSender;
+use serde_json::json;
+
+use crate::config::{Config, PushApplications};
+use crate::domain::{DeviceToken, PhoneNumber, PushPlatform};
+use crate::flows::session::rfc3339;
+use crate::ports::{PushMessage, PushSender, SmsSender};
 
 /// Sends SMS with `Publish` to a phone number, as transactional messages (the
 /// type SNS delivers first and never drops for cost).
@@ -44,6 +47,113 @@ impl SmsSender for SnsSms {
             .send()
             .await
             .context("SNS Publish SMS")?;
+        Ok(())
+    }
+}
+
+/// Pushes to phones registered as SNS platform endpoints of the configured APNs
+/// and FCM platform applications.
+#[derive(Debug, Clone)]
+pub struct SnsPush {
+    client: Client,
+    applications: PushApplications,
+}
+
+/// Push through SNS, for the function that handles push approval.
+pub fn sns_push(sdk: &SdkConfig, config: &Config) -> Arc<dyn PushSender> {
+    Arc::new(SnsPush {
+        client: Client::new(sdk),
+        applications: config.push_applications.clone(),
+    })
+}
+
+impl SnsPush {
+    fn application(&self, platform: PushPlatform) -> Option<&str> {
+        match platform {
+            PushPlatform::Apns => self.applications.apns.as_deref(),
+            PushPlatform::Fcm => self.applications.fcm.as_deref(),
+        }
+    }
+}
+
+/// The message SNS delivers, one payload per platform (`MessageStructure=json`).
+/// The app finds the challenge, the numbers to pick from and where the sign-in
+/// comes from in its data; the alert is what the phone shows.
+pub fn push_payload(message: &PushMessage) -> anyhow::Result<String> {
+    let data = json!({
+        "type": "mfa_push",
+        "challenge_id": message.challenge_id.to_string(),
+        "choices": message.choices,
+        "source_ip": message.source_ip,
+        "user_agent": message.user_agent,
+        "expires_at": rfc3339(message.expires_at),
+    });
+    let apns = json!({
+        "aps": { "alert": message.alert, "category": "PORTCULLIS_SIGN_IN", "mutable-content": 1 },
+        "portcullis": data,
+    })
+    .to_string();
+    // FCM data values are strings.
+    let fcm = json!({
+        "notification": { "title": "Portcullis", "body": message.alert },
+        "data": { "portcullis": data.to_string() },
+    })
+    .to_string();
+    Ok(serde_json::to_string(&json!({
+        "default": message.alert,
+        "APNS": apns,
+        "APNS_SANDBOX": apns,
+        "GCM": fcm,
+    }))?)
+}
+
+#[async_trait]
+impl PushSender for SnsPush {
+    fn supports(&self, platform: PushPlatform) -> bool {
+        self.application(platform).is_some()
+    }
+
+    async fn register(
+        &self,
+        platform: PushPlatform,
+        token: &DeviceToken,
+    ) -> anyhow::Result<String> {
+        let application = self
+            .application(platform)
+            .with_context(|| format!("no platform application for {}", platform.as_str()))?;
+        let endpoint = self
+            .client
+            .create_platform_endpoint()
+            .platform_application_arn(application)
+            .token(token.as_str())
+            .send()
+            .await
+            .context("SNS CreatePlatformEndpoint")?;
+        endpoint
+            .endpoint_arn
+            .context("SNS CreatePlatformEndpoint returned no endpoint")
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn push(&self, endpoint: &str, message: &PushMessage) -> anyhow::Result<()> {
+        self.client
+            .publish()
+            .target_arn(endpoint)
+            .message_structure("json")
+            .message(push_payload(message)?)
+            .send()
+            .await
+            .context("SNS Publish push")?;
+        Ok(())
+    }
+
+    async fn unregister(&self, endpoint: &str) -> anyhow::Result<()> {
+        self.client
+            .delete_endpoint()
+            .endpoint_arn(endpoint)
+            .send()
+            .await
+            .context("SNS DeleteEndpoint")?;
         Ok(())
     }
 }

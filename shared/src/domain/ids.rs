@@ -48,6 +48,14 @@ uuid_id!(
     /// A case (matter) a firm handles for one or more clients.
     CaseId
 );
+uuid_id!(
+    /// A phone registered for push approval.
+    DeviceId
+);
+uuid_id!(
+    /// One push sent for one sign-in attempt.
+    PushChallengeId
+);
 
 #[cfg(test)]
 mod tests {

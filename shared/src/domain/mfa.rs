@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{PhoneNumber, TokenDigest, UserId};
+use super::{PhoneNumber, PushDevice, TokenDigest, UserId};
 
 /// A way to pass the second step of a sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +69,8 @@ impl SentCode {
 pub struct MfaState {
     pub totp: Option<TotpFactor>,
     pub sms: Option<SmsFactor>,
+    /// Phones registered for push approval.
+    pub push_devices: Vec<PushDevice>,
     /// Backup codes not used yet.
     pub backup_codes_left: usize,
 }
@@ -91,10 +93,27 @@ impl MfaState {
         {
             methods.push(MfaMethod::Sms);
         }
+        if !self.push_devices.is_empty() {
+            methods.push(MfaMethod::Push);
+        }
         if self.backup_codes_left > 0 {
             methods.push(MfaMethod::BackupCode);
         }
         methods
+    }
+
+    /// Every kind of factor stored, confirmed or pending, with the backup codes:
+    /// what removing all of the user's MFA removes.
+    pub fn stored_methods(&self) -> Vec<MfaMethod> {
+        [
+            (MfaMethod::Totp, self.totp.is_some()),
+            (MfaMethod::Sms, self.sms.is_some()),
+            (MfaMethod::Push, !self.push_devices.is_empty()),
+            (MfaMethod::BackupCode, self.backup_codes_left > 0),
+        ]
+        .into_iter()
+        .filter_map(|(method, stored)| stored.then_some(method))
+        .collect()
     }
 
     /// A second factor is on: sign-ins need it.

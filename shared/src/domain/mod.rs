@@ -10,6 +10,7 @@ mod mfa;
 mod one_time_code;
 mod password;
 mod phone;
+mod push;
 mod records;
 mod role;
 mod text;
@@ -21,7 +22,7 @@ pub use document::{
 };
 pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
-pub use ids::{CaseId, FirmId, InvalidId, UserId};
+pub use ids::{CaseId, DeviceId, FirmId, InvalidId, PushChallengeId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use mfa::{
     MAX_CHALLENGE_FAILURES, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, SentCode, SmsFactor,
@@ -30,12 +31,16 @@ pub use mfa::{
 pub use one_time_code::{BackupCode, SmsCode};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use phone::{InvalidPhone, PhoneNumber};
+pub use push::{
+    DeviceToken, InvalidDeviceName, InvalidDeviceToken, MAX_PUSH_DEVICES, PUSH_TTL, PushChallenge,
+    PushDevice, PushPlatform, PushStatus, UnsupportedPlatform, device_name, matching_numbers,
+};
 pub use records::{
     AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session, User,
 };
 pub use role::Role;
 pub use text::{MAX_DISPLAY_CHARS, display_text};
 pub use token::{
-    LoginLinkPurpose, MfaChallengePurpose, PasswordChangePurpose, PasswordResetPurpose,
-    SessionPurpose, Token, TokenDigest, TokenPurpose,
+    DeviceCredentialPurpose, LoginLinkPurpose, MfaChallengePurpose, PasswordChangePurpose,
+    PasswordResetPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
 };

@@ -37,6 +37,12 @@ impl TokenPurpose for MfaChallengePurpose {
 }
 
 #[derive(Debug)]
+pub enum DeviceCredentialPurpose {}
+impl TokenPurpose for DeviceCredentialPurpose {
+    const LABEL: &'static str = "device-credential";
+}
+
+#[derive(Debug)]
 pub enum SessionPurpose {}
 impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";

@@ -5,8 +5,8 @@ use time::OffsetDateTime;
 
 use super::MemoryStore;
 use crate::domain::{
-    AuditEvent, MfaChallenge, MfaMethod, MfaState, PhoneNumber, SentCode, SmsFactor, TokenDigest,
-    TotpFactor, UserId,
+    AuditEvent, MfaChallenge, MfaMethod, MfaState, PhoneNumber, PushChallenge, PushChallengeId,
+    PushStatus, SentCode, SmsFactor, TokenDigest, TotpFactor, UserId,
 };
 use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
 
@@ -17,6 +17,7 @@ impl MfaStore for MemoryStore {
         Ok(MfaState {
             totp: t.totp.get(&user).cloned(),
             sms: t.sms.get(&user).cloned(),
+            push_devices: t.push_devices.get(&user).cloned().unwrap_or_default(),
             backup_codes_left: t.backup_codes.get(&user).map_or(0, Vec::len),
         })
     }
@@ -51,11 +52,11 @@ impl MfaStore for MemoryStore {
         confirmation: &FactorConfirmation<'_>,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        let confirmed = match confirmation.factor {
+        let confirmed = match &confirmation.factor {
             ConfirmedFactor::Totp { step } => match t.totp.get_mut(&confirmation.user) {
                 Some(totp) if totp.confirmed_at.is_none() => {
                     totp.confirmed_at = Some(confirmation.at);
-                    totp.last_step = step;
+                    totp.last_step = *step;
                     true
                 }
                 _ => false,
@@ -67,6 +68,14 @@ impl MfaStore for MemoryStore {
                 }
                 _ => false,
             },
+            ConfirmedFactor::Push(device) => {
+                let devices = t.push_devices.entry(confirmation.user).or_default();
+                let new = !devices.iter().any(|known| known.id == device.id);
+                if new {
+                    devices.push(device.clone());
+                }
+                new
+            }
         };
         if !confirmed {
             return Ok(Conditional::Refused);
@@ -251,12 +260,39 @@ impl MfaStore for MemoryStore {
                 MfaMethod::Sms => {
                     t.sms.remove(&user);
                 }
-                MfaMethod::Push => {}
+                MfaMethod::Push => {
+                    t.push_devices.remove(&user);
+                }
             }
         }
         t.sessions
-            .retain(|digest, session| session.user_id != user || Some(digest) != keep_session);
+            .retain(|digest, session| session.user_id != user || Some(digest) == keep_session);
         t.audit.push(audit.clone());
         Ok(Conditional::Applied)
+    }
+
+    async fn put_push_challenge(&self, challenge: &PushChallenge) -> anyhow::Result<()> {
+        self.tables().pushes.insert(challenge.id, challenge.clone());
+        Ok(())
+    }
+
+    async fn push_challenge(&self, id: PushChallengeId) -> anyhow::Result<Option<PushChallenge>> {
+        Ok(self.tables().pushes.get(&id).cloned())
+    }
+
+    async fn answer_push_challenge(
+        &self,
+        id: PushChallengeId,
+        answer: PushStatus,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        match t.pushes.get_mut(&id) {
+            Some(push) if push.status == PushStatus::Pending && !push.is_expired_at(now) => {
+                push.status = answer;
+                Ok(Conditional::Applied)
+            }
+            _ => Ok(Conditional::Refused),
+        }
     }
 }

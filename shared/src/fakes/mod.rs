@@ -15,14 +15,14 @@ use crate::Services;
 use crate::clock::ManualClock;
 use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
-use crate::domain::PhoneNumber;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, EmailAddress, Firm, FirmId, FirmSettings,
     Language, LinkKind, OneTimeLink, Session, TokenDigest, Upload, UploadId, User, UserId,
 };
+use crate::domain::{DeviceToken, PhoneNumber, PushPlatform};
 use crate::ports::{
     Conditional, FailureStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
-    PasswordChange, RateLimitStore, SessionStore, SmsSender, UserStore,
+    PasswordChange, PushMessage, PushSender, RateLimitStore, SessionStore, SmsSender, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -47,6 +47,8 @@ struct Tables {
     sent_codes: HashMap<String, crate::domain::SentCode>,
     backup_codes: HashMap<UserId, Vec<String>>,
     challenges: HashMap<TokenDigest, crate::domain::MfaChallenge>,
+    push_devices: HashMap<UserId, Vec<crate::domain::PushDevice>>,
+    pushes: HashMap<crate::domain::PushChallengeId, crate::domain::PushChallenge>,
 }
 
 /// The whole store behind one lock, which makes every operation atomic.
@@ -391,12 +393,54 @@ impl SmsSender for MemorySms {
     }
 }
 
+/// Registers every device and keeps the pushes it is asked to send.
+#[derive(Debug, Default)]
+pub struct MemoryPush(Mutex<Vec<(String, PushMessage)>>);
+
+impl MemoryPush {
+    pub fn sent(&self) -> Vec<(String, PushMessage)> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[async_trait]
+impl PushSender for MemoryPush {
+    fn supports(&self, _platform: PushPlatform) -> bool {
+        true
+    }
+
+    async fn register(
+        &self,
+        platform: PushPlatform,
+        _token: &DeviceToken,
+    ) -> anyhow::Result<String> {
+        Ok(format!(
+            "memory:{}:{}",
+            platform.as_str(),
+            uuid::Uuid::new_v4()
+        ))
+    }
+
+    async fn push(&self, endpoint: &str, message: &PushMessage) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((endpoint.to_owned(), message.clone()));
+        Ok(())
+    }
+
+    async fn unregister(&self, _endpoint: &str) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
 /// Services on the fakes, with a manual clock and no response floor.
 pub struct FakeServices {
     pub services: Services,
     pub store: Arc<MemoryStore>,
     pub mailer: Arc<MemoryMailer>,
     pub sms: Arc<MemorySms>,
+    pub push: Arc<MemoryPush>,
     pub clock: Arc<ManualClock>,
 }
 
@@ -405,12 +449,14 @@ impl Default for FakeServices {
         let store = Arc::new(MemoryStore::default());
         let mailer = Arc::new(MemoryMailer::default());
         let sms = Arc::new(MemorySms::default());
+        let push = Arc::new(MemoryPush::default());
         let clock = Arc::new(ManualClock::starting_now());
         let services = Services {
             store: store.clone(),
             bucket: Arc::new(MemoryBucket),
             mailer: mailer.clone(),
             sms: sms.clone(),
+            push: push.clone(),
             clock: clock.clone(),
             random: Arc::new(OsRandom),
             key: ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),
@@ -421,6 +467,7 @@ impl Default for FakeServices {
             store,
             mailer,
             sms,
+            push,
             clock,
         }
     }

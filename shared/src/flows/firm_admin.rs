@@ -5,7 +5,6 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::domain::MfaMethod;
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, FirmSettings, InvalidEmail, Language, PasswordExpiry,
     Role, UnsupportedLanguage, User, UserId, display_text,
@@ -288,7 +287,7 @@ pub async fn invite_firm_user(
 }
 
 /// Removes every second factor of a firm user of the administrator's firm (the
-/// authenticator app, the backup codes), ends all their sessions, and emails them.
+/// authenticator app, the phone, the push devices, the backup codes), ends all their sessions, and emails them.
 /// An administrator's own factors are removed with `DELETE /mfa/{method}`.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn disable_mfa(
@@ -299,17 +298,7 @@ pub async fn disable_mfa(
 ) -> Result<(), FirmAdminError> {
     let admin = administrator(svc, principal).await?;
     let user = colleague(svc, &admin, raw_target).await?;
-    let state = svc.store.mfa_state(user.id).await?;
-    let mut methods = Vec::new();
-    if state.totp.is_some() {
-        methods.push(MfaMethod::Totp);
-    }
-    if state.sms.is_some() {
-        methods.push(MfaMethod::Sms);
-    }
-    if state.backup_codes_left > 0 {
-        methods.push(MfaMethod::BackupCode);
-    }
+    let methods = svc.store.mfa_state(user.id).await?.stored_methods();
     let mut audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
         .from_ip(source_ip)
         .with_detail("all, by an administrator");

@@ -50,8 +50,8 @@ pub async fn regenerate_backup_codes(
     Ok(codes)
 }
 
-/// `DELETE /mfa/{method}`: removes the authenticator app, the phone or the backup
-/// codes. Without a factor left MFA is off, so its backup codes go with it.
+/// `DELETE /mfa/{method}`: removes the authenticator app, the phone, the push
+/// devices or the backup codes. Without a factor left MFA is off, so its backup codes go with it.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn remove_method(
     svc: &Services,
@@ -64,15 +64,18 @@ pub async fn remove_method(
     let state = svc.store.mfa_state(user.id).await?;
     let has_totp = state.totp.is_some();
     let has_sms = state.sms.is_some();
+    let has_push = !state.push_devices.is_empty();
     let mut removed = match raw_method {
         "totp" if has_totp => vec![MfaMethod::Totp],
         "sms" if has_sms => vec![MfaMethod::Sms],
+        "push" if has_push => vec![MfaMethod::Push],
         "backup_code" if state.backup_codes_left > 0 => vec![MfaMethod::BackupCode],
         _ => return Err(MfaError::MethodNotFound),
     };
     // Without a factor left MFA is off, and its backup codes go with it.
     let factor_left = (has_totp && !removed.contains(&MfaMethod::Totp))
-        || (has_sms && !removed.contains(&MfaMethod::Sms));
+        || (has_sms && !removed.contains(&MfaMethod::Sms))
+        || (has_push && !removed.contains(&MfaMethod::Push));
     if !factor_left && !removed.contains(&MfaMethod::BackupCode) && state.backup_codes_left > 0 {
         removed.push(MfaMethod::BackupCode);
     }

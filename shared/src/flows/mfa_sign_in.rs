@@ -43,6 +43,7 @@ pub async fn second_step_response(
             MfaMethod::BackupCode => {
                 sign_in_with_backup_code(svc, token, code, keep, ip.as_deref()).await
             }
+            // Push is passed by polling `GET /auth/mfa/push/{id}`, not with a code.
             MfaMethod::Push => Err(MfaSignInError::MethodUnavailable),
         }
     };
@@ -64,6 +65,16 @@ pub enum MfaSignInError {
     TooSoon(u64),
     #[error("This sign-in cannot use that method.")]
     MethodUnavailable,
+    #[error("There is no such sign-in request.")]
+    PushNotFound,
+    #[error("The sign-in was denied on the phone.")]
+    PushDenied,
+    #[error("The sign-in request was not answered in time. Please ask again.")]
+    PushExpired,
+    #[error("The sign-in request has been answered already.")]
+    PushAnswered,
+    #[error("This device is not registered for push approval.")]
+    InvalidDeviceCredential,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -74,7 +85,11 @@ impl ApiError for MfaSignInError {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
             Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::MethodUnavailable => StatusCode::CONFLICT,
+            Self::MethodUnavailable | Self::PushAnswered => StatusCode::CONFLICT,
+            Self::PushNotFound => StatusCode::NOT_FOUND,
+            Self::PushDenied => StatusCode::FORBIDDEN,
+            Self::PushExpired => StatusCode::GONE,
+            Self::InvalidDeviceCredential => StatusCode::UNAUTHORIZED,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +101,11 @@ impl ApiError for MfaSignInError {
             Self::InvalidCode => "invalid_code",
             Self::TooSoon(_) => "rate_limited",
             Self::MethodUnavailable => "method_unavailable",
+            Self::PushNotFound => "push_not_found",
+            Self::PushDenied => "push_denied",
+            Self::PushExpired => "push_expired",
+            Self::PushAnswered => "push_answered",
+            Self::InvalidDeviceCredential => "invalid_device_credential",
             Self::Unexpected(_) => "internal_error",
         }
     }
@@ -250,7 +270,7 @@ pub async fn sign_in_with_sms(
 }
 
 /// The challenge `raw_token` names, when it can still be passed, with its user.
-async fn open_challenge(
+pub(crate) async fn open_challenge(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
@@ -273,16 +293,16 @@ async fn open_challenge(
     Ok((digest, user, state))
 }
 
-struct SecondStep<'a> {
-    challenge: &'a TokenDigest,
-    user: User,
-    now: OffsetDateTime,
-    keep_for_a_week: bool,
-    backup_code: Option<&'a str>,
-    method: MfaMethod,
+pub(crate) struct SecondStep<'a> {
+    pub challenge: &'a TokenDigest,
+    pub user: User,
+    pub now: OffsetDateTime,
+    pub keep_for_a_week: bool,
+    pub backup_code: Option<&'a str>,
+    pub method: MfaMethod,
 }
 
-async fn finish(
+pub(crate) async fn finish(
     svc: &Services,
     step: SecondStep<'_>,
     source_ip: Option<&str>,

@@ -18,6 +18,8 @@ pub mod one_time;
 pub mod password_change;
 pub mod password_login;
 pub mod password_reset;
+pub mod push_devices;
+pub mod push_sign_in;
 pub mod rate_limit;
 pub mod reentered_password;
 pub mod session;

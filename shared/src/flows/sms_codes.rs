@@ -5,8 +5,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::Services;
 use crate::domain::{Language, PhoneNumber, SentCode, SmsCode};
+use crate::phone_texts::code_text;
 use crate::ports::Conditional;
-use crate::sms_texts::code_text;
 
 pub const CODE_TTL: Duration = Duration::minutes(10);
 pub const RESEND_COOLDOWN: Duration = Duration::seconds(60);

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::Services;
 use crate::domain::{
-    AuditEvent, AuditKind, BackupCode, InvalidPhone, MfaMethod, MfaState, Role, User,
+    AuditEvent, AuditKind, BackupCode, InvalidDeviceName, InvalidDeviceToken, InvalidPhone,
+    MfaMethod, MfaState, Role, UnsupportedPlatform, User,
 };
 use crate::flows::cases::firm_name;
 use crate::flows::rate_limit::Exceeded;
@@ -49,6 +50,16 @@ pub enum MfaError {
     MethodNotFound,
     #[error(transparent)]
     InvalidPhone(#[from] InvalidPhone),
+    #[error(transparent)]
+    UnsupportedPlatform(#[from] UnsupportedPlatform),
+    #[error("Push approval is not available for this platform.")]
+    PlatformUnavailable,
+    #[error(transparent)]
+    InvalidDeviceToken(#[from] InvalidDeviceToken),
+    #[error(transparent)]
+    InvalidDeviceName(#[from] InvalidDeviceName),
+    #[error("This account has as many push devices as it may have. Remove them first.")]
+    TooManyDevices,
     #[error("A code was sent less than a minute ago. Please wait before asking again.")]
     TooSoon(u64),
     #[error(transparent)]
@@ -68,7 +79,12 @@ impl ApiError for MfaError {
                 StatusCode::CONFLICT
             }
             Self::MethodNotFound => StatusCode::NOT_FOUND,
-            Self::InvalidPhone(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidPhone(_)
+            | Self::UnsupportedPlatform(_)
+            | Self::PlatformUnavailable
+            | Self::InvalidDeviceToken(_)
+            | Self::InvalidDeviceName(_) => StatusCode::BAD_REQUEST,
+            Self::TooManyDevices => StatusCode::CONFLICT,
             Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -87,6 +103,10 @@ impl ApiError for MfaError {
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::MethodNotFound => "not_found",
             Self::InvalidPhone(_) => "invalid_phone",
+            Self::UnsupportedPlatform(_) | Self::PlatformUnavailable => "unsupported_platform",
+            Self::InvalidDeviceToken(_) => "invalid_device_token",
+            Self::InvalidDeviceName(_) => "invalid_device_name",
+            Self::TooManyDevices => "too_many_devices",
             Self::TooSoon(_) => "rate_limited",
             Self::Unexpected(_) => "internal_error",
         }
@@ -217,6 +237,7 @@ pub async fn turn_on_factor(
     let method = match factor {
         ConfirmedFactor::Totp { .. } => MfaMethod::Totp,
         ConfirmedFactor::Sms => MfaMethod::Sms,
+        ConfirmedFactor::Push(_) => MfaMethod::Push,
     };
     let audit = AuditEvent::new(AuditKind::MfaEnabled, now, principal.user_id)
         .from_ip(source_ip)

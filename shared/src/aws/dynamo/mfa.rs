@@ -9,14 +9,70 @@ use super::schema::{PK, SK, TTL};
 use super::{DynamoStore, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, PhoneNumber, SentCode,
-    SmsFactor, TokenDigest, TotpFactor, UserId,
+    AuditEvent, DeviceId, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, PhoneNumber,
+    PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor,
+    TokenDigest, TotpFactor, UserId,
 };
 use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
 
 const TOTP: &str = "TOTP";
 const SMS: &str = "SMS";
 const BACKUP: &str = "BACKUP#";
+const DEVICE: &str = "PUSHDEVICE#";
+
+fn push_pk(id: PushChallengeId) -> String {
+    format!("PUSH#{id}")
+}
+
+fn device_item(user: UserId, device: &PushDevice) -> Item {
+    item([
+        (PK, s(user_pk(user))),
+        (SK, s(format!("{DEVICE}{}", device.id))),
+        ("platform", s(device.platform.as_str())),
+        ("name", s(device.name.as_str())),
+        ("endpoint_arn", s(device.endpoint_arn.as_str())),
+        ("credential_digest", s(device.credential_digest.as_str())),
+        ("created_at", epoch(device.created_at)),
+    ])
+}
+
+fn read_device(item: &Item) -> anyhow::Result<PushDevice> {
+    let r = Reader(item);
+    let id = r.string(SK)?.trim_start_matches(DEVICE);
+    Ok(PushDevice {
+        id: DeviceId::parse(id).context("a device id")?,
+        platform: r.parsed("platform", PushPlatform::parse)?,
+        name: r.string("name")?.to_owned(),
+        endpoint_arn: r.string("endpoint_arn")?.to_owned(),
+        credential_digest: r.parsed("credential_digest", |raw| {
+            TokenDigest::from_stored(raw).ok_or(())
+        })?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+fn read_push(item: &Item) -> anyhow::Result<PushChallenge> {
+    let r = Reader(item);
+    let number = |name: &str| -> anyhow::Result<u8> {
+        u8::try_from(r.number(name)?).with_context(|| format!("{name} is not a number to match"))
+    };
+    Ok(PushChallenge {
+        id: r.parsed("id", PushChallengeId::parse)?,
+        user_id: r.parsed("user_id", UserId::parse)?,
+        mfa_challenge: r.parsed("mfa_challenge", |raw| {
+            TokenDigest::from_stored(raw).ok_or(())
+        })?,
+        number: number("number")?,
+        choices: [
+            number("choice_0")?,
+            number("choice_1")?,
+            number("choice_2")?,
+        ],
+        status: r.parsed("status", |raw| PushStatus::parse(raw).ok_or(()))?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+    })
+}
 
 fn challenge_pk(digest: &TokenDigest) -> String {
     format!("MFA#{digest}")
@@ -80,9 +136,16 @@ impl MfaStore for DynamoStore {
             .map(|item| read_sms(&item))
             .transpose()?;
         let backup_codes_left = self.partition_items(user_pk(user), BACKUP).await?.len();
+        let push_devices = self
+            .partition_items(user_pk(user), DEVICE)
+            .await?
+            .iter()
+            .map(read_device)
+            .collect::<anyhow::Result<_>>()?;
         Ok(MfaState {
             totp,
             sms,
+            push_devices,
             backup_codes_left,
         })
     }
@@ -119,20 +182,30 @@ impl MfaStore for DynamoStore {
             .table_name(&self.table)
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(confirmed_at)")
             .expression_attribute_values(":at", epoch(confirmation.at));
-        let confirm = match confirmation.factor {
-            ConfirmedFactor::Totp { step } => confirm
-                .set_key(Some(Self::key(user_pk(confirmation.user), TOTP)))
-                .update_expression("SET confirmed_at = :at, last_step = :step")
-                .expression_attribute_values(":step", n(step)),
-            ConfirmedFactor::Sms => confirm
-                .set_key(Some(Self::key(user_pk(confirmation.user), SMS)))
-                .update_expression("SET confirmed_at = :at"),
-        }
-        .build()?;
-        let mut items = vec![
-            TransactWriteItem::builder().update(confirm).build(),
-            self.audit_put(confirmation.audit)?,
-        ];
+        let confirm = match &confirmation.factor {
+            ConfirmedFactor::Totp { step } => TransactWriteItem::builder()
+                .update(
+                    confirm
+                        .set_key(Some(Self::key(user_pk(confirmation.user), TOTP)))
+                        .update_expression("SET confirmed_at = :at, last_step = :step")
+                        .expression_attribute_values(":step", n(*step))
+                        .build()?,
+                )
+                .build(),
+            ConfirmedFactor::Sms => TransactWriteItem::builder()
+                .update(
+                    confirm
+                        .set_key(Some(Self::key(user_pk(confirmation.user), SMS)))
+                        .update_expression("SET confirmed_at = :at")
+                        .build()?,
+                )
+                .build(),
+            ConfirmedFactor::Push(device) => self.put(
+                device_item(confirmation.user, device),
+                Some("attribute_not_exists(pk)"),
+            )?,
+        };
+        let mut items = vec![confirm, self.audit_put(confirmation.audit)?];
         for digest in confirmation.backup_code_digests {
             let code = item([
                 (PK, s(user_pk(confirmation.user))),
@@ -323,7 +396,7 @@ impl MfaStore for DynamoStore {
         keep_session: &TokenDigest,
         audit: &AuditEvent,
     ) -> anyhow::Result<()> {
-        let mut items = self.backup_code_deletes(user).await?;
+        let mut items = self.partition_deletes(user, BACKUP).await?;
         for digest in digests {
             let code = item([(PK, s(user_pk(user))), (SK, s(format!("{BACKUP}{digest}")))]);
             items.push(self.put(code, None)?);
@@ -363,18 +436,82 @@ impl MfaStore for DynamoStore {
                         .build()?;
                     items.push(TransactWriteItem::builder().delete(factor).build());
                 }
-                MfaMethod::BackupCode => items.extend(self.backup_code_deletes(user).await?),
-                MfaMethod::Push => anyhow::bail!("push devices are not stored yet"),
+                MfaMethod::BackupCode => {
+                    items.extend(self.partition_deletes(user, BACKUP).await?);
+                }
+                MfaMethod::Push => items.extend(self.partition_deletes(user, DEVICE).await?),
             }
         }
         self.transact_ending_sessions(items, user, keep_session)
             .await
     }
+
+    async fn put_push_challenge(&self, challenge: &PushChallenge) -> anyhow::Result<()> {
+        let [choice_0, choice_1, choice_2] = challenge.choices;
+        let record = item([
+            (PK, s(push_pk(challenge.id))),
+            (SK, s("PUSH")),
+            ("id", s(challenge.id.to_string())),
+            ("user_id", s(challenge.user_id.to_string())),
+            ("mfa_challenge", s(challenge.mfa_challenge.as_str())),
+            ("number", n(challenge.number)),
+            ("choice_0", n(choice_0)),
+            ("choice_1", n(choice_1)),
+            ("choice_2", n(choice_2)),
+            ("status", s(challenge.status.as_str())),
+            ("created_at", epoch(challenge.created_at)),
+            ("expires_at", epoch(challenge.expires_at)),
+            (TTL, epoch(challenge.expires_at + time::Duration::DAY)),
+        ]);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(record))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem push challenge")?;
+        Ok(())
+    }
+
+    async fn push_challenge(&self, id: PushChallengeId) -> anyhow::Result<Option<PushChallenge>> {
+        self.get(push_pk(id), "PUSH")
+            .await?
+            .map(|item| read_push(&item))
+            .transpose()
+    }
+
+    async fn answer_push_challenge(
+        &self,
+        id: PushChallengeId,
+        answer: PushStatus,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Conditional> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(push_pk(id), "PUSH")))
+            .update_expression("SET #status = :answer")
+            .condition_expression("#status = :pending AND expires_at > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":answer", s(answer.as_str()))
+            .expression_attribute_values(":pending", s(PushStatus::Pending.as_str()))
+            .expression_attribute_values(":now", epoch(now))
+            .send()
+            .await;
+        conditional(result, "UpdateItem push answer")
+    }
 }
 
 impl DynamoStore {
-    async fn backup_code_deletes(&self, user: UserId) -> anyhow::Result<Vec<TransactWriteItem>> {
-        self.partition_items(user_pk(user), BACKUP)
+    /// Deletes of every item of the user's whose sort key starts with `prefix`.
+    async fn partition_deletes(
+        &self,
+        user: UserId,
+        prefix: &str,
+    ) -> anyhow::Result<Vec<TransactWriteItem>> {
+        self.partition_items(user_pk(user), prefix)
             .await?
             .iter()
             .map(|code| {

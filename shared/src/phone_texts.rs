@@ -1,4 +1,5 @@
-//! Every text message Portcullis sends, in every supported language.
+//! Every short text Portcullis sends to a phone (SMS codes, push alerts), in every
+//! supported language.
 
 use crate::domain::{Language, SmsCode};
 
@@ -14,6 +15,19 @@ pub fn code_text(language: Language, code: &SmsCode) -> String {
         ),
         Language::Es => format!(
             "Su código de Portcullis es {code}. Caduca en 10 minutos. No lo comparta con nadie."
+        ),
+    }
+}
+
+/// The alert of a push asking to approve a sign-in.
+pub fn push_alert_text(language: Language, firm: &str) -> String {
+    match language {
+        Language::En => format!("Approve a sign-in to {firm}? Pick the number shown on screen."),
+        Language::Fr => {
+            format!("Approuver une connexion à {firm} ? Choisissez le nombre affiché à l'écran.")
+        }
+        Language::Es => format!(
+            "¿Aprobar un inicio de sesión en {firm}? Elija el número que aparece en la pantalla."
         ),
     }
 }

@@ -1,0 +1,96 @@
+//! Push approval through SNS platform endpoints: `POST /mfa/push/devices` (signed
+//! in) registers a phone; `POST /auth/mfa/push` sends a push for a sign-in;
+//! `POST /mfa/push/challenges/{challengeId}` is the phone's answer, with its
+//! device credential; `GET /auth/mfa/push/{challengeId}` is the browser's poll.
+
+use futures::future::BoxFuture;
+use http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use portcullis::Services;
+use portcullis::flows::mfa_sign_in::MfaSignInError;
+use portcullis::flows::push_devices::{DeviceRegistration, register_device};
+use portcullis::flows::push_sign_in::{PushPoll, Requester, answer_push, poll_push, send_push};
+use portcullis::flows::totp_enrollment::MfaError;
+use portcullis::http::{
+    InvalidBody, bearer_token, json_response, parse_json, principal, respond, route_key, source_ip,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+struct PushRequest {
+    mfa_token: String,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    approve: bool,
+    #[serde(default)]
+    number: Option<u8>,
+}
+
+pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
+    Box::pin(handle(svc, req))
+}
+
+pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
+    let ip = source_ip(&req);
+    let params = req.path_parameters();
+    let challenge = params.first("challengeId").unwrap_or_default().to_owned();
+    match route_key(&req) {
+        Some("POST /mfa/push/devices") => respond(
+            async {
+                let caller = principal(&req).ok_or(MfaError::Unauthorized)?;
+                let input: DeviceRegistration = parse_json(&req)?;
+                let body = register_device(svc, &caller, &input, ip.as_deref()).await?;
+                Ok::<_, MfaError>(json_response(StatusCode::CREATED, &body))
+            }
+            .await,
+        ),
+        Some("POST /auth/mfa/push") => respond(
+            async {
+                let input: PushRequest = parse_json(&req)?;
+                let requester = Requester {
+                    ip: ip.clone(),
+                    user_agent: req
+                        .headers()
+                        .get(http::header::USER_AGENT)
+                        .and_then(|agent| agent.to_str().ok())
+                        .map(str::to_owned),
+                };
+                let body = send_push(svc, &input.mfa_token, &requester).await?;
+                Ok::<_, MfaSignInError>(json_response(StatusCode::ACCEPTED, &body))
+            }
+            .await,
+        ),
+        Some("POST /mfa/push/challenges/{challengeId}") => respond(
+            async {
+                let input: Answer = parse_json(&req)?;
+                let credential = bearer_token(req.headers());
+                let status =
+                    answer_push(svc, credential, &challenge, input.approve, input.number).await?;
+                Ok::<_, MfaSignInError>(json_response(
+                    StatusCode::OK,
+                    &json!({ "status": status.as_str() }),
+                ))
+            }
+            .await,
+        ),
+        Some("GET /auth/mfa/push/{challengeId}") => respond(
+            async {
+                let query = req.query_string_parameters();
+                let token = query.first("mfa_token").ok_or(InvalidBody)?;
+                let keep = query.first("keep_me_logged_in") == Some("true");
+                match poll_push(svc, token, &challenge, keep, ip.as_deref()).await? {
+                    PushPoll::Pending => Ok::<_, MfaSignInError>(json_response(
+                        StatusCode::ACCEPTED,
+                        &json!({ "status": "pending" }),
+                    )),
+                    PushPoll::SignedIn(signed_in) => Ok(signed_in.into_response()),
+                }
+            }
+            .await,
+        ),
+        _ => respond(Err::<Response<Body>, _>(MfaError::NoPendingEnrollment)),
+    }
+}
