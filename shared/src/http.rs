@@ -114,6 +114,8 @@ pub mod authorizer_context {
     pub const USER_ID: &str = "user_id";
     pub const ROLE: &str = "role";
     pub const SESSION_ID: &str = "session_id";
+    /// `"true"` for a session that may only enrol a second factor.
+    pub const ENROLLMENT_ONLY: &str = "enrollment_only";
 }
 
 /// Who is calling, as the authorizer established from their session.
@@ -124,17 +126,27 @@ pub struct Principal {
     /// The digest of the session token: enough to revoke the session, useless to
     /// present.
     pub session: TokenDigest,
+    /// The session may only enrol a second factor (see [`enrolling_principal`]).
+    pub enrollment_only: bool,
 }
 
 /// The principal the authorizer attached, or `None` when the caller has no valid
-/// session.
+/// session, or one that may only enrol a second factor: every route but the
+/// enrolment ones reads the caller through this.
 pub fn principal(req: &Request) -> Option<Principal> {
+    enrolling_principal(req).filter(|principal| !principal.enrollment_only)
+}
+
+/// The caller of a route that sets up a second factor (`GET /mfa` and the enrol
+/// and confirm routes): a full session, or one that may only enrol.
+pub fn enrolling_principal(req: &Request) -> Option<Principal> {
     let fields = &req.request_context_ref()?.authorizer()?.fields;
     let text = |key: &str| fields.get(key).and_then(|v| v.as_str());
     Some(Principal {
         user_id: UserId::parse(text(authorizer_context::USER_ID)?).ok()?,
         role: Role::parse(text(authorizer_context::ROLE)?)?,
         session: TokenDigest::from_stored(text(authorizer_context::SESSION_ID)?)?,
+        enrollment_only: text(authorizer_context::ENROLLMENT_ONLY) == Some("true"),
     })
 }
 

@@ -276,7 +276,8 @@ pub struct FactorConfirmation<'a> {
     pub factor: ConfirmedFactor,
     pub at: OffsetDateTime,
     pub backup_code_digests: &'a [String],
-    pub keep_session: &'a TokenDigest,
+    /// The session that made the change, which stays; `None` ends every session.
+    pub keep_session: Option<&'a TokenDigest>,
     pub audit: &'a AuditEvent,
 }
 

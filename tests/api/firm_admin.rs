@@ -34,10 +34,11 @@ async fn an_administrator_reads_and_changes_the_firms_password_policy() {
     let defaults: Value = get_settings(&app, &session).await.json().await.unwrap();
     assert_eq!(
         defaults,
-        json!({"require_strong_passwords": false, "password_expiry_days": 0})
+        json!({"require_strong_passwords": false, "password_expiry_days": 0, "require_mfa": false})
     );
 
-    let wanted = json!({"require_strong_passwords": true, "password_expiry_days": 90});
+    let wanted =
+        json!({"require_strong_passwords": true, "password_expiry_days": 90, "require_mfa": false});
     let response = put_settings(&app, &session, &wanted).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap(), wanted);
@@ -59,7 +60,8 @@ async fn each_administrator_sees_and_changes_only_their_own_firm() {
     let first_session = app.password_sign_in(&first.email).await;
     let second_session = app.password_sign_in(&second.email).await;
 
-    let wanted = json!({"require_strong_passwords": true, "password_expiry_days": 30});
+    let wanted =
+        json!({"require_strong_passwords": true, "password_expiry_days": 30, "require_mfa": false});
     assert_eq!(
         put_settings(&app, &first_session, &wanted).await.status(),
         StatusCode::OK
@@ -72,7 +74,7 @@ async fn each_administrator_sees_and_changes_only_their_own_firm() {
         .unwrap();
     assert_eq!(
         other,
-        json!({"require_strong_passwords": false, "password_expiry_days": 0})
+        json!({"require_strong_passwords": false, "password_expiry_days": 0, "require_mfa": false})
     );
 }
 
@@ -85,7 +87,8 @@ async fn staff_and_clients_are_forbidden() {
         app.password_sign_in(&staff.email).await,
         app.sign_in(&client.email).await,
     ];
-    let wanted = json!({"require_strong_passwords": true, "password_expiry_days": 30});
+    let wanted =
+        json!({"require_strong_passwords": true, "password_expiry_days": 30, "require_mfa": false});
 
     for session in &sessions {
         let read = get_settings(&app, session).await;
@@ -128,7 +131,7 @@ async fn anything_but_the_allowed_values_is_an_invalid_setting_and_changes_nothi
     let stored: Value = get_settings(&app, &session).await.json().await.unwrap();
     assert_eq!(
         stored,
-        json!({"require_strong_passwords": false, "password_expiry_days": 0})
+        json!({"require_strong_passwords": false, "password_expiry_days": 0, "require_mfa": false})
     );
 }
 

@@ -9,7 +9,7 @@ use time::Duration;
 use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, spawn_app};
 
 /// RFC 4648 base32 without padding, as the enrolment gives the secret.
-fn secret_from_base32(text: &str) -> TotpSecret {
+pub fn secret_from_base32(text: &str) -> TotpSecret {
     const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let (mut buffer, mut bits, mut bytes) = (0u64, 0, Vec::new());
     for c in text.chars() {

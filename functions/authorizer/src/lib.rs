@@ -40,6 +40,7 @@ pub async fn authorize(
                 authorizer_context::USER_ID: principal.user_id.to_string(),
                 authorizer_context::ROLE: principal.role.as_str(),
                 authorizer_context::SESSION_ID: principal.session.as_str(),
+                authorizer_context::ENROLLMENT_ONLY: principal.enrollment_only.to_string(),
             }),
             None => json!({}),
         },

@@ -36,7 +36,8 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmAdmi
         }
         Some("PUT /firm/settings") => {
             let body: serde_json::Value = parse_json(req)?;
-            let wanted = parse_settings(&body)?;
+            let current = settings(svc, &caller).await?;
+            let wanted = parse_settings(&body, &current)?;
             let updated = update_settings(svc, &caller, wanted, ip.as_deref()).await?;
             Ok(json_response(StatusCode::OK, &settings_json(&updated)))
         }

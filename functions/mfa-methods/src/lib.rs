@@ -7,7 +7,8 @@ use portcullis::Services;
 use portcullis::flows::mfa_methods::{mfa_summary, remove_method};
 use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
-    empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
+    empty_response, enrolling_principal, json_response, parse_json, principal, respond, route_key,
+    source_ip,
 };
 use serde::Deserialize;
 
@@ -25,13 +26,17 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 }
 
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, MfaError> {
-    let caller = principal(req).ok_or(MfaError::Unauthorized)?;
     match route_key(req) {
-        Some("GET /mfa") => Ok(json_response(
-            StatusCode::OK,
-            &mfa_summary(svc, &caller).await?,
-        )),
+        Some("GET /mfa") => {
+            // Also for a user made to set up a second factor, to see where they stand.
+            let caller = enrolling_principal(req).ok_or(MfaError::Unauthorized)?;
+            Ok(json_response(
+                StatusCode::OK,
+                &mfa_summary(svc, &caller).await?,
+            ))
+        }
         Some("DELETE /mfa/{method}") => {
+            let caller = principal(req).ok_or(MfaError::Unauthorized)?;
             let params = req.path_parameters();
             let method = params.first("method").unwrap_or_default();
             let input: PasswordRequest = parse_json(req)?;

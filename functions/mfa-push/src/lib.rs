@@ -12,7 +12,8 @@ use portcullis::flows::push_devices::{DeviceRegistration, register_device};
 use portcullis::flows::push_sign_in::{PushPoll, Requester, answer_push, poll_push, send_push};
 use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
-    InvalidBody, bearer_token, json_response, parse_json, principal, respond, route_key, source_ip,
+    InvalidBody, bearer_token, enrolling_principal, json_response, parse_json, respond, route_key,
+    source_ip,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -40,7 +41,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     match route_key(&req) {
         Some("POST /mfa/push/devices") => respond(
             async {
-                let caller = principal(&req).ok_or(MfaError::Unauthorized)?;
+                let caller = enrolling_principal(&req).ok_or(MfaError::Unauthorized)?;
                 let input: DeviceRegistration = parse_json(&req)?;
                 let body = register_device(svc, &caller, &input, ip.as_deref()).await?;
                 Ok::<_, MfaError>(json_response(StatusCode::CREATED, &body))

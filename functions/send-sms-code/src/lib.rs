@@ -11,7 +11,7 @@ use portcullis::flows::mfa_sign_in::{MfaSignInError, second_step_response, send_
 use portcullis::flows::sms_enrollment::{confirm_sms, enroll_sms};
 use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json};
 use portcullis::http::{
-    empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
+    empty_response, enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -58,7 +58,9 @@ async fn enrollment(
     route: Option<&str>,
     ip: Option<&str>,
 ) -> Result<Response<Body>, MfaError> {
-    let caller = principal(req).ok_or(MfaError::Unauthorized)?;
+    // A user made to set up a second factor may enrol with their enrolment-only
+    // session.
+    let caller = enrolling_principal(req).ok_or(MfaError::Unauthorized)?;
     match route {
         Some("POST /mfa/sms/enroll") => {
             let input: PhoneRequest = parse_json(req)?;

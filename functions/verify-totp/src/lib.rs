@@ -8,7 +8,9 @@ use portcullis::Services;
 use portcullis::domain::MfaMethod;
 use portcullis::flows::mfa_sign_in::second_step_response;
 use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json, confirm_totp, enroll_totp};
-use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
+use portcullis::http::{
+    enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,7 +39,9 @@ async fn enrollment(
     req: &Request,
     route: Option<&str>,
 ) -> Result<Response<Body>, MfaError> {
-    let caller = principal(req).ok_or(MfaError::Unauthorized)?;
+    // A user made to set up a second factor may enrol with their enrolment-only
+    // session.
+    let caller = enrolling_principal(req).ok_or(MfaError::Unauthorized)?;
     match route {
         Some("POST /mfa/totp/enroll") => {
             let input: PasswordRequest = parse_json(req)?;

@@ -70,6 +70,7 @@ pub async fn expiry_job(sdk: &SdkConfig, users: usize) -> anyhow::Result<ExpiryJ
         settings: FirmSettings {
             require_strong_passwords: false,
             password_expiry: PasswordExpiry::from_days(90)?,
+            require_mfa: false,
         },
     };
     store.create_firm(&firm).await?;

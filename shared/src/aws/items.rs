@@ -59,6 +59,14 @@ impl Reader<'_> {
         }
     }
 
+    /// A boolean attribute, `false` when it is missing (items written before it).
+    pub fn flag(&self, name: &str) -> anyhow::Result<bool> {
+        match self.0.contains_key(name) {
+            true => self.boolean(name),
+            false => Ok(false),
+        }
+    }
+
     pub fn time(&self, name: &str) -> anyhow::Result<OffsetDateTime> {
         OffsetDateTime::from_unix_timestamp(self.number(name)?)
             .with_context(|| format!("attribute {name} is not a valid time"))

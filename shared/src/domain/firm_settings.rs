@@ -4,6 +4,9 @@ pub struct FirmSettings {
     /// At least 12 characters and a zxcvbn score of 3 or more.
     pub require_strong_passwords: bool,
     pub password_expiry: PasswordExpiry,
+    /// Firm users must pass a second factor; one without any is made to enrol
+    /// one before anything else.
+    pub require_mfa: bool,
 }
 
 /// How long a firm user's password lasts: never, or one of the allowed intervals.

@@ -116,6 +116,9 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub idle_timeout: time::Duration,
+    /// A session that may only enrol a second factor: what a user of a firm that
+    /// requires MFA gets from their password while they have none.
+    pub enrollment_only: bool,
 }
 
 impl Session {
@@ -247,6 +250,7 @@ mod tests {
             expires_at: start + Duration::hours(12),
             last_seen_at: start,
             idle_timeout: Duration::minutes(30),
+            enrollment_only: false,
         };
         assert!(session.is_live_at(start + Duration::minutes(29)));
         assert!(!session.is_live_at(start + Duration::minutes(30)));

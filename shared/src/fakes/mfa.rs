@@ -85,7 +85,7 @@ impl MfaStore for MemoryStore {
                 .insert(confirmation.user, confirmation.backup_code_digests.to_vec());
         }
         t.sessions.retain(|digest, session| {
-            session.user_id != confirmation.user || digest == confirmation.keep_session
+            session.user_id != confirmation.user || Some(digest) == confirmation.keep_session
         });
         t.audit.push(confirmation.audit.clone());
         Ok(Conditional::Applied)

@@ -89,6 +89,7 @@ pub fn settings_json(settings: &FirmSettings) -> Value {
     json!({
         "require_strong_passwords": settings.require_strong_passwords,
         "password_expiry_days": settings.password_expiry.days(),
+        "require_mfa": settings.require_mfa,
     })
 }
 
@@ -106,8 +107,13 @@ pub async fn settings(
     Ok(firm.settings)
 }
 
-/// Reads settings as `PUT /firm/settings` takes them: both fields, exactly typed.
-pub fn parse_settings(body: &Value) -> Result<FirmSettings, FirmAdminError> {
+/// Reads settings as `PUT /firm/settings` takes them: the password policy's two
+/// fields, exactly typed, and `require_mfa`, which keeps its `current` value when
+/// left out.
+pub fn parse_settings(
+    body: &Value,
+    current: &FirmSettings,
+) -> Result<FirmSettings, FirmAdminError> {
     let require_strong_passwords = body
         .get("require_strong_passwords")
         .and_then(Value::as_bool)
@@ -121,9 +127,16 @@ pub fn parse_settings(body: &Value) -> Result<FirmSettings, FirmAdminError> {
         .ok_or(FirmAdminError::InvalidSetting(
             "password_expiry_days must be 0 (never), 30, 60, 90, 180 or 365.",
         ))?;
+    let require_mfa = match body.get("require_mfa") {
+        None => current.require_mfa,
+        Some(value) => value.as_bool().ok_or(FirmAdminError::InvalidSetting(
+            "require_mfa must be true or false.",
+        ))?,
+    };
     Ok(FirmSettings {
         require_strong_passwords,
         password_expiry,
+        require_mfa,
     })
 }
 
@@ -336,11 +349,24 @@ mod tests {
 
     #[test]
     fn settings_must_be_exactly_typed_and_allowed() {
-        let ok =
-            parse_settings(&json!({"require_strong_passwords": true, "password_expiry_days": 90}))
-                .unwrap();
+        let current = FirmSettings {
+            require_mfa: true,
+            ..FirmSettings::default()
+        };
+        let ok = parse_settings(
+            &json!({"require_strong_passwords": true, "password_expiry_days": 90}),
+            &current,
+        )
+        .unwrap();
         assert!(ok.require_strong_passwords);
         assert_eq!(ok.password_expiry.days(), 90);
+        assert!(ok.require_mfa, "left out, require_mfa keeps its value");
+        let off = parse_settings(
+            &json!({"require_strong_passwords": true, "password_expiry_days": 90, "require_mfa": false}),
+            &current,
+        )
+        .unwrap();
+        assert!(!off.require_mfa);
         for bad in [
             json!({"require_strong_passwords": "yes", "password_expiry_days": 90}),
             json!({"require_strong_passwords": true, "password_expiry_days": 45}),
@@ -348,9 +374,13 @@ mod tests {
             json!({"require_strong_passwords": true, "password_expiry_days": "90"}),
             json!({"require_strong_passwords": true}),
             json!({}),
+            json!({"require_strong_passwords": true, "password_expiry_days": 90, "require_mfa": 1}),
         ] {
             assert!(
-                matches!(parse_settings(&bad), Err(FirmAdminError::InvalidSetting(_))),
+                matches!(
+                    parse_settings(&bad, &current),
+                    Err(FirmAdminError::InvalidSetting(_))
+                ),
                 "{bad}"
             );
         }

@@ -3,7 +3,7 @@
 use http::StatusCode;
 
 use crate::Services;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::domain::{
@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::flows::mfa_sign_in;
 use crate::flows::rate_limit::Exceeded;
-use crate::flows::session::{SignedIn, new_session};
+use crate::flows::session::{SignedIn, enrollment_session, new_session, rfc3339};
 use crate::flows::throttle;
 use crate::http::{ApiError, InvalidBody};
 use crate::passwords;
@@ -134,12 +134,13 @@ pub async fn sign_in(
         return Err(PasswordLoginError::InvalidCredentials);
     };
 
-    let expiry = svc
+    let firm_settings = svc
         .store
         .firm(user.firm_id)
         .await?
-        .map(|firm| firm.settings.password_expiry)
+        .map(|firm| firm.settings)
         .unwrap_or_default();
+    let expiry = firm_settings.password_expiry;
     if user
         .password
         .as_ref()
@@ -155,6 +156,19 @@ pub async fn sign_in(
         return Ok(PasswordSignIn::MfaRequired(
             mfa_sign_in::challenge(svc, &user, &mfa, now).await?,
         ));
+    }
+
+    if firm_settings.require_mfa {
+        let (token, session) = enrollment_session(svc, &user, now);
+        let audit = [AuditEvent::new(AuditKind::SignedIn, now, user.id)
+            .from_ip(source_ip)
+            .with_detail("password, to set up a second factor")];
+        svc.store.start_session(&session, &audit).await?;
+        return Ok(PasswordSignIn::MfaEnrollmentRequired(json!({
+            "mfa_enrollment_required": true,
+            "enrollment_token": token.expose(),
+            "expires_at": rfc3339(session.expires_at),
+        })));
     }
 
     let (token, session) = new_session(svc, &user, now);
@@ -175,13 +189,18 @@ pub enum PasswordSignIn {
     SignedIn(Box<SignedIn>),
     /// The user has a second factor: the body of the second step's start.
     MfaRequired(Value),
+    /// The firm requires MFA and the user has no factor: the body with an
+    /// enrolment-only session to set one up with.
+    MfaEnrollmentRequired(Value),
 }
 
 impl PasswordSignIn {
     pub fn into_response(self) -> lambda_http::Response<lambda_http::Body> {
         match self {
             Self::SignedIn(signed_in) => signed_in.into_response(),
-            Self::MfaRequired(body) => crate::http::json_response(StatusCode::OK, &body),
+            Self::MfaRequired(body) | Self::MfaEnrollmentRequired(body) => {
+                crate::http::json_response(StatusCode::OK, &body)
+            }
         }
     }
 }

@@ -53,6 +53,31 @@ pub fn new_session_lasting(
         expires_at: now + lifetime,
         last_seen_at: now,
         idle_timeout,
+        enrollment_only: false,
+    };
+    (token, session)
+}
+
+/// How long a user made to set up a second factor may take to do it.
+pub const ENROLLMENT_TTL: time::Duration = time::Duration::minutes(15);
+
+/// A session that may only set up a second factor, for a user of a firm that
+/// requires MFA who has none yet. It ends when the first factor is on.
+pub fn enrollment_session(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+) -> (Token<SessionPurpose>, Session) {
+    let token = Token::generate(svc.random.as_ref());
+    let session = Session {
+        digest: svc.key.digest(&token),
+        user_id: user.id,
+        role: user.role,
+        created_at: now,
+        expires_at: now + ENROLLMENT_TTL,
+        last_seen_at: now,
+        idle_timeout: ENROLLMENT_TTL,
+        enrollment_only: true,
     };
     (token, session)
 }
@@ -113,6 +138,7 @@ pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Opt
         user_id: session.user_id,
         role: session.role,
         session: digest,
+        enrollment_only: session.enrollment_only,
     }))
 }
 

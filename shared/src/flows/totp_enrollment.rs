@@ -218,8 +218,8 @@ pub async fn confirm_totp(
 }
 
 /// Turns a pending factor on: the first time the user turns MFA on they get their
-/// backup codes, shown this once. Every other session of the user ends; the change
-/// is audited.
+/// backup codes, shown this once. Every other session of the user ends (and an
+/// enrolment-only session too); the change is audited.
 pub async fn turn_on_factor(
     svc: &Services,
     principal: &Principal,
@@ -247,7 +247,9 @@ pub async fn turn_on_factor(
         factor,
         at: now,
         backup_code_digests: &digests,
-        keep_session: &principal.session,
+        // An enrolment-only session has done its job once a factor is on: the
+        // user signs in again, with it.
+        keep_session: (!principal.enrollment_only).then_some(&principal.session),
         audit: &audit,
     };
     match svc.store.confirm_factor(&confirmation).await? {

@@ -213,7 +213,7 @@ impl MfaStore for DynamoStore {
             ]);
             items.push(self.put(code, None)?);
         }
-        self.transact_ending_sessions(items, confirmation.user, Some(confirmation.keep_session))
+        self.transact_ending_sessions(items, confirmation.user, confirmation.keep_session)
             .await
     }
 

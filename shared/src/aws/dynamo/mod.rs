@@ -451,6 +451,7 @@ fn read_firm(item: &Item) -> anyhow::Result<Firm> {
             password_expiry: PasswordExpiry::from_days(
                 r.number("password_expiry_days")?.max(0) as u64
             )?,
+            require_mfa: r.flag("require_mfa")?,
         },
     })
 }
@@ -503,6 +504,10 @@ fn session_item(session: &Session) -> Item {
             "idle_timeout_seconds",
             n(session.idle_timeout.whole_seconds()),
         ),
+        (
+            "enrollment_only",
+            AttributeValue::Bool(session.enrollment_only),
+        ),
         (TTL, epoch(session.expires_at)),
     ])
 }
@@ -517,6 +522,7 @@ fn read_session(digest: &TokenDigest, item: &Item) -> anyhow::Result<Session> {
         expires_at: r.time("expires_at")?,
         last_seen_at: r.time("last_seen_at")?,
         idle_timeout: time::Duration::seconds(r.number("idle_timeout_seconds")?),
+        enrollment_only: r.flag("enrollment_only")?,
     })
 }
 
@@ -686,6 +692,10 @@ impl FirmStore for DynamoStore {
                     "password_expiry_days",
                     n(firm.settings.password_expiry.days()),
                 ),
+                (
+                    "require_mfa",
+                    AttributeValue::Bool(firm.settings.require_mfa),
+                ),
             ])))
             .condition_expression("attribute_not_exists(pk)")
             .send()
@@ -719,7 +729,8 @@ impl FirmStore for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(Self::key(firm_pk(id), "PROFILE")))
             .update_expression(
-                "SET require_strong_passwords = :strong, password_expiry_days = :days",
+                "SET require_strong_passwords = :strong, password_expiry_days = :days, \
+                 require_mfa = :mfa",
             )
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(
@@ -727,6 +738,7 @@ impl FirmStore for DynamoStore {
                 AttributeValue::Bool(settings.require_strong_passwords),
             )
             .expression_attribute_values(":days", n(settings.password_expiry.days()))
+            .expression_attribute_values(":mfa", AttributeValue::Bool(settings.require_mfa))
             .build()?;
         self.transact(vec![
             TransactWriteItem::builder().update(update).build(),
