@@ -105,12 +105,54 @@ pub fn inbox_page(outbox: &Outbox) -> String {
     }
     html.push_str(&format!("<h2>Push ({})</h2>", outbox.pushes.len()));
     for push in outbox.pushes.iter().rev() {
+        let (alert, data) = push_summary(&push.message);
         html.push_str(&format!(
-            "<article><p><strong>To device:</strong> {}</p><pre>{}</pre></article>",
+            "<article><p><strong>To device:</strong> {}</p><p>{}</p><pre>{}</pre></article>",
             encode_text(&push.device_token),
-            encode_text(&push.message),
+            encode_text(&alert),
+            encode_text(&data),
         ));
     }
     html.push_str("</body></html>");
     html
+}
+
+/// What a phone would show of a push (its alert) and what the app reads (the
+/// challenge, the numbers to pick from, where the sign-in comes from).
+fn push_summary(message: &str) -> (String, String) {
+    let parsed: serde_json::Value = serde_json::from_str(message).unwrap_or_default();
+    let alert = parsed["default"].as_str().unwrap_or(message).to_owned();
+    let data = parsed["APNS"]
+        .as_str()
+        .and_then(|apns| serde_json::from_str::<serde_json::Value>(apns).ok())
+        .map(|apns| serde_json::to_string_pretty(&apns["portcullis"]).unwrap_or_default())
+        .unwrap_or_default();
+    (alert, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::SentPush;
+
+    #[test]
+    fn the_inbox_shows_a_push_as_its_alert_and_the_apps_data() {
+        let message = serde_json::json!({
+            "default": "Approve a sign-in to <Example> LLP?",
+            "APNS": serde_json::json!({"portcullis": {"choices": [12, 34, 56]}}).to_string(),
+        });
+        let outbox = Outbox {
+            pushes: vec![SentPush {
+                device_token: "ab".repeat(32),
+                endpoint_arn: "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/x/y".into(),
+                message: message.to_string(),
+            }],
+            ..Outbox::default()
+        };
+        let page = inbox_page(&outbox);
+        assert!(page.contains("<h2>Push (1)</h2>"));
+        assert!(page.contains("Approve a sign-in to &lt;Example&gt; LLP?"));
+        assert!(page.contains("&quot;choices&quot;") || page.contains("\"choices\""));
+        assert!(page.contains("56"));
+    }
 }
