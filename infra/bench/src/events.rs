@@ -8,7 +8,7 @@ use portcullis::Services;
 use portcullis::http::authorizer_context;
 use serde_json::{Value, json};
 
-use crate::fixtures::{Subject, mint_login_link};
+use crate::fixtures::{Subject, mint_login_link, mint_mfa_token};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Function {
@@ -18,19 +18,25 @@ pub enum Function {
     Account,
     CreateUploadUrl,
     Documents,
+    MfaMethods,
+    SendSmsCode,
+    MfaPush,
     /// The hello-world baseline.
     HelloLambda,
 }
 
 impl Function {
     /// The functions of the suite, in the report's order.
-    pub const SUITE: [Self; 6] = [
+    pub const SUITE: [Self; 9] = [
         Self::RequestLoginLink,
         Self::VerifyLoginLink,
         Self::Authorizer,
         Self::Account,
         Self::CreateUploadUrl,
         Self::Documents,
+        Self::MfaMethods,
+        Self::SendSmsCode,
+        Self::MfaPush,
     ];
 
     /// The binary, which is also the package and the SAM function.
@@ -42,6 +48,9 @@ impl Function {
             Self::Account => "account",
             Self::CreateUploadUrl => "create-upload-url",
             Self::Documents => "documents",
+            Self::MfaMethods => "mfa-methods",
+            Self::SendSmsCode => "send-sms-code",
+            Self::MfaPush => "mfa-push",
             Self::HelloLambda => "hello-lambda",
         }
     }
@@ -57,6 +66,9 @@ impl Function {
                 "POST /cases/{caseId}/documents, 2 files → 201, presigned PUTs"
             }
             Self::Documents => "GET /cases/{caseId}/documents → 200",
+            Self::MfaMethods => "GET /mfa, firm user with SMS and push → 200",
+            Self::SendSmsCode => "POST /auth/mfa/sms/send, fresh mfa_token → 202, SMS sent",
+            Self::MfaPush => "POST /auth/mfa/push, fresh mfa_token → 202, pushed",
             Self::HelloLambda => "any HTTP API event → 200",
         }
     }
@@ -106,6 +118,18 @@ impl Function {
                 ),
                 subject,
             ),
+            Self::MfaMethods => firm_user_signed_in(
+                sample(include_str!("../../../events/mfa-methods/list.json"))?,
+                subject,
+            ),
+            Self::SendSmsCode => with_json_body(
+                sample(include_str!("../../../events/send-sms-code/send.json"))?,
+                &json!({ "mfa_token": mint_mfa_token(services, subject.firm_user.user_id).await? }),
+            ),
+            Self::MfaPush => with_json_body(
+                sample(include_str!("../../../events/mfa-push/send.json"))?,
+                &json!({ "mfa_token": mint_mfa_token(services, subject.firm_user.user_id).await? }),
+            ),
             Self::HelloLambda => sample(include_str!("../../../events/account/get-me.json"))?,
         })
     }
@@ -114,11 +138,15 @@ impl Function {
     /// authorizer, whose answer is checked by [`check_authorizer_answer`].
     pub fn expected_status(self) -> Option<StatusCode> {
         match self {
-            Self::RequestLoginLink => Some(StatusCode::ACCEPTED),
-            Self::CreateUploadUrl => Some(StatusCode::CREATED),
-            Self::VerifyLoginLink | Self::Account | Self::Documents | Self::HelloLambda => {
-                Some(StatusCode::OK)
+            Self::RequestLoginLink | Self::SendSmsCode | Self::MfaPush => {
+                Some(StatusCode::ACCEPTED)
             }
+            Self::CreateUploadUrl => Some(StatusCode::CREATED),
+            Self::VerifyLoginLink
+            | Self::Account
+            | Self::Documents
+            | Self::MfaMethods
+            | Self::HelloLambda => Some(StatusCode::OK),
             Self::Authorizer => None,
         }
     }
@@ -156,6 +184,18 @@ fn signed_in(mut event: Value, subject: &Subject) -> Value {
         authorizer_context::USER_ID: subject.user_id.to_string(),
         authorizer_context::ROLE: "client",
         authorizer_context::SESSION_ID: subject.session_digest,
+    }});
+    event
+}
+
+/// The event as the authorizer passes it on for the firm user's session.
+fn firm_user_signed_in(mut event: Value, subject: &Subject) -> Value {
+    let user = &subject.firm_user;
+    event["headers"]["authorization"] = json!(format!("Bearer {}", user.session_token));
+    event["requestContext"]["authorizer"] = json!({ "lambda": {
+        authorizer_context::USER_ID: user.user_id.to_string(),
+        authorizer_context::ROLE: "admin",
+        authorizer_context::SESSION_ID: user.session_digest,
     }});
     event
 }

@@ -14,9 +14,15 @@ use portcullis::Services;
 use portcullis::aws::{load_server_key, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::PushApplications;
-use portcullis::domain::{CaseId, EmailAddress, UserId};
+use portcullis::domain::{
+    AuditEvent, AuditKind, CaseId, DeviceCredentialPurpose, DeviceId, DeviceToken, EmailAddress,
+    PhoneNumber, PushDevice, PushPlatform, Token, UserId,
+};
 use portcullis::fakes::FakeServices;
 use portcullis::flows::login_link::{sign_in_url, verify_login_link};
+use portcullis::flows::mfa_sign_in::challenge;
+use portcullis::flows::session::new_session;
+use portcullis::ports::{ConfirmedFactor, FactorConfirmation};
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
 use portcullis_cli::provision::{Resources, provision};
@@ -36,6 +42,17 @@ pub struct Subject {
     pub session_digest: String,
     /// One of the client's cases.
     pub case_id: CaseId,
+    /// The demo administrator, signed in, with a phone for SMS codes and one for
+    /// push approval: what the MFA functions act for.
+    pub firm_user: FirmSubject,
+}
+
+/// A signed-in firm user with second factors.
+#[derive(Debug, Clone)]
+pub struct FirmSubject {
+    pub user_id: UserId,
+    pub session_token: String,
+    pub session_digest: String,
 }
 
 /// One seeded deployment: the services a handler gets, and the client to act as.
@@ -174,7 +191,74 @@ async fn seed(services: &Services) -> anyhow::Result<Subject> {
         email: demo::CLIENT_EMAIL.to_owned(),
         session_token: signed_in.token.expose().to_owned(),
         session_digest: signed_in.session.digest.as_str().to_owned(),
+        firm_user: firm_user_with_factors(services).await?,
     })
+}
+
+/// Signs the demo administrator in and gives them a confirmed phone for SMS
+/// codes and a registered phone for push, written straight to the store.
+async fn firm_user_with_factors(services: &Services) -> anyhow::Result<FirmSubject> {
+    let store = services.store.as_ref();
+    let email = EmailAddress::parse(demo::ADMIN_EMAIL)
+        .map_err(|_| anyhow::anyhow!("the demo administrator's email does not parse"))?;
+    let admin = match store.user_id_by_email(&email).await? {
+        Some(id) => store.user(id).await?,
+        None => None,
+    }
+    .context("the demo administrator was not created")?;
+    let now = services.clock.now();
+    let (token, session) = new_session(services, &admin, now);
+    store.start_session(&session, &[]).await?;
+
+    let phone = PhoneNumber::parse("+447700900123")
+        .map_err(|_| anyhow::anyhow!("the benchmark's phone number does not parse"))?;
+    store.begin_sms(admin.id, &phone, now).await?;
+    let device_token = DeviceToken::parse(PushPlatform::Apns, &"ab".repeat(32))
+        .map_err(|_| anyhow::anyhow!("the benchmark's device token does not parse"))?;
+    let credential = Token::<DeviceCredentialPurpose>::generate(services.random.as_ref());
+    let device = PushDevice {
+        id: DeviceId::new(),
+        platform: PushPlatform::Apns,
+        name: "Bench phone".into(),
+        endpoint_arn: services
+            .push
+            .register(PushPlatform::Apns, &device_token)
+            .await?,
+        credential_digest: services.key.digest(&credential),
+        created_at: now,
+    };
+    for factor in [ConfirmedFactor::Sms, ConfirmedFactor::Push(device)] {
+        let confirmation = FactorConfirmation {
+            user: admin.id,
+            factor,
+            at: now,
+            backup_code_digests: &[],
+            keep_session: Some(&session.digest),
+            audit: &AuditEvent::new(AuditKind::MfaEnabled, now, admin.id),
+        };
+        store.confirm_factor(&confirmation).await?;
+    }
+    Ok(FirmSubject {
+        user_id: admin.id,
+        session_token: token.expose().to_owned(),
+        session_digest: session.digest.as_str().to_owned(),
+    })
+}
+
+/// A fresh second step of a sign-in for `user` (as a correct password starts
+/// one), and its `mfa_token`.
+pub async fn mint_mfa_token(services: &Services, user: UserId) -> anyhow::Result<String> {
+    let user = services
+        .store
+        .user(user)
+        .await?
+        .context("the firm user is gone")?;
+    let state = services.store.mfa_state(user.id).await?;
+    let started = challenge(services, &user, &state, services.clock.now()).await?;
+    started["mfa_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("a second step without its mfa_token")
 }
 
 /// Stores a fresh login link for `user` and returns its token, read from the URL

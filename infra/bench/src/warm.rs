@@ -70,6 +70,9 @@ async fn call(
             call_http(create_upload_url::handler, function, services, event).await
         }
         Function::Documents => call_http(documents::handler, function, services, event).await,
+        Function::MfaMethods => call_http(mfa_methods::handler, function, services, event).await,
+        Function::SendSmsCode => call_http(send_sms_code::handler, function, services, event).await,
+        Function::MfaPush => call_http(mfa_push::handler, function, services, event).await,
         Function::Authorizer => {
             let request: authorizer::AuthorizerRequest =
                 serde_json::from_value(event).context("building the authorizer request")?;
