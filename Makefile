@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 CARGO_FLAGS := $(if $(CI),--locked,)
-FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push
+FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links
 
 .PHONY: dev test lint bench build venv clean
 

@@ -25,7 +25,19 @@ pub struct Config {
     /// The SNS platform applications phones are registered under for push
     /// approval; a platform without one cannot register devices.
     pub push_applications: PushApplications,
+    /// Who checks the identity of a user recovering their account.
+    pub verifier: VerifierConfig,
     pub settings: Settings,
+}
+
+/// The identity verifier of account recovery (`IDENTITY_VERIFIER`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifierConfig {
+    /// An administrator of the firm decides (`manual`, the default).
+    Manual,
+    /// A hosted provider: the user is sent to `url` with the case's id, and the
+    /// provider posts the result signed with the secret `secret_id` holds.
+    Webhook { url: String, secret_id: String },
 }
 
 /// SNS platform application ARNs, per push platform.
@@ -131,6 +143,28 @@ impl Config {
             push_applications: PushApplications {
                 apns: optional("APNS_PLATFORM_APPLICATION_ARN"),
                 fcm: optional("FCM_PLATFORM_APPLICATION_ARN"),
+            },
+            verifier: match optional("IDENTITY_VERIFIER").as_deref() {
+                None | Some("manual") => VerifierConfig::Manual,
+                Some("webhook") => {
+                    let url = required("VERIFICATION_URL")?;
+                    if !url.starts_with("https://") {
+                        return Err(ConfigError::Invalid {
+                            name: "VERIFICATION_URL",
+                            reason: "must be an https URL".into(),
+                        });
+                    }
+                    VerifierConfig::Webhook {
+                        url,
+                        secret_id: required("VERIFICATION_WEBHOOK_SECRET_ID")?,
+                    }
+                }
+                Some(other) => {
+                    return Err(ConfigError::Invalid {
+                        name: "IDENTITY_VERIFIER",
+                        reason: format!("{other:?} is not \"manual\" or \"webhook\""),
+                    });
+                }
             },
             settings: Settings {
                 portal_url: portal_url.trim_end_matches('/').to_owned(),

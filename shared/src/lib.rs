@@ -20,5 +20,6 @@ pub mod runtime;
 pub mod services;
 pub mod telemetry;
 pub mod totp;
+pub mod verifiers;
 
 pub use services::Services;

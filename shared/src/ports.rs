@@ -12,6 +12,7 @@ use crate::domain::{
 };
 use crate::domain::{
     DeviceToken, PhoneNumber, PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus,
+    Recovery, RecoveryId, VerificationOutcome,
 };
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
@@ -63,6 +64,19 @@ pub trait Mailer: Send + Sync {
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     async fn send_sms(&self, to: &PhoneNumber, text: &str) -> anyhow::Result<()>;
+}
+
+/// Where a locked-out user proves who they are: a hosted identity-verification
+/// provider, or an administrator reviewing the case by hand.
+#[async_trait]
+pub trait IdentityVerifier: Send + Sync {
+    /// The name recorded on each case, and the `{provider}` of its callbacks.
+    fn provider(&self) -> &'static str;
+    /// Where the user goes to prove who they are.
+    fn verification_url(&self, recovery: &Recovery) -> String;
+    /// The key this verifier's callbacks are signed with (HMAC-SHA256); `None`
+    /// for one that sends none, whose callbacks are all refused.
+    async fn callback_key(&self) -> anyhow::Result<Option<Vec<u8>>>;
 }
 
 /// A push asking a registered phone to approve a sign-in.
@@ -349,9 +363,8 @@ pub trait MfaStore: Send + Sync {
         keep_session: &TokenDigest,
         audit: &AuditEvent,
     ) -> anyhow::Result<()>;
-    /// Removes second factors (the authenticator app; every backup code) and ends
-    /// every other session, at once; `Refused` when the user had no authenticator
-    /// app to remove.
+    /// Removes second factors of the kinds `methods` (every phone, every backup
+    /// code) and ends every other session, at once.
     async fn remove_mfa_methods(
         &self,
         user: UserId,
@@ -381,6 +394,64 @@ pub enum ConfirmedFactor {
     Sms,
     /// A phone for push approval, registered with its platform already.
     Push(PushDevice),
+}
+
+/// Account-recovery cases and their links.
+#[async_trait]
+pub trait RecoveryStore: Send + Sync {
+    /// Stores a new case, its link and the audit entry, at once.
+    async fn put_recovery(&self, recovery: &Recovery, audit: &AuditEvent) -> anyhow::Result<()>;
+    async fn recovery(&self, id: RecoveryId) -> anyhow::Result<Option<Recovery>>;
+    /// The case whose link has this digest, while the link is unspent.
+    async fn recovery_by_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<Recovery>>;
+    /// The firm's cases, newest first, at most `limit`.
+    async fn firm_recoveries(&self, firm: FirmId, limit: usize) -> anyhow::Result<Vec<Recovery>>;
+    /// Spends the link and moves the case to pending verification, on condition
+    /// that it is open and unexpired at `now`: of two submissions, at most one
+    /// is `Applied`.
+    async fn submit_recovery(
+        &self,
+        id: RecoveryId,
+        now: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+    /// Records the identity check's result on condition that the case is pending
+    /// verification; a pass also removes `remove` and ends every session of the
+    /// user, all at once. A replayed result is `Refused` and changes nothing.
+    async fn settle_recovery(
+        &self,
+        settlement: &RecoverySettlement<'_>,
+    ) -> anyhow::Result<Conditional>;
+    /// A page of open cases whose link expired before `now`, oldest first, and
+    /// where the next page starts.
+    async fn expired_open_recoveries(
+        &self,
+        now: OffsetDateTime,
+        after: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<(Vec<RecoveryId>, Option<String>)>;
+    /// Marks an open case whose link expired before `now` as expired; `Refused`
+    /// when it is no longer open (the job ran already, or the link was used).
+    async fn expire_recovery(
+        &self,
+        id: RecoveryId,
+        now: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+}
+
+/// The result of an identity check, as [`RecoveryStore::settle_recovery`] applies it.
+#[derive(Debug)]
+pub struct RecoverySettlement<'a> {
+    pub recovery: &'a Recovery,
+    pub outcome: VerificationOutcome,
+    /// The administrator who decided; `None` for a provider's callback.
+    pub decided_by: Option<UserId>,
+    pub decided_at: OffsetDateTime,
+    pub note: Option<&'a str>,
+    /// The second factors to remove on a pass.
+    pub remove: &'a [MfaMethod],
+    pub audit: &'a AuditEvent,
 }
 
 /// Passing the second step of a sign-in, as [`MfaStore::pass_mfa_challenge`] applies it.
@@ -514,6 +585,7 @@ pub trait Store:
     + DocumentStore
     + NoticeStore
     + MfaStore
+    + RecoveryStore
     + LinkStore
     + SessionStore
     + RateLimitStore
@@ -528,6 +600,7 @@ impl<T> Store for T where
         + DocumentStore
         + NoticeStore
         + MfaStore
+        + RecoveryStore
         + LinkStore
         + SessionStore
         + RateLimitStore

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::crypto::ServerKey;
-use crate::ports::{Clock, DocumentBucket, Mailer, PushSender, Random, SmsSender, Store};
+use crate::ports::{
+    Clock, DocumentBucket, IdentityVerifier, Mailer, PushSender, Random, SmsSender, Store,
+};
 
 #[derive(Clone)]
 pub struct Services {
@@ -13,6 +15,7 @@ pub struct Services {
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
     pub push: Arc<dyn PushSender>,
+    pub verifier: Arc<dyn IdentityVerifier>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub key: ServerKey,

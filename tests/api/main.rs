@@ -21,6 +21,7 @@ mod password_expiry;
 mod password_login;
 mod password_reset;
 mod push;
+mod recovery;
 mod required_mfa;
 mod session;
 mod sms;

@@ -9,7 +9,7 @@ use time::Duration;
 use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, spawn_app};
 
 /// RFC 4648 base32 without padding, as the enrolment gives the secret.
-pub fn secret_from_base32(text: &str) -> TotpSecret {
+fn secret_from_base32(text: &str) -> TotpSecret {
     const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let (mut buffer, mut bits, mut bytes) = (0u64, 0, Vec::new());
     for c in text.chars() {
@@ -62,6 +62,30 @@ impl Enrolled {
             )
             .await
     }
+}
+
+/// Turns an authenticator app on for the user of `session`, through the API; its
+/// secret. The clock moves on a step, so the next code is not a replay.
+pub async fn turn_on_totp(app: &TestApp, session: &str) -> TotpSecret {
+    let enrolled: Value = app
+        .post_as(
+            "/mfa/totp/enroll",
+            session,
+            &json!({"password": FIRM_PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = secret_from_base32(enrolled["secret"].as_str().unwrap());
+    let step = app.clock_now().unix_timestamp() as u64 / STEP_SECONDS;
+    let code = format!("{:06}", secret.code_at_step(step, DIGITS));
+    let confirmed = app
+        .post_as("/mfa/totp/confirm", session, &json!({"code": code}))
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    app.clock.advance(Duration::seconds(STEP_SECONDS as i64));
+    secret
 }
 
 pub async fn enrolled() -> Enrolled {

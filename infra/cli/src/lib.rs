@@ -5,3 +5,4 @@
 pub mod admin;
 pub mod demo;
 pub mod provision;
+pub mod recovery;

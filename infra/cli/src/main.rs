@@ -7,9 +7,11 @@
 use anyhow::Context;
 use aws_config::BehaviorVersion;
 use clap::{Parser, Subcommand};
-use portcullis::aws::DynamoStore;
+use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
+use portcullis::config::Config;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
+use portcullis::flows::session::rfc3339;
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::{Resources, provision};
 
@@ -85,6 +87,20 @@ enum Command {
     /// Seed the demo firm, users and cases (the administrator's password from
     /// DEV_ADMIN_PASSWORD, or the default).
     DemoData,
+    /// Account recovery for a firm user who lost every second factor.
+    Recovery {
+        #[command(subcommand)]
+        action: RecoveryCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecoveryCommand {
+    /// Open a recovery and email the user a 72-hour link; prints the recovery id
+    /// and when the link expires. Reads the functions' environment (TABLE_NAME,
+    /// SERVER_KEY_SECRET_ID, SENDER_EMAIL, PORTAL_URL, DOCUMENTS_BUCKET,
+    /// IDENTITY_VERIFIER…), as the deployed functions have it.
+    Start { email: String },
 }
 
 #[tokio::main]
@@ -162,6 +178,14 @@ async fn main() -> anyhow::Result<()> {
         Command::DemoData => {
             portcullis_cli::demo::seed(&admin, &portcullis_cli::demo::admin_password()).await?;
             println!("demo data seeded");
+        }
+        Command::Recovery {
+            action: RecoveryCommand::Start { email },
+        } => {
+            let config = Config::from_env()?;
+            let svc = services(&sdk, &config, std::sync::Arc::new(SystemClock)).await?;
+            let recovery = portcullis_cli::recovery::start_by_email(&svc, &email).await?;
+            println!("{} {}", recovery.id, rfc3339(recovery.expires_at));
         }
     }
     Ok(())

@@ -45,5 +45,7 @@ pub fn http_handlers() -> HashMap<&'static str, HttpHandler> {
         ("mfa-methods", mfa_methods::handler),
         ("send-sms-code", send_sms_code::handler),
         ("mfa-push", mfa_push::handler),
+        ("start-recovery", start_recovery::handler),
+        ("complete-recovery", complete_recovery::handler),
     ])
 }

@@ -74,6 +74,42 @@ document.getElementById("reset").addEventListener("submit", async (event) => {
 </body></html>
 "#;
 
+/// The page an account-recovery link opens: where the link stands (a GET, which
+/// does not spend it), and a button that hands the user to the identity check.
+pub const RECOVERY_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Recover your account · Portcullis</title>
+<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+button{font-size:1rem;padding:.6rem 1.2rem}</style>
+</head><body>
+<h1>Recover your account</h1>
+<p id="status" role="status">Checking the link…</p>
+<button id="start" type="button" hidden>Confirm who I am</button>
+<script>
+const token = encodeURIComponent(new URLSearchParams(location.search).get("token") || "");
+history.replaceState(null, "", location.pathname);
+const status = document.getElementById("status");
+const start = document.getElementById("start");
+(async () => {
+  const answer = await fetch("/recovery/" + token);
+  const body = await answer.json();
+  if (!answer.ok) { status.textContent = body.error.message; return; }
+  status.textContent = "This link works until " + body.expires_at + ".";
+  start.hidden = false;
+})();
+start.addEventListener("click", async () => {
+  start.disabled = true;
+  const answer = await fetch("/recovery/" + token + "/submit", {method: "POST"});
+  const body = await answer.json();
+  if (!answer.ok) { status.textContent = body.error.message; return; }
+  status.textContent = "Your identity check has started. Continue at " + body.verification_url +
+    " — with the manual review, an administrator of your firm will contact you.";
+});
+</script>
+</body></html>
+"#;
+
 /// The outbox as a page: every email (its HTML in a sandboxed frame, links
 /// clickable) and every SMS, newest first.
 pub fn inbox_page(outbox: &Outbox) -> String {

@@ -12,6 +12,7 @@ mod s3;
 mod secrets;
 mod ses;
 mod sns;
+mod verifier;
 
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
 pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
+pub use verifier::{WebhookVerifier, identity_verifier};
 
 use crate::Services;
 use crate::clock::SystemClock;
@@ -111,6 +113,7 @@ pub async fn services_with(
         bucket: (adapters.bucket)(sdk, config),
         sms: (adapters.sms)(sdk, config),
         push: (adapters.push)(sdk, config),
+        verifier: identity_verifier(sdk, config),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),
             config.settings.sender.clone(),

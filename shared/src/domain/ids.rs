@@ -56,6 +56,10 @@ uuid_id!(
     /// One push sent for one sign-in attempt.
     PushChallengeId
 );
+uuid_id!(
+    /// An account-recovery case.
+    RecoveryId
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ mod password;
 mod phone;
 mod push;
 mod records;
+mod recovery;
 mod role;
 mod text;
 mod token;
@@ -22,7 +23,7 @@ pub use document::{
 };
 pub use email_address::{EmailAddress, InvalidEmail};
 pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
-pub use ids::{CaseId, DeviceId, FirmId, InvalidId, PushChallengeId, UserId};
+pub use ids::{CaseId, DeviceId, FirmId, InvalidId, PushChallengeId, RecoveryId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use mfa::{
     MAX_CHALLENGE_FAILURES, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, SentCode, SmsFactor,
@@ -38,9 +39,10 @@ pub use push::{
 pub use records::{
     AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session, User,
 };
+pub use recovery::{RECOVERY_LINK_TTL, Recovery, RecoveryStatus, VerificationOutcome};
 pub use role::Role;
 pub use text::{MAX_DISPLAY_CHARS, display_text};
 pub use token::{
     DeviceCredentialPurpose, LoginLinkPurpose, MfaChallengePurpose, PasswordChangePurpose,
-    PasswordResetPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
+    PasswordResetPurpose, RecoveryLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
 };

@@ -147,6 +147,11 @@ pub enum AuditKind {
     MfaEnabled,
     MfaChanged,
     MfaRemoved,
+    RecoveryStarted,
+    RecoverySubmitted,
+    RecoveryPassed,
+    RecoveryFailed,
+    RecoveryExpired,
 }
 
 impl AuditKind {
@@ -169,6 +174,11 @@ impl AuditKind {
             Self::MfaEnabled => "mfa_enabled",
             Self::MfaChanged => "mfa_changed",
             Self::MfaRemoved => "mfa_removed",
+            Self::RecoveryStarted => "recovery_started",
+            Self::RecoverySubmitted => "recovery_submitted",
+            Self::RecoveryPassed => "recovery_passed",
+            Self::RecoveryFailed => "recovery_failed",
+            Self::RecoveryExpired => "recovery_expired",
         }
     }
 }

@@ -43,6 +43,12 @@ impl TokenPurpose for DeviceCredentialPurpose {
 }
 
 #[derive(Debug)]
+pub enum RecoveryLinkPurpose {}
+impl TokenPurpose for RecoveryLinkPurpose {
+    const LABEL: &'static str = "recovery-link";
+}
+
+#[derive(Debug)]
 pub enum SessionPurpose {}
 impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";

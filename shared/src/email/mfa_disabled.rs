@@ -9,7 +9,7 @@ pub fn mfa_disabled_email(language: Language, name: &str, portal_url: &str) -> R
             "Two-step sign-in was turned off on your account",
             format!("Hello {name},"),
             "An administrator of your firm removed the second factors of your account \
-             (authenticator app and backup codes) and signed you out everywhere. You can \
+             (authenticator app, phones and backup codes) and signed you out everywhere. You can \
              sign in with your password alone; please set up a second factor again.",
             "If you did not expect this, contact your firm's administrator at once.",
         ),
@@ -17,7 +17,7 @@ pub fn mfa_disabled_email(language: Language, name: &str, portal_url: &str) -> R
             "La connexion en deux étapes a été désactivée sur votre compte",
             format!("Bonjour {name},"),
             "Un administrateur de votre cabinet a supprimé les seconds facteurs de votre \
-             compte (application d'authentification et codes de secours) et vous a \
+             compte (application d'authentification, téléphones et codes de secours) et vous a \
              déconnecté partout. Vous pouvez vous connecter avec votre seul mot de passe ; \
              configurez de nouveau un second facteur.",
             "Si vous ne vous y attendiez pas, contactez immédiatement l'administrateur de \
@@ -27,7 +27,7 @@ pub fn mfa_disabled_email(language: Language, name: &str, portal_url: &str) -> R
             "Se ha desactivado el acceso en dos pasos de su cuenta",
             format!("Hola {name}:"),
             "Un administrador de su despacho ha eliminado los segundos factores de su \
-             cuenta (aplicación de autenticación y códigos de respaldo) y ha cerrado todas \
+             cuenta (aplicación de autenticación, teléfonos y códigos de respaldo) y ha cerrado todas \
              sus sesiones. Puede acceder solo con su contraseña; vuelva a configurar un \
              segundo factor.",
             "Si no lo esperaba, póngase en contacto de inmediato con el administrador de \

@@ -10,6 +10,7 @@ mod login_link;
 mod mfa_disabled;
 mod password_expiry;
 mod password_reset;
+mod recovery;
 
 use crate::domain::EmailAddress;
 use crate::ports::OutgoingEmail;
@@ -21,6 +22,7 @@ pub use login_link::login_link_email;
 pub use mfa_disabled::mfa_disabled_email;
 pub use password_expiry::password_expiry_email;
 pub use password_reset::password_reset_email;
+pub use recovery::{recovery_failed_email, recovery_link_email, recovery_passed_email};
 
 /// A message rendered for one recipient, before addressing.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -246,9 +246,6 @@ impl MfaStore for MemoryStore {
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        if methods.contains(&MfaMethod::Totp) && !t.totp.contains_key(&user) {
-            return Ok(Conditional::Refused);
-        }
         for method in methods {
             match method {
                 MfaMethod::Totp => {

@@ -4,6 +4,7 @@
 
 mod documents;
 mod mfa;
+mod recovery;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -49,6 +50,9 @@ struct Tables {
     challenges: HashMap<TokenDigest, crate::domain::MfaChallenge>,
     push_devices: HashMap<UserId, Vec<crate::domain::PushDevice>>,
     pushes: HashMap<crate::domain::PushChallengeId, crate::domain::PushChallenge>,
+    recoveries: HashMap<crate::domain::RecoveryId, crate::domain::Recovery>,
+    /// Unspent recovery links.
+    recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
 }
 
 /// The whole store behind one lock, which makes every operation atomic.
@@ -457,6 +461,9 @@ impl Default for FakeServices {
             mailer: mailer.clone(),
             sms: sms.clone(),
             push: push.clone(),
+            verifier: Arc::new(crate::verifiers::ManualReview {
+                portal_url: "http://127.0.0.1:3000".into(),
+            }),
             clock: clock.clone(),
             random: Arc::new(OsRandom),
             key: ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),

@@ -316,7 +316,6 @@ pub async fn disable_mfa(
         .from_ip(source_ip)
         .with_detail("all, by an administrator");
     audit.actor = Some(admin.id);
-    // Refused only when the app was removed meanwhile: nothing left to remove.
     svc.store
         .remove_mfa_methods(user.id, &methods, None, &audit)
         .await?;
@@ -327,7 +326,11 @@ pub async fn disable_mfa(
 
 /// The firm user (not a client) of the administrator's firm `raw_target` names;
 /// anyone else (another firm's user, a client, no one) is `NotFound`.
-async fn colleague(svc: &Services, admin: &User, raw_target: &str) -> Result<User, FirmAdminError> {
+pub async fn colleague(
+    svc: &Services,
+    admin: &User,
+    raw_target: &str,
+) -> Result<User, FirmAdminError> {
     let target = UserId::parse(raw_target).map_err(|_| FirmAdminError::NotFound)?;
     svc.store
         .user(target)

@@ -419,29 +419,7 @@ impl MfaStore for DynamoStore {
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
         let mut items = vec![self.audit_put(audit)?];
-        for method in methods {
-            match method {
-                MfaMethod::Totp => {
-                    let factor = Delete::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(Self::key(user_pk(user), TOTP)))
-                        .condition_expression("attribute_exists(pk)")
-                        .build()?;
-                    items.push(TransactWriteItem::builder().delete(factor).build());
-                }
-                MfaMethod::Sms => {
-                    let factor = Delete::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(Self::key(user_pk(user), SMS)))
-                        .build()?;
-                    items.push(TransactWriteItem::builder().delete(factor).build());
-                }
-                MfaMethod::BackupCode => {
-                    items.extend(self.partition_deletes(user, BACKUP).await?);
-                }
-                MfaMethod::Push => items.extend(self.partition_deletes(user, DEVICE).await?),
-            }
-        }
+        items.extend(self.mfa_removal(user, methods).await?);
         self.transact_ending_sessions(items, user, keep_session)
             .await
     }
@@ -505,6 +483,34 @@ impl MfaStore for DynamoStore {
 }
 
 impl DynamoStore {
+    /// Deletes of the user's second factors of the kinds `methods`.
+    pub(super) async fn mfa_removal(
+        &self,
+        user: UserId,
+        methods: &[MfaMethod],
+    ) -> anyhow::Result<Vec<TransactWriteItem>> {
+        let mut items = Vec::new();
+        for method in methods {
+            match method {
+                MfaMethod::Totp | MfaMethod::Sms => {
+                    let sk = if *method == MfaMethod::Totp {
+                        TOTP
+                    } else {
+                        SMS
+                    };
+                    let factor = Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(Self::key(user_pk(user), sk)))
+                        .build()?;
+                    items.push(TransactWriteItem::builder().delete(factor).build());
+                }
+                MfaMethod::BackupCode => items.extend(self.partition_deletes(user, BACKUP).await?),
+                MfaMethod::Push => items.extend(self.partition_deletes(user, DEVICE).await?),
+            }
+        }
+        Ok(items)
+    }
+
     /// Deletes of every item of the user's whose sort key starts with `prefix`.
     async fn partition_deletes(
         &self,

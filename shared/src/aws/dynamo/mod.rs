@@ -25,6 +25,7 @@ mod cases;
 mod documents;
 mod mfa;
 mod notices;
+mod recovery;
 
 use std::time::Duration as StdDuration;
 

@@ -1,0 +1,8 @@
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portcullis::runtime::run_event(
+        expire_recovery_links::handler,
+        portcullis::aws::Adapters::CORE,
+    )
+    .await
+}
