@@ -327,8 +327,8 @@ async fn an_approval_removes_mfa_ends_sessions_and_the_password_alone_signs_in()
 }
 
 #[tokio::test]
-async fn after_a_pass_a_firm_requiring_mfa_asks_the_user_to_enrol_again() {
-    let l = locked_out().await;
+async fn after_a_signed_pass_a_firm_requiring_mfa_asks_the_user_to_enrol_again() {
+    let l = with_provider().await;
     let settings = l
         .app
         .api
@@ -341,10 +341,14 @@ async fn after_a_pass_a_firm_requiring_mfa_asks_the_user_to_enrol_again() {
     assert_eq!(settings.status(), StatusCode::OK);
     let (recovery, token) = l.started().await;
     l.submit(&token).await;
-    assert_eq!(
-        l.decide(&l.admin_session, &recovery, true).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    let body = l.result(&recovery, "pass", l.app.clock.now());
+    let answer = l
+        .callback(
+            &body,
+            Some(signature(PROVIDER_KEY.as_bytes(), body.as_bytes())),
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::OK);
     let body = l.password().await;
     assert_eq!(body["mfa_enrollment_required"], true, "{body}");
 }
