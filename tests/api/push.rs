@@ -6,7 +6,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, spawn_app};
+use crate::helpers::{FIRM_PASSWORD, TestApp, TestClient, error_code, spawn_app};
 
 /// A fresh APNs device token, so tests never read each other's pushes.
 fn apns_token() -> String {
@@ -34,6 +34,7 @@ struct Phone {
 
 struct WithPush {
     app: TestApp,
+    user: TestClient,
     email: String,
     session: String,
     phone: Phone,
@@ -60,7 +61,8 @@ async fn with_push() -> WithPush {
     let credential = body["device_credential"].as_str().unwrap().to_owned();
     WithPush {
         app,
-        email: user.email,
+        email: user.email.clone(),
+        user,
         session,
         phone: Phone { token, credential },
     }
@@ -507,4 +509,125 @@ async fn an_administrators_switch_off_removes_the_phones_too() {
     assert!(!app.table_dump().await.contains("PUSHDEVICE#"));
     // The password alone signs in again.
     app.password_sign_in(&user.email).await;
+}
+
+#[tokio::test]
+async fn a_denial_counts_against_the_sign_in_like_a_wrong_code() {
+    use portcullis::domain::{MfaChallengePurpose, Token};
+    use portcullis::ports::MfaStore;
+    let p = with_push().await;
+    let mfa_token = p.mfa_token().await;
+    let (challenge, _) = p.pushed(&mfa_token).await;
+    p.answer(&p.phone.credential, &challenge, json!({"approve": false}))
+        .await;
+    let token = Token::<MfaChallengePurpose>::parse(&mfa_token).unwrap();
+    let digest = p.app.services.key.digest(&token);
+    let stored = p.app.store.mfa_challenge(&digest).await.unwrap().unwrap();
+    assert_eq!(stored.failures, 1);
+}
+
+#[tokio::test]
+async fn a_user_gets_ten_pushes_an_hour_at_most_over_every_sign_in() {
+    let p = with_push().await;
+    let mut sent = 0;
+    let refused = loop {
+        let mfa_token = p.mfa_token().await;
+        let mut answer = None;
+        for _ in 0..3 {
+            let response = p.push(&mfa_token).await;
+            if response.status() != StatusCode::ACCEPTED {
+                answer = Some(response);
+                break;
+            }
+            sent += 1;
+        }
+        if let Some(response) = answer {
+            break response;
+        }
+    };
+    assert_eq!(sent, 10);
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn answers_and_polls_that_do_not_fit_are_refused_with_a_4xx() {
+    let p = with_push().await;
+    let mfa_token = p.mfa_token().await;
+    let (challenge, _) = p.pushed(&mfa_token).await;
+    for body in [
+        json!({"approve": true, "number": 300}),
+        json!({"number": 12}),
+        json!({}),
+    ] {
+        let refused = p
+            .answer(&p.phone.credential, &challenge, body.clone())
+            .await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(error_code(refused).await, "invalid_request");
+    }
+    let no_token = p
+        .app
+        .api
+        .get(p.app.url(&format!("/auth/mfa/push/{challenge}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), StatusCode::BAD_REQUEST);
+    let malformed = p.poll("not-a-challenge", &mfa_token).await;
+    assert_eq!(malformed.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        p.poll(&challenge, &mfa_token).await.status(),
+        StatusCode::ACCEPTED
+    );
+}
+
+#[tokio::test]
+async fn five_phones_at_most_each_listed_by_name() {
+    let p = with_push().await;
+    for _ in 0..4 {
+        let more = register(&p.app, &p.session, "apns", &apns_token()).await;
+        assert_eq!(more.status(), StatusCode::CREATED);
+    }
+    let sixth = register(&p.app, &p.session, "apns", &apns_token()).await;
+    assert_eq!(sixth.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(sixth).await, "too_many_devices");
+    let summary: Value = p.app.get("/mfa", &p.session).await.json().await.unwrap();
+    let devices = summary["push_devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 5);
+    assert!(
+        devices
+            .iter()
+            .all(|d| d["name"] == "Sam's phone" && d["platform"] == "apns")
+    );
+}
+
+#[tokio::test]
+async fn a_firm_requiring_mfa_keeps_the_last_factor() {
+    let p = with_push().await;
+    let admin = p.app.seed_firm_user_in(&p.user, Role::Admin).await;
+    let admin_session = p.app.password_sign_in(&admin.email).await;
+    let required = p
+        .app
+        .api
+        .put(p.app.url("/firm/settings"))
+        .bearer_auth(&admin_session)
+        .json(&json!({"require_strong_passwords": false, "password_expiry_days": 0, "require_mfa": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(required.status(), StatusCode::OK);
+    let removed = p
+        .app
+        .api
+        .delete(p.app.url("/mfa/push"))
+        .bearer_auth(&p.session)
+        .json(&json!({"password": FIRM_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(removed).await, "mfa_required");
+    let summary: Value = p.app.get("/mfa", &p.session).await.json().await.unwrap();
+    assert_eq!(summary["methods"], json!(["push", "backup_code"]));
 }

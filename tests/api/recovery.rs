@@ -280,6 +280,16 @@ async fn the_job_pages_through_many_expired_links() {
 #[tokio::test]
 async fn an_approval_removes_mfa_ends_sessions_and_the_password_alone_signs_in() {
     let l = locked_out().await;
+    // A phone for push too: a pass removes every kind of factor.
+    let phone = l
+        .app
+        .post_as(
+            "/mfa/push/devices",
+            &l.user_session,
+            &json!({"platform": "apns", "device_token": format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()), "name": "Phone"}),
+        )
+        .await;
+    assert_eq!(phone.status(), StatusCode::CREATED);
     let (recovery, token) = l.started().await;
     assert_eq!(l.submit(&token).await.status(), StatusCode::ACCEPTED);
 
@@ -314,6 +324,7 @@ async fn an_approval_removes_mfa_ends_sessions_and_the_password_alone_signs_in()
     let summary: Value = l.app.get("/mfa", session).await.json().await.unwrap();
     assert_eq!(summary["methods"], json!([]));
     assert_eq!(summary["backup_codes_left"], 0);
+    assert!(!l.app.table_dump().await.contains("PUSHDEVICE#"));
     assert!(
         l.app
             .audit_kinds(l.user.id)
@@ -412,7 +423,7 @@ async fn nobody_decides_their_own_recovery() {
 }
 
 #[tokio::test]
-async fn the_cli_opens_a_recovery_for_a_solo_firms_only_user() {
+async fn the_cli_opens_and_decides_the_recovery_of_a_solo_firms_only_user() {
     let app = spawn_app().await;
     let solo = app.seed_firm_user(Role::Admin).await;
     let session = app.password_sign_in(&solo.email).await;
@@ -423,16 +434,165 @@ async fn the_cli_opens_a_recovery_for_a_solo_firms_only_user() {
     assert_eq!(recovery.opened_by, None);
     assert_eq!(recovery.expires_at, app.clock.now() + Duration::hours(72));
     let email = app.emails_to(&solo.email).await.pop().unwrap();
+    let token = link_token_in(&email.body, &app.address, "/recovery");
+    let submitted = app
+        .api
+        .post(app.url(&format!("/recovery/{token}/submit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), StatusCode::ACCEPTED);
+
+    let id = recovery.id.to_string();
+    portcullis_cli::recovery::decide(&app.services, &id, true, Some("Met in person"))
+        .await
+        .unwrap();
     assert!(
-        email
-            .body
-            .contains(&format!("{}/recovery?token=", app.address))
+        portcullis_cli::recovery::decide(&app.services, &id, false, None)
+            .await
+            .is_err(),
+        "decided once"
     );
+    let signed_in: Value = app
+        .post_json(
+            "/auth/password",
+            &json!({"email": solo.email, "password": FIRM_PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(signed_in["session_token"].is_string(), "{signed_in}");
     assert!(
         portcullis_cli::recovery::start_by_email(&app.services, "nobody@example.com")
             .await
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn the_cli_leaves_a_firm_with_another_administrator_to_that_administrator() {
+    let l = locked_out().await;
+    let refused = portcullis_cli::recovery::start_by_email(&l.app.services, &l.user.email).await;
+    assert!(refused.unwrap_err().to_string().contains(&l.admin.email));
+    // Nor does the CLI decide a case an administrator opened.
+    let (recovery, token) = l.started().await;
+    l.submit(&token).await;
+    let overruled = portcullis_cli::recovery::decide(&l.app.services, &recovery, true, None).await;
+    assert!(overruled.is_err());
+    assert_eq!(
+        l.status(&recovery).await,
+        RecoveryStatus::PendingVerification
+    );
+}
+
+#[tokio::test]
+async fn decisions_are_checked_and_concurrent_submits_spend_the_link_once() {
+    let l = locked_out().await;
+    let (recovery, token) = l.started().await;
+    let submits = (0..6).map(|_| l.submit(&token));
+    let statuses: Vec<StatusCode> = futures::future::join_all(submits)
+        .await
+        .iter()
+        .map(Response::status)
+        .collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::ACCEPTED)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    let path = format!("/firm/recoveries/{recovery}/decision");
+    for (body, status, code) in [
+        (
+            json!({"note": "no verdict"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"approved": "yes"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"approved": true, "note": "n".repeat(1001)}),
+            StatusCode::BAD_REQUEST,
+            "invalid_note",
+        ),
+    ] {
+        let refused = l.app.post_as(&path, &l.admin_session, &body).await;
+        assert_eq!(refused.status(), status, "{body}");
+        assert_eq!(error_code(refused).await, code);
+    }
+    let malformed = l.decide(&l.admin_session, "not-an-id", true).await;
+    assert_eq!(malformed.status(), StatusCode::NOT_FOUND);
+
+    // Another firm's administrator neither sees nor decides it; staff see nothing.
+    let stranger = l.app.seed_firm_user(Role::Admin).await;
+    let stranger_session = l.app.password_sign_in(&stranger.email).await;
+    let theirs: Value = l
+        .app
+        .get("/firm/recoveries", &stranger_session)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["recoveries"], json!([]));
+    let elsewhere = l.decide(&stranger_session, &recovery, true).await;
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    let colleague = l.app.seed_firm_user_in(&l.admin, Role::Staff).await;
+    let colleague_session = l.app.password_sign_in(&colleague.email).await;
+    assert_eq!(
+        l.app
+            .get("/firm/recoveries", &colleague_session)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        l.status(&recovery).await,
+        RecoveryStatus::PendingVerification
+    );
+
+    // The decision is audited with the administrator who made it.
+    assert_eq!(
+        l.decide(&l.admin_session, &recovery, false).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let actor = audit_actor(&l.app, l.user.id, "recovery_failed").await;
+    assert_eq!(actor.as_deref(), Some(l.admin.id.to_string().as_str()));
+}
+
+/// The actor of the user's audit entry of `kind`.
+async fn audit_actor(
+    app: &TestApp,
+    user: portcullis::domain::UserId,
+    kind: &str,
+) -> Option<String> {
+    let output = app
+        .dynamo
+        .query()
+        .table_name(&app.table)
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("USER#{user}")),
+        )
+        .send()
+        .await
+        .unwrap();
+    output
+        .items()
+        .iter()
+        .find(|item| {
+            item.get("kind")
+                .and_then(|k| k.as_s().ok())
+                .map(String::as_str)
+                == Some(kind)
+        })
+        .and_then(|item| item.get("actor")?.as_s().ok().cloned())
 }
 
 /// The provider's key, as the test provisions it in the emulator's Secrets Manager.
@@ -602,6 +762,43 @@ async fn with_the_manual_reviewer_the_callback_route_refuses_everything() {
         .post_json("/recovery/callbacks/acme", &json!({}))
         .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        l.status(&recovery).await,
+        RecoveryStatus::PendingVerification
+    );
+}
+
+#[tokio::test]
+async fn signed_callbacks_that_do_not_fit_are_refused_with_a_4xx() {
+    let l = with_provider().await;
+    let (recovery, token) = l.started().await;
+    let sign = |body: &str| Some(signature(PROVIDER_KEY.as_bytes(), body.as_bytes()));
+
+    // Before the user hands the case over, the provider is told to retry later.
+    let early = l.result(&recovery, "pass", l.app.clock.now());
+    let not_yet = l.callback(&early, sign(&early)).await;
+    assert_eq!(not_yet.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(not_yet).await, "recovery_not_pending");
+    l.submit(&token).await;
+
+    let now = l.app.clock.now();
+    let unknown = l.result(&uuid::Uuid::new_v4().to_string(), "pass", now);
+    let future = l.result(&recovery, "pass", now + Duration::minutes(6));
+    let maybe = l.result(&recovery, "maybe", now);
+    for (body, status, code) in [
+        (
+            "not json".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (maybe, StatusCode::BAD_REQUEST, "invalid_request"),
+        (unknown, StatusCode::NOT_FOUND, "recovery_not_found"),
+        (future, StatusCode::UNAUTHORIZED, "stale_callback"),
+    ] {
+        let refused = l.callback(&body, sign(&body)).await;
+        assert_eq!(refused.status(), status, "{body}");
+        assert_eq!(error_code(refused).await, code);
+    }
     assert_eq!(
         l.status(&recovery).await,
         RecoveryStatus::PendingVerification

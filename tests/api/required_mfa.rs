@@ -94,6 +94,23 @@ async fn a_user_without_a_factor_may_only_enrol_and_then_signs_in_with_it() {
     }
     let summary: Value = app.get("/mfa", &enrolment).await.json().await.unwrap();
     assert_eq!(summary["mfa_enabled"], false);
+    let regenerate = app
+        .post_as(
+            "/mfa/backup-codes",
+            &enrolment,
+            &json!({"password": FIRM_PASSWORD}),
+        )
+        .await;
+    assert_eq!(regenerate.status(), StatusCode::UNAUTHORIZED);
+    let remove = app
+        .api
+        .delete(app.url("/mfa/totp"))
+        .bearer_auth(&enrolment)
+        .json(&json!({"password": FIRM_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(remove.status(), StatusCode::UNAUTHORIZED);
 
     let secret = crate::totp::turn_on_totp(&app, &enrolment).await;
 
@@ -144,4 +161,30 @@ async fn turning_the_requirement_off_lets_the_password_alone_sign_in_again() {
     assert_eq!(response.status(), StatusCode::OK);
     let session = app.password_sign_in(&staff.email).await;
     assert_eq!(app.get_me(&session).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn registering_a_phone_also_enrols_and_ends_the_enrolment_session() {
+    let (app, _, staff) = requiring_firm().await;
+    let body = password(&app, &staff.email).await;
+    let enrolment = body["enrollment_token"].as_str().unwrap().to_owned();
+    let token = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let registered = app
+        .post_as(
+            "/mfa/push/devices",
+            &enrolment,
+            &json!({"platform": "apns", "device_token": token, "name": "Phone"}),
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.get("/mfa", &enrolment).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let body = password(&app, &staff.email).await;
+    assert_eq!(body["methods"], json!(["push", "backup_code"]));
 }

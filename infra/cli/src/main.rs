@@ -101,6 +101,17 @@ enum RecoveryCommand {
     /// SERVER_KEY_SECRET_ID, SENDER_EMAIL, PORTAL_URL, DOCUMENTS_BUCKET,
     /// IDENTITY_VERIFIER…), as the deployed functions have it.
     Start { email: String },
+    /// Approve (removing every second factor) or refuse a recovery an operator
+    /// opened, once the user's identity has been checked.
+    Decide {
+        recovery_id: String,
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -179,13 +190,25 @@ async fn main() -> anyhow::Result<()> {
             portcullis_cli::demo::seed(&admin, &portcullis_cli::demo::admin_password()).await?;
             println!("demo data seeded");
         }
-        Command::Recovery {
-            action: RecoveryCommand::Start { email },
-        } => {
+        Command::Recovery { action } => {
             let config = Config::from_env()?;
             let svc = services(&sdk, &config, std::sync::Arc::new(SystemClock)).await?;
-            let recovery = portcullis_cli::recovery::start_by_email(&svc, &email).await?;
-            println!("{} {}", recovery.id, rfc3339(recovery.expires_at));
+            match action {
+                RecoveryCommand::Start { email } => {
+                    let recovery = portcullis_cli::recovery::start_by_email(&svc, &email).await?;
+                    println!("{} {}", recovery.id, rfc3339(recovery.expires_at));
+                }
+                RecoveryCommand::Decide {
+                    recovery_id,
+                    approve,
+                    note,
+                    ..
+                } => {
+                    portcullis_cli::recovery::decide(&svc, &recovery_id, approve, note.as_deref())
+                        .await?;
+                    println!("decided");
+                }
+            }
         }
     }
     Ok(())

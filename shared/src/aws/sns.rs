@@ -107,6 +107,14 @@ pub fn push_payload(message: &PushMessage) -> anyhow::Result<String> {
     }))?)
 }
 
+/// The platforms' time-to-live of a push: its 2 minutes.
+fn push_ttl() -> anyhow::Result<MessageAttributeValue> {
+    Ok(MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(crate::domain::PUSH_TTL.whole_seconds().to_string())
+        .build()?)
+}
+
 #[async_trait]
 impl PushSender for SnsPush {
     fn supports(&self, platform: PushPlatform) -> bool {
@@ -141,6 +149,11 @@ impl PushSender for SnsPush {
             .target_arn(endpoint)
             .message_structure("json")
             .message(push_payload(message)?)
+            // An answer is only wanted while the push is valid: the platforms drop
+            // it rather than deliver it late.
+            .message_attributes("AWS.SNS.MOBILE.APNS.TTL", push_ttl()?)
+            .message_attributes("AWS.SNS.MOBILE.APNS_SANDBOX.TTL", push_ttl()?)
+            .message_attributes("AWS.SNS.MOBILE.FCM.TTL", push_ttl()?)
             .send()
             .await
             .context("SNS Publish push")?;

@@ -14,6 +14,9 @@ use crate::domain::Recovery;
 use crate::ports::IdentityVerifier;
 use crate::verifiers::{ManualReview, WEBHOOK};
 
+/// The shortest callback key accepted.
+const MIN_KEY_BYTES: usize = 32;
+
 pub struct WebhookVerifier {
     url: String,
     secret_id: String,
@@ -53,6 +56,12 @@ impl IdentityVerifier for WebhookVerifier {
             .key
             .get_or_try_init(|| async {
                 let text = load_secret_text(&self.secrets, &self.secret_id).await?;
+                // A short key would make forged callbacks guessable: refuse to run
+                // with one.
+                anyhow::ensure!(
+                    text.len() >= MIN_KEY_BYTES,
+                    "the verification webhook key must have at least {MIN_KEY_BYTES} bytes"
+                );
                 anyhow::Ok(text.into_bytes())
             })
             .await?;

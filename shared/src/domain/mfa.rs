@@ -116,6 +116,13 @@ impl MfaState {
         .collect()
     }
 
+    /// Whether a confirmed second factor would be left after removing `removed`.
+    pub fn enabled_without(&self, removed: &[MfaMethod]) -> bool {
+        self.methods()
+            .iter()
+            .any(|method| *method != MfaMethod::BackupCode && !removed.contains(method))
+    }
+
     /// A second factor is on: sign-ins need it.
     pub fn enabled(&self) -> bool {
         self.methods()

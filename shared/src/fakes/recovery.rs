@@ -104,7 +104,7 @@ impl RecoveryStore for MemoryStore {
             .filter(|(key, _)| after.is_none_or(|after| key.as_str() > after))
             .collect();
         open.sort();
-        let next = (open.len() > limit).then(|| open[limit - 1].0.clone());
+        let next = (limit > 0 && open.len() > limit).then(|| open[limit - 1].0.clone());
         open.truncate(limit);
         Ok((open.into_iter().map(|(_, id)| id).collect(), next))
     }

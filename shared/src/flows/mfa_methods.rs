@@ -11,15 +11,36 @@ use crate::flows::totp_enrollment::{
 use crate::http::Principal;
 use crate::ports::Conditional;
 
+async fn firm_requires_mfa(svc: &Services, user: &crate::domain::User) -> anyhow::Result<bool> {
+    Ok(svc
+        .store
+        .firm(user.firm_id)
+        .await?
+        .is_some_and(|firm| firm.settings.require_mfa))
+}
+
 /// `GET /mfa`: the methods the user can sign in with, and the backup codes left.
 pub async fn mfa_summary(svc: &Services, principal: &Principal) -> Result<Value, MfaError> {
     let user = firm_user(svc, principal).await?;
     let state = svc.store.mfa_state(user.id).await?;
     let methods: Vec<&str> = state.methods().iter().map(|m| m.as_str()).collect();
+    let devices: Vec<Value> = state
+        .push_devices
+        .iter()
+        .map(|device| {
+            json!({
+                "id": device.id.to_string(),
+                "name": device.name,
+                "platform": device.platform.as_str(),
+                "created_at": crate::flows::session::rfc3339(device.created_at),
+            })
+        })
+        .collect();
     Ok(json!({
         "mfa_enabled": state.enabled(),
         "methods": methods,
         "backup_codes_left": state.backup_codes_left,
+        "push_devices": devices,
     }))
 }
 
@@ -72,10 +93,12 @@ pub async fn remove_method(
         "backup_code" if state.backup_codes_left > 0 => vec![MfaMethod::BackupCode],
         _ => return Err(MfaError::MethodNotFound),
     };
-    // Without a factor left MFA is off, and its backup codes go with it.
-    let factor_left = (has_totp && !removed.contains(&MfaMethod::Totp))
-        || (has_sms && !removed.contains(&MfaMethod::Sms))
-        || (has_push && !removed.contains(&MfaMethod::Push));
+    // Without a factor left MFA is off, and its backup codes go with it; a firm
+    // that requires MFA keeps its users from getting there.
+    let factor_left = state.enabled_without(&removed);
+    if !factor_left && state.enabled() && firm_requires_mfa(svc, &user).await? {
+        return Err(MfaError::MfaRequired);
+    }
     if !factor_left && !removed.contains(&MfaMethod::BackupCode) && state.backup_codes_left > 0 {
         removed.push(MfaMethod::BackupCode);
     }

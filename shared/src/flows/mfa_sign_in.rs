@@ -65,6 +65,10 @@ pub enum MfaSignInError {
     TooSoon(u64),
     #[error("This sign-in cannot use that method.")]
     MethodUnavailable,
+    #[error("Too many sign-in requests were pushed. Please wait before asking again.")]
+    TooManyPushes(u64),
+    #[error("None of your phones could be reached. Please use another method.")]
+    PushUnavailable,
     #[error("There is no such sign-in request.")]
     PushNotFound,
     #[error("The sign-in was denied on the phone.")]
@@ -84,7 +88,8 @@ impl ApiError for MfaSignInError {
         match self {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
-            Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooSoon(_) | Self::TooManyPushes(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::PushUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::MethodUnavailable | Self::PushAnswered => StatusCode::CONFLICT,
             Self::PushNotFound => StatusCode::NOT_FOUND,
             Self::PushDenied => StatusCode::FORBIDDEN,
@@ -99,7 +104,8 @@ impl ApiError for MfaSignInError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidMfaToken => "invalid_mfa_token",
             Self::InvalidCode => "invalid_code",
-            Self::TooSoon(_) => "rate_limited",
+            Self::TooSoon(_) | Self::TooManyPushes(_) => "rate_limited",
+            Self::PushUnavailable => "push_unavailable",
             Self::MethodUnavailable => "method_unavailable",
             Self::PushNotFound => "push_not_found",
             Self::PushDenied => "push_denied",
@@ -112,7 +118,7 @@ impl ApiError for MfaSignInError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooSoon(seconds) => Some(*seconds),
+            Self::TooSoon(seconds) | Self::TooManyPushes(seconds) => Some(*seconds),
             _ => None,
         }
     }

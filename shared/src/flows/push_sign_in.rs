@@ -11,7 +11,9 @@ use crate::domain::{
     Token, matching_numbers,
 };
 use crate::flows::cases::firm_name;
-use crate::flows::mfa_sign_in::{MfaSignInError, SecondStep, finish, open_challenge};
+use crate::flows::mfa_sign_in::{
+    CHALLENGE_TTL, MfaSignInError, SecondStep, finish, open_challenge,
+};
 use crate::flows::rate_limit;
 use crate::flows::session::{SignedIn, rfc3339};
 use crate::phone_texts::push_alert_text;
@@ -19,7 +21,11 @@ use crate::ports::{Conditional, PushMessage};
 
 /// Pushes one sign-in attempt may send: a phone cannot be flooded with prompts.
 pub const PUSHES_PER_SIGN_IN: u64 = 3;
+/// Pushes one user may be sent in an hour, over every sign-in attempt: someone
+/// with the password cannot wear the user down with prompts either.
+pub const PUSHES_PER_USER_HOUR: u64 = 10;
 const PUSH_SCOPE: &str = "mfa-push";
+const USER_PUSH_SCOPE: &str = "mfa-push-user";
 
 /// Where the browser asking for a push is.
 #[derive(Debug, Clone, Default)]
@@ -44,16 +50,25 @@ pub async fn send_push(
     if state.push_devices.is_empty() {
         return Err(MfaSignInError::MethodUnavailable);
     }
-    if let Err(exceeded) = rate_limit::hit(
-        svc,
-        PUSH_SCOPE,
-        digest.as_str(),
-        PUSHES_PER_SIGN_IN,
-        crate::flows::mfa_sign_in::CHALLENGE_TTL,
-    )
-    .await?
-    {
-        return Err(MfaSignInError::TooSoon(exceeded.retry_after));
+    let user_id = user.id.to_string();
+    let limits = [
+        (
+            PUSH_SCOPE,
+            digest.as_str(),
+            PUSHES_PER_SIGN_IN,
+            CHALLENGE_TTL,
+        ),
+        (
+            USER_PUSH_SCOPE,
+            user_id.as_str(),
+            PUSHES_PER_USER_HOUR,
+            time::Duration::HOUR,
+        ),
+    ];
+    for (scope, subject, limit, window) in limits {
+        if let Err(exceeded) = rate_limit::hit(svc, scope, subject, limit, window).await? {
+            return Err(MfaSignInError::TooManyPushes(exceeded.retry_after));
+        }
     }
     let (number, choices) = matching_numbers(svc.random.as_ref());
     let push = PushChallenge {
@@ -88,7 +103,7 @@ pub async fn send_push(
         }
     }
     if delivered == 0 {
-        return Err(anyhow::anyhow!("no registered phone could be reached").into());
+        return Err(MfaSignInError::PushUnavailable);
     }
     Ok(json!({
         "challenge_id": push.id.to_string(),
@@ -179,7 +194,14 @@ pub async fn answer_push(
         .answer_push_challenge(push.id, answer, now)
         .await?
     {
-        Conditional::Applied => Ok(answer),
+        Conditional::Applied => {
+            // A denial counts against the sign-in like a wrong code: after five
+            // the mfa_token is dead.
+            if answer == PushStatus::Denied {
+                svc.store.fail_mfa_challenge(&push.mfa_challenge).await?;
+            }
+            Ok(answer)
+        }
         Conditional::Refused if push.is_expired_at(now) => Err(MfaSignInError::PushExpired),
         Conditional::Refused => Err(MfaSignInError::PushAnswered),
     }

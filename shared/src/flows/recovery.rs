@@ -35,6 +35,8 @@ pub enum RecoveryError {
     NotPending,
     #[error("This recovery is checked by the identity-verification provider.")]
     ProviderDecides,
+    #[error("An administrator of the firm reviews this recovery.")]
+    ReviewedByFirm,
     #[error("The note may have at most 1000 characters.")]
     InvalidNote,
     #[error("There is no such identity-verification provider.")]
@@ -55,7 +57,7 @@ impl ApiError for RecoveryError {
             Self::LinkExpired => StatusCode::GONE,
             Self::RecoveryNotFound | Self::UnknownProvider => StatusCode::NOT_FOUND,
             Self::OwnRecovery => StatusCode::FORBIDDEN,
-            Self::NotPending | Self::ProviderDecides => StatusCode::CONFLICT,
+            Self::NotPending | Self::ProviderDecides | Self::ReviewedByFirm => StatusCode::CONFLICT,
             Self::InvalidSignature | Self::StaleCallback => StatusCode::UNAUTHORIZED,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,6 +72,7 @@ impl ApiError for RecoveryError {
             Self::OwnRecovery => "own_recovery",
             Self::NotPending => "recovery_not_pending",
             Self::ProviderDecides => "provider_decides",
+            Self::ReviewedByFirm => "reviewed_by_firm",
             Self::InvalidNote => "invalid_note",
             Self::UnknownProvider => "unknown_provider",
             Self::InvalidSignature => "invalid_signature",
@@ -248,6 +251,43 @@ pub async fn decide(
     if recovery.user_id == admin.id {
         return Err(RecoveryError::OwnRecovery);
     }
+    review(
+        svc,
+        &recovery,
+        approved,
+        note,
+        Decider::Administrator(admin.id),
+    )
+    .await
+}
+
+/// An operator's verdict, with the CLI, on a case an operator opened: one of a
+/// firm with no other administrator to review it.
+pub async fn decide_as_operator(
+    svc: &Services,
+    raw_recovery: &str,
+    approved: bool,
+    note: Option<&str>,
+) -> Result<(), RecoveryError> {
+    let recovery = match RecoveryId::parse(raw_recovery) {
+        Ok(id) => svc.store.recovery(id).await?,
+        Err(_) => None,
+    }
+    .ok_or(RecoveryError::RecoveryNotFound)?;
+    if recovery.opened_by.is_some() {
+        return Err(RecoveryError::ReviewedByFirm);
+    }
+    review(svc, &recovery, approved, note, Decider::Operator).await
+}
+
+/// A manual review's verdict.
+async fn review(
+    svc: &Services,
+    recovery: &Recovery,
+    approved: bool,
+    note: Option<&str>,
+    decider: Decider,
+) -> Result<(), RecoveryError> {
     if recovery.provider != MANUAL {
         return Err(RecoveryError::ProviderDecides);
     }
@@ -258,10 +298,19 @@ pub async fn decide(
         true => VerificationOutcome::Passed,
         false => VerificationOutcome::Failed,
     };
-    match settle(svc, &recovery, outcome, Some(admin.id), note).await? {
+    match settle(svc, recovery, outcome, decider, note).await? {
         Conditional::Applied => Ok(()),
         Conditional::Refused => Err(RecoveryError::NotPending),
     }
+}
+
+/// Who decided a recovery, for the case and the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    Administrator(UserId),
+    Operator,
+    /// The hosted provider, by its signed callback.
+    Provider,
 }
 
 /// Applies an identity check's result to a case pending verification: a pass
@@ -272,9 +321,13 @@ pub async fn settle(
     svc: &Services,
     recovery: &Recovery,
     outcome: VerificationOutcome,
-    decided_by: Option<UserId>,
+    decider: Decider,
     note: Option<&str>,
 ) -> anyhow::Result<Conditional> {
+    let decided_by = match decider {
+        Decider::Administrator(admin) => Some(admin),
+        Decider::Operator | Decider::Provider => None,
+    };
     let user = svc
         .store
         .user(recovery.user_id)
@@ -286,9 +339,10 @@ pub async fn settle(
         VerificationOutcome::Passed => AuditKind::RecoveryPassed,
         VerificationOutcome::Failed => AuditKind::RecoveryFailed,
     };
-    let mut audit = AuditEvent::new(kind, now, user.id).with_detail(match decided_by {
-        Some(_) => format!("{} review", recovery.provider),
-        None => format!("{} callback", recovery.provider),
+    let mut audit = AuditEvent::new(kind, now, user.id).with_detail(match decider {
+        Decider::Administrator(_) => "by an administrator".to_owned(),
+        Decider::Operator => "by an operator".to_owned(),
+        Decider::Provider => format!("by the {} provider", recovery.provider),
     });
     audit.actor = decided_by;
     let settlement = RecoverySettlement {
@@ -308,7 +362,11 @@ pub async fn settle(
             }
             VerificationOutcome::Failed => recovery_failed_email(user.language, &user.name),
         };
-        svc.mailer.send(&email.to(&user.email)).await?;
+        // The decision stands either way: failing it now would only make its
+        // retry look like a second decision.
+        if let Err(err) = svc.mailer.send(&email.to(&user.email)).await {
+            tracing::error!(recovery = %recovery.id, error = %err, "the recovery result was not emailed");
+        }
     }
     Ok(settled)
 }

@@ -3,7 +3,8 @@
 //! (Unix seconds), and the header `X-Signature` is `sha256=` and the hex
 //! HMAC-SHA256 of the raw body under the provider's key. A missing or wrong
 //! signature, or a timestamp more than 5 minutes off, is refused before the body
-//! is read; a replayed result finds the case decided and changes nothing.
+//! is read; a replayed result finds the case decided and changes nothing; a
+//! result for a case not yet handed over is refused with a 409, to be retried.
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -12,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::domain::{RecoveryId, RecoveryStatus, VerificationOutcome};
-use crate::flows::recovery::{RecoveryError, settle};
+use crate::flows::recovery::{Decider, RecoveryError, settle};
 use crate::ports::Conditional;
 use crate::verifiers::{MANUAL, WEBHOOK};
 
@@ -89,9 +90,17 @@ pub async fn receive_callback(
     }
     .filter(|recovery| recovery.provider == provider)
     .ok_or(RecoveryError::RecoveryNotFound)?;
-    let applied = recovery.status == RecoveryStatus::PendingVerification
-        && settle(svc, &recovery, outcome, None, None).await? == Conditional::Applied;
-    Ok(json!({ "applied": applied }))
+    match recovery.status {
+        // Not handed over yet (the user went to the provider before submitting),
+        // or too late: the provider should try again, or give up.
+        RecoveryStatus::Open | RecoveryStatus::Expired => Err(RecoveryError::NotPending),
+        RecoveryStatus::PendingVerification => {
+            let settled = settle(svc, &recovery, outcome, Decider::Provider, None).await?;
+            Ok(json!({ "applied": settled == Conditional::Applied }))
+        }
+        // Decided already: a replay, with no second effect.
+        RecoveryStatus::Approved | RecoveryStatus::Rejected => Ok(json!({ "applied": false })),
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub enum MfaError {
     InvalidDeviceName(#[from] InvalidDeviceName),
     #[error("This account has as many push devices as it may have. Remove them first.")]
     TooManyDevices,
+    #[error("Your firm requires two-step sign-in: set up another factor before removing this one.")]
+    MfaRequired,
     #[error("A code was sent less than a minute ago. Please wait before asking again.")]
     TooSoon(u64),
     #[error(transparent)]
@@ -84,7 +86,7 @@ impl ApiError for MfaError {
             | Self::PlatformUnavailable
             | Self::InvalidDeviceToken(_)
             | Self::InvalidDeviceName(_) => StatusCode::BAD_REQUEST,
-            Self::TooManyDevices => StatusCode::CONFLICT,
+            Self::TooManyDevices | Self::MfaRequired => StatusCode::CONFLICT,
             Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -107,6 +109,7 @@ impl ApiError for MfaError {
             Self::InvalidDeviceToken(_) => "invalid_device_token",
             Self::InvalidDeviceName(_) => "invalid_device_name",
             Self::TooManyDevices => "too_many_devices",
+            Self::MfaRequired => "mfa_required",
             Self::TooSoon(_) => "rate_limited",
             Self::Unexpected(_) => "internal_error",
         }
@@ -227,6 +230,11 @@ pub async fn turn_on_factor(
     factor: ConfirmedFactor,
     source_ip: Option<&str>,
 ) -> Result<Vec<BackupCode>, MfaError> {
+    // An enrolment-only session is for the first factor; one that outlived it
+    // (the sessions index lags a write) must not add more.
+    if principal.enrollment_only && state.enabled() {
+        return Err(MfaError::Unauthorized);
+    }
     let first_time = !state.enabled() && state.backup_codes_left == 0;
     let codes = match first_time {
         true => new_backup_codes(svc),
