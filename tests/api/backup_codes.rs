@@ -106,7 +106,7 @@ async fn removing_the_app_turns_mfa_off_with_its_backup_codes() {
     let summary: Value = e.app.get("/mfa", &e.session).await.json().await.unwrap();
     assert_eq!(
         summary,
-        json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0})
+        json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0, "push_devices": []})
     );
     let session = e.app.password_sign_in(&e.email).await;
     assert!(!session.is_empty(), "the password alone signs in again");

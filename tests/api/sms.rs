@@ -224,6 +224,6 @@ async fn removing_the_phone_turns_mfa_off_with_its_backup_codes() {
     let summary: Value = p.app.get("/mfa", &p.session).await.json().await.unwrap();
     assert_eq!(
         summary,
-        json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0})
+        json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0, "push_devices": []})
     );
 }

@@ -17,13 +17,18 @@ pub struct ExpiryRun {
 
 #[tracing::instrument(skip_all)]
 pub async fn expire_recovery_links(svc: &Services) -> anyhow::Result<ExpiryRun> {
+    expire_recovery_links_by(svc, PAGE).await
+}
+
+/// The job, reading `page` cases at a time.
+pub async fn expire_recovery_links_by(svc: &Services, page: usize) -> anyhow::Result<ExpiryRun> {
     let now = svc.clock.now();
     let mut run = ExpiryRun::default();
     let mut after: Option<String> = None;
     loop {
         let (ids, next) = svc
             .store
-            .expired_open_recoveries(now, after.as_deref(), PAGE)
+            .expired_open_recoveries(now, after.as_deref(), page)
             .await?;
         for id in ids {
             let Some(recovery) = svc.store.recovery(id).await? else {

@@ -39,23 +39,17 @@ pub fn new_session_lasting(
     now: OffsetDateTime,
     keep_for_a_week: bool,
 ) -> (Token<SessionPurpose>, Session) {
-    let token = Token::generate(svc.random.as_ref());
     let policy = svc.settings.session;
-    let (lifetime, idle_timeout) = match keep_for_a_week {
-        true => (A_WEEK, A_WEEK),
-        false => (policy.lifetime, policy.idle_timeout),
-    };
-    let session = Session {
-        digest: svc.key.digest(&token),
-        user_id: user.id,
-        role: user.role,
-        created_at: now,
-        expires_at: now + lifetime,
-        last_seen_at: now,
-        idle_timeout,
-        enrollment_only: false,
-    };
-    (token, session)
+    match keep_for_a_week {
+        true => session_of(svc, user, now, (A_WEEK, A_WEEK), false),
+        false => session_of(
+            svc,
+            user,
+            now,
+            (policy.lifetime, policy.idle_timeout),
+            false,
+        ),
+    }
 }
 
 /// How long a user made to set up a second factor may take to do it.
@@ -68,16 +62,27 @@ pub fn enrollment_session(
     user: &User,
     now: OffsetDateTime,
 ) -> (Token<SessionPurpose>, Session) {
+    session_of(svc, user, now, (ENROLLMENT_TTL, ENROLLMENT_TTL), true)
+}
+
+/// A fresh session token and its record, lasting `(lifetime, idle timeout)`.
+fn session_of(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+    (lifetime, idle_timeout): (time::Duration, time::Duration),
+    enrollment_only: bool,
+) -> (Token<SessionPurpose>, Session) {
     let token = Token::generate(svc.random.as_ref());
     let session = Session {
         digest: svc.key.digest(&token),
         user_id: user.id,
         role: user.role,
         created_at: now,
-        expires_at: now + ENROLLMENT_TTL,
+        expires_at: now + lifetime,
         last_seen_at: now,
-        idle_timeout: ENROLLMENT_TTL,
-        enrollment_only: true,
+        idle_timeout,
+        enrollment_only,
     };
     (token, session)
 }

@@ -76,30 +76,46 @@ fn read_case(item: &Item) -> anyhow::Result<Recovery> {
 }
 
 impl DynamoStore {
-    /// Moves the case from `from` to `to`, on condition that it is in `from`
-    /// (and, with `unexpired_at`, that its link has not expired then).
-    fn case_transition(
+    /// Moves an open case to `to`, on condition that it is open and its expiry
+    /// compares to `now` as `comparison` says.
+    fn leave_open_update(
         &self,
         id: RecoveryId,
-        from: RecoveryStatus,
         to: RecoveryStatus,
-        expiry_condition: Option<(&str, OffsetDateTime)>,
+        (comparison, now): (&str, OffsetDateTime),
     ) -> anyhow::Result<TransactWriteItem> {
-        let mut condition = "#status = :from".to_owned();
-        let mut update = Update::builder()
+        let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(case_pk(id), CASE)))
             .update_expression("SET #status = :to")
+            .condition_expression(format!("#status = :open AND expires_at {comparison} :now"))
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":from", s(from.as_str()))
-            .expression_attribute_values(":to", s(to.as_str()));
-        if let Some((comparison, now)) = expiry_condition {
-            condition.push_str(&format!(" AND expires_at {comparison} :now"));
-            update = update.expression_attribute_values(":now", epoch(now));
-        }
-        Ok(TransactWriteItem::builder()
-            .update(update.condition_expression(condition).build()?)
-            .build())
+            .expression_attribute_values(":open", s(RecoveryStatus::Open.as_str()))
+            .expression_attribute_values(":to", s(to.as_str()))
+            .expression_attribute_values(":now", epoch(now))
+            .build()?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Moves an open case to `to`, on condition that it is still open and its
+    /// expiry compares to `now` as `expiry` says, and deletes its link and its
+    /// place in the expiry job's queue, at once.
+    async fn leave_open(
+        &self,
+        id: RecoveryId,
+        to: RecoveryStatus,
+        expiry: (&str, OffsetDateTime),
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let Some(recovery) = self.recovery(id).await? else {
+            return Ok(Conditional::Refused);
+        };
+        let mut items = vec![
+            self.leave_open_update(id, to, expiry)?,
+            self.audit_put(audit)?,
+        ];
+        items.extend(self.link_deletes(&recovery)?);
+        self.transact(items).await
     }
 
     /// Deletes the case's link and its place in the expiry job's queue.
@@ -187,20 +203,8 @@ impl RecoveryStore for DynamoStore {
         now: OffsetDateTime,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
-        let Some(recovery) = self.recovery(id).await? else {
-            return Ok(Conditional::Refused);
-        };
-        let mut items = vec![
-            self.case_transition(
-                id,
-                RecoveryStatus::Open,
-                RecoveryStatus::PendingVerification,
-                Some((">", now)),
-            )?,
-            self.audit_put(audit)?,
-        ];
-        items.extend(self.link_deletes(&recovery)?);
-        self.transact(items).await
+        self.leave_open(id, RecoveryStatus::PendingVerification, (">", now), audit)
+            .await
     }
 
     async fn settle_recovery(
@@ -287,19 +291,7 @@ impl RecoveryStore for DynamoStore {
         now: OffsetDateTime,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
-        let Some(recovery) = self.recovery(id).await? else {
-            return Ok(Conditional::Refused);
-        };
-        let mut items = vec![
-            self.case_transition(
-                id,
-                RecoveryStatus::Open,
-                RecoveryStatus::Expired,
-                Some(("<=", now)),
-            )?,
-            self.audit_put(audit)?,
-        ];
-        items.extend(self.link_deletes(&recovery)?);
-        self.transact(items).await
+        self.leave_open(id, RecoveryStatus::Expired, ("<=", now), audit)
+            .await
     }
 }
