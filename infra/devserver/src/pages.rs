@@ -110,6 +110,20 @@ start.addEventListener("click", async () => {
 </body></html>
 "#;
 
+/// Where the manual reviewer's `verification_url` leads: what happens next.
+pub const REVIEW_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Identity check · Portcullis</title>
+<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}</style>
+</head><body>
+<h1>Your identity check</h1>
+<p>An administrator of your firm will contact you to confirm who you are. Once they
+approve, two-step sign-in is turned off on your account and you are emailed: sign in
+with your password and set it up again.</p>
+</body></html>
+"#;
+
 /// The outbox as a page: every email (its HTML in a sandboxed frame, links
 /// clickable) and every SMS, newest first.
 pub fn inbox_page(outbox: &Outbox) -> String {

@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::emulator::outbox;
 use crate::gateway::{Gateway, Incoming};
-use crate::pages::{RECOVERY_PAGE, RESET_PAGE, VERIFY_PAGE, inbox_page};
+use crate::pages::{RECOVERY_PAGE, RESET_PAGE, REVIEW_PAGE, VERIFY_PAGE, inbox_page};
 
 /// API Gateway refuses bodies over 10 MB.
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -32,6 +32,7 @@ pub fn router(gateway: Gateway, emulator_endpoint: String) -> Router {
         .route("/auth/verify", get(|| portal_page(VERIFY_PAGE)))
         .route("/auth/reset", get(|| portal_page(RESET_PAGE)))
         .route("/recovery", get(|| portal_page(RECOVERY_PAGE)))
+        .route("/recovery/review", get(|| portal_page(REVIEW_PAGE)))
         .route("/_dev/outbox", get(dev_outbox))
         .route("/_dev/inbox", get(dev_inbox))
         .fallback(through_gateway)
