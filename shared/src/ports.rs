@@ -399,8 +399,15 @@ pub enum ConfirmedFactor {
 /// Account-recovery cases and their links.
 #[async_trait]
 pub trait RecoveryStore: Send + Sync {
-    /// Stores a new case, its link and the audit entry, at once.
-    async fn put_recovery(&self, recovery: &Recovery, audit: &AuditEvent) -> anyhow::Result<()>;
+    /// Stores a new case, its link and the audit entry, and closes the cases it
+    /// supersedes (still open or pending; their links die), at once. `Refused`
+    /// when one of those moved on meanwhile.
+    async fn put_recovery(
+        &self,
+        recovery: &Recovery,
+        supersedes: &[Recovery],
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
     async fn recovery(&self, id: RecoveryId) -> anyhow::Result<Option<Recovery>>;
     /// The case whose link has this digest, while the link is unspent.
     async fn recovery_by_link(&self, digest: &TokenDigest) -> anyhow::Result<Option<Recovery>>;

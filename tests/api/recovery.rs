@@ -215,7 +215,6 @@ async fn looking_at_the_link_does_not_spend_it_and_submitting_does() {
 async fn a_link_dies_at_72_hours_before_the_job_runs_and_the_job_marks_it_expired_once() {
     let l = locked_out().await;
     let (recovery, token) = l.started().await;
-    let (_, fresher) = l.started().await;
     l.app
         .clock
         .advance(Duration::hours(72) - Duration::seconds(1));
@@ -249,13 +248,13 @@ async fn a_link_dies_at_72_hours_before_the_job_runs_and_the_job_marks_it_expire
     let run = expire_recovery_links::handler(&l.app.services, json!({}))
         .await
         .unwrap();
-    assert_eq!(run.expired, 2);
+    assert_eq!(run.expired, 1);
     assert_eq!(l.status(&recovery).await, RecoveryStatus::Expired);
     let again = expire_recovery_links::handler(&l.app.services, json!({}))
         .await
         .unwrap();
     assert_eq!(again.expired, 0);
-    assert_eq!(l.submit(&fresher).await.status(), StatusCode::GONE);
+    assert_eq!(l.submit(&token).await.status(), StatusCode::GONE);
     assert!(
         l.app
             .audit_kinds(l.user.id)
@@ -268,7 +267,15 @@ async fn a_link_dies_at_72_hours_before_the_job_runs_and_the_job_marks_it_expire
 async fn the_job_pages_through_many_expired_links() {
     let l = locked_out().await;
     for _ in 0..5 {
-        let response = l.start().await;
+        let colleague = l.app.seed_firm_user_in(&l.admin, Role::Staff).await;
+        let response = l
+            .app
+            .post_as(
+                &format!("/firm/users/{}/recovery", colleague.id),
+                &l.admin_session,
+                &json!({}),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::CREATED);
     }
     l.app.clock.advance(Duration::hours(73));
@@ -796,4 +803,25 @@ async fn signed_callbacks_that_do_not_fit_are_refused_with_a_4xx() {
         l.status(&recovery).await,
         RecoveryStatus::PendingVerification
     );
+}
+
+#[tokio::test]
+async fn a_new_recovery_closes_the_users_earlier_ones() {
+    let l = locked_out().await;
+    let (pending, pending_token) = l.started().await;
+    assert_eq!(
+        l.submit(&pending_token).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let (open, open_token) = l.started().await;
+    assert_eq!(l.status(&pending).await, RecoveryStatus::Expired);
+    let (latest, latest_token) = l.started().await;
+    assert_eq!(l.status(&open).await, RecoveryStatus::Expired);
+    assert_eq!(l.link(&open_token).await.status(), StatusCode::GONE);
+    assert_eq!(l.link(&latest_token).await.status(), StatusCode::OK);
+    // The stale case cannot be approved any more.
+    let stale = l.decide(&l.admin_session, &pending, true).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_eq!(l.status(&latest).await, RecoveryStatus::Open);
+    assert_eq!(l.password().await["mfa_required"], true);
 }

@@ -11,13 +11,32 @@ use crate::ports::{Conditional, RecoverySettlement, RecoveryStore};
 
 #[async_trait]
 impl RecoveryStore for MemoryStore {
-    async fn put_recovery(&self, recovery: &Recovery, audit: &AuditEvent) -> anyhow::Result<()> {
+    async fn put_recovery(
+        &self,
+        recovery: &Recovery,
+        supersedes: &[Recovery],
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
+        let unchanged = supersedes.iter().all(|old| {
+            t.recoveries
+                .get(&old.id)
+                .is_some_and(|now| now.status == old.status)
+        });
+        if !unchanged {
+            return Ok(Conditional::Refused);
+        }
+        for old in supersedes {
+            t.recovery_links.remove(&old.link_digest);
+            if let Some(case) = t.recoveries.get_mut(&old.id) {
+                case.status = RecoveryStatus::Expired;
+            }
+        }
         t.recoveries.insert(recovery.id, recovery.clone());
         t.recovery_links
             .insert(recovery.link_digest.clone(), recovery.id);
         t.audit.push(audit.clone());
-        Ok(())
+        Ok(Conditional::Applied)
     }
 
     async fn recovery(&self, id: RecoveryId) -> anyhow::Result<Option<Recovery>> {

@@ -126,7 +126,29 @@ pub async fn start_recovery(
             Opener::Operator => "by an operator",
         });
     audit.actor = opened_by;
-    svc.store.put_recovery(&recovery, &audit).await?;
+    // One recovery at a time: a new one closes the user's earlier ones, so an
+    // old link or a stale pending case cannot undo a factor set up since.
+    let supersedes: Vec<Recovery> = svc
+        .store
+        .firm_recoveries(user.firm_id, LISTED)
+        .await?
+        .into_iter()
+        .filter(|old| {
+            old.user_id == user.id
+                && matches!(
+                    old.status,
+                    RecoveryStatus::Open | RecoveryStatus::PendingVerification
+                )
+        })
+        .collect();
+    if svc
+        .store
+        .put_recovery(&recovery, &supersedes, &audit)
+        .await?
+        == Conditional::Refused
+    {
+        return Err(anyhow::anyhow!("an earlier recovery of the user changed meanwhile").into());
+    }
     let link = format!(
         "{}/recovery?token={}",
         svc.settings.portal_url,

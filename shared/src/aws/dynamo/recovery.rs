@@ -138,7 +138,12 @@ impl DynamoStore {
 
 #[async_trait]
 impl RecoveryStore for DynamoStore {
-    async fn put_recovery(&self, recovery: &Recovery, audit: &AuditEvent) -> anyhow::Result<()> {
+    async fn put_recovery(
+        &self,
+        recovery: &Recovery,
+        supersedes: &[Recovery],
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
         let link = item([
             (PK, s(link_pk(&recovery.link_digest))),
             (SK, s("LINK")),
@@ -150,16 +155,28 @@ impl RecoveryStore for DynamoStore {
             (SK, s(time_key(recovery.expires_at, recovery.id))),
             ("recovery_id", s(recovery.id.to_string())),
         ]);
-        let items = vec![
+        let mut items = vec![
             self.put(case_item(recovery), Some("attribute_not_exists(pk)"))?,
             self.put(link, Some("attribute_not_exists(pk)"))?,
             self.put(queued, None)?,
             self.audit_put(audit)?,
         ];
-        match self.transact(items).await? {
-            Conditional::Applied => Ok(()),
-            Conditional::Refused => anyhow::bail!("a recovery with this id or link exists"),
+        for old in supersedes {
+            let close = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(Self::key(case_pk(old.id), CASE)))
+                .update_expression("SET #status = :expired")
+                .condition_expression("#status = :was")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":was", s(old.status.as_str()))
+                .expression_attribute_values(":expired", s(RecoveryStatus::Expired.as_str()))
+                .build()?;
+            items.push(TransactWriteItem::builder().update(close).build());
+            if old.status == RecoveryStatus::Open {
+                items.extend(self.link_deletes(old)?);
+            }
         }
+        self.transact(items).await
     }
 
     async fn recovery(&self, id: RecoveryId) -> anyhow::Result<Option<Recovery>> {
