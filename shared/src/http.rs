@@ -114,7 +114,8 @@ pub mod authorizer_context {
     pub const USER_ID: &str = "user_id";
     pub const ROLE: &str = "role";
     pub const SESSION_ID: &str = "session_id";
-    /// `"true"` for a session that may only enrol a second factor.
+    /// `"true"` for a session that may only enrol a second factor, `"false"` for a
+    /// full one; a context without it is no session.
     pub const ENROLLMENT_ONLY: &str = "enrollment_only";
 }
 
@@ -146,7 +147,13 @@ pub fn enrolling_principal(req: &Request) -> Option<Principal> {
         user_id: UserId::parse(text(authorizer_context::USER_ID)?).ok()?,
         role: Role::parse(text(authorizer_context::ROLE)?)?,
         session: TokenDigest::from_stored(text(authorizer_context::SESSION_ID)?)?,
-        enrollment_only: text(authorizer_context::ENROLLMENT_ONLY) == Some("true"),
+        // A full session is one the authorizer says is one: a context without
+        // the flag (an older authorizer mid-deployment) gets nothing.
+        enrollment_only: match text(authorizer_context::ENROLLMENT_ONLY)? {
+            "false" => false,
+            "true" => true,
+            _ => return None,
+        },
     })
 }
 
@@ -285,5 +292,38 @@ mod tests {
         );
         assert_eq!(presented_session_token(&headers, []), Some("lowercase"));
         assert_eq!(presented_session_token(&HeaderMap::new(), []), None);
+    }
+
+    /// A request as API Gateway passes it on, with this authorizer context.
+    fn with_context(context: serde_json::Value) -> Request {
+        let mut event: serde_json::Value =
+            serde_json::from_str(include_str!("../../events/account/get-me.json")).unwrap();
+        event["requestContext"]["authorizer"]["lambda"] = context;
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
+    #[test]
+    fn only_a_context_that_says_which_kind_of_session_it_is_names_a_caller() {
+        let base = json!({
+            "user_id": "7f1c2a9e-3b4d-4e5f-8a6b-9c0d1e2f3a4b",
+            "role": "staff",
+            "session_id": "3b7e9d1f0a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3f",
+        });
+        let with = |flag: Option<&str>| {
+            let mut context = base.clone();
+            if let Some(flag) = flag {
+                context[authorizer_context::ENROLLMENT_ONLY] = json!(flag);
+            }
+            with_context(context)
+        };
+        assert!(principal(&with(Some("false"))).is_some());
+        assert!(principal(&with(Some("true"))).is_none());
+        assert!(
+            enrolling_principal(&with(Some("true")))
+                .unwrap()
+                .enrollment_only
+        );
+        assert!(enrolling_principal(&with(None)).is_none());
+        assert!(principal(&with(Some("yes"))).is_none());
     }
 }

@@ -184,6 +184,7 @@ fn signed_in(mut event: Value, subject: &Subject) -> Value {
         authorizer_context::USER_ID: subject.user_id.to_string(),
         authorizer_context::ROLE: "client",
         authorizer_context::SESSION_ID: subject.session_digest,
+        authorizer_context::ENROLLMENT_ONLY: "false",
     }});
     event
 }
@@ -196,6 +197,7 @@ fn firm_user_signed_in(mut event: Value, subject: &Subject) -> Value {
         authorizer_context::USER_ID: user.user_id.to_string(),
         authorizer_context::ROLE: "admin",
         authorizer_context::SESSION_ID: user.session_digest,
+        authorizer_context::ENROLLMENT_ONLY: "false",
     }});
     event
 }
