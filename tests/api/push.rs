@@ -607,6 +607,16 @@ async fn a_firm_requiring_mfa_keeps_the_last_factor() {
     let p = with_push().await;
     let admin = p.app.seed_firm_user_in(&p.user, Role::Admin).await;
     let admin_session = p.app.password_sign_in(&admin.email).await;
+    // An administrator's own factors are theirs to remove, with their password.
+    let own = p
+        .app
+        .api
+        .delete(p.app.url(&format!("/firm/users/{}/mfa", admin.id)))
+        .bearer_auth(&admin_session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::FORBIDDEN);
     let required = p
         .app
         .api

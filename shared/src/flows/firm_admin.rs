@@ -311,6 +311,10 @@ pub async fn disable_mfa(
 ) -> Result<(), FirmAdminError> {
     let admin = administrator(svc, principal).await?;
     let user = colleague(svc, &admin, raw_target).await?;
+    // Their own go through `DELETE /mfa/{method}`, with the password again.
+    if user.id == admin.id {
+        return Err(FirmAdminError::Forbidden);
+    }
     let methods = svc.store.mfa_state(user.id).await?.stored_methods();
     let mut audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
         .from_ip(source_ip)
