@@ -252,6 +252,19 @@ impl TestApp {
             .to_owned()
     }
 
+    /// What `POST /auth/password` answers a firm user with [`FIRM_PASSWORD`]: a
+    /// session, or the second step, or enrolment.
+    pub async fn password_answer(&self, email: &str) -> Value {
+        self.post_json(
+            "/auth/password",
+            &json!({ "email": email, "password": FIRM_PASSWORD }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON")
+    }
+
     /// An administrator sets their firm's password policy through the API.
     pub async fn set_password_policy(
         &self,

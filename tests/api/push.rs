@@ -70,16 +70,7 @@ async fn with_push() -> WithPush {
 
 impl WithPush {
     async fn mfa_token(&self) -> String {
-        let body: Value = self
-            .app
-            .post_json(
-                "/auth/password",
-                &json!({"email": self.email, "password": FIRM_PASSWORD}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let body = self.app.password_answer(&self.email).await;
         assert_eq!(body["methods"], json!(["push", "backup_code"]));
         body["mfa_token"].as_str().unwrap().to_owned()
     }
@@ -411,15 +402,7 @@ async fn registration_checks_the_platform_token_and_name_and_refuses_a_phone_twi
     assert_eq!(error_code(twice).await, "mfa_method_exists");
 
     // The FCM payload carries the same data as a string, as FCM wants it.
-    let body: Value = app
-        .post_json(
-            "/auth/password",
-            &json!({"email": user.email, "password": FIRM_PASSWORD}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.password_answer(&user.email).await;
     let pushed: Value = app
         .post_json("/auth/mfa/push", &json!({"mfa_token": body["mfa_token"]}))
         .await

@@ -9,9 +9,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{
-    FIRM_PASSWORD, TestApp, TestClient, error_code, link_token_in, spawn_app, spawn_app_with,
-};
+use crate::helpers::{TestApp, TestClient, error_code, link_token_in, spawn_app, spawn_app_with};
 
 /// A firm with an administrator and a staff member who has an authenticator app
 /// turned on (and has lost it, as far as the test is concerned).
@@ -93,15 +91,7 @@ impl LockedOut {
     }
 
     async fn password(&self) -> Value {
-        self.app
-            .post_json(
-                "/auth/password",
-                &json!({"email": self.user.email, "password": FIRM_PASSWORD}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap()
+        self.app.password_answer(&self.user.email).await
     }
 
     async fn status(&self, recovery: &str) -> RecoveryStatus {
@@ -464,15 +454,7 @@ async fn the_cli_opens_and_decides_the_recovery_of_a_solo_firms_only_user() {
             .is_err(),
         "decided once"
     );
-    let signed_in: Value = app
-        .post_json(
-            "/auth/password",
-            &json!({"email": solo.email, "password": FIRM_PASSWORD}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let signed_in = app.password_answer(&solo.email).await;
     assert!(signed_in["session_token"].is_string(), "{signed_in}");
     assert!(
         portcullis_cli::recovery::start_by_email(&app.services, "nobody@example.com")

@@ -59,16 +59,7 @@ async fn with_phone() -> WithPhone {
 
 impl WithPhone {
     async fn mfa_token(&self) -> String {
-        let body: Value = self
-            .app
-            .post_json(
-                "/auth/password",
-                &json!({"email": self.email, "password": FIRM_PASSWORD}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let body = self.app.password_answer(&self.email).await;
         assert_eq!(body["methods"], json!(["sms", "backup_code"]));
         body["mfa_token"].as_str().unwrap().to_owned()
     }
