@@ -177,17 +177,9 @@ pub async fn sign_in_with_totp(
         None => false,
     };
     if !accepted {
-        svc.store.fail_mfa_challenge(&digest).await?;
-        return Err(MfaSignInError::InvalidCode);
+        return Err(wrong_code(svc, &digest).await?);
     }
-    let second_step = SecondStep {
-        challenge: &digest,
-        user,
-        now,
-        keep_for_a_week,
-        backup_code: None,
-        method: MfaMethod::Totp,
-    };
+    let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Totp);
     finish(svc, second_step, source_ip).await
 }
 
@@ -203,7 +195,7 @@ pub async fn sign_in_with_backup_code(
     source_ip: Option<&str>,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, _) = open_challenge(svc, raw_token, now).await?;
+    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
     let code_digest = BackupCode::parse(raw_code).map(|code| {
         svc.key
             .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
@@ -213,16 +205,11 @@ pub async fn sign_in_with_backup_code(
         None => false,
     };
     let Some(code_digest) = code_digest.filter(|_| known) else {
-        svc.store.fail_mfa_challenge(&digest).await?;
-        return Err(MfaSignInError::InvalidCode);
+        return Err(wrong_code(svc, &digest).await?);
     };
     let second_step = SecondStep {
-        challenge: &digest,
-        user,
-        now,
-        keep_for_a_week,
         backup_code: Some(&code_digest),
-        method: MfaMethod::BackupCode,
+        ..SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::BackupCode)
     };
     finish(svc, second_step, source_ip).await
 }
@@ -259,28 +246,33 @@ pub async fn sign_in_with_sms(
     source_ip: Option<&str>,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, _) = open_challenge(svc, raw_token, now).await?;
+    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
     if !redeem_code(svc, &sign_in_scope(&digest), raw_code).await? {
-        svc.store.fail_mfa_challenge(&digest).await?;
-        return Err(MfaSignInError::InvalidCode);
+        return Err(wrong_code(svc, &digest).await?);
     }
-    let second_step = SecondStep {
-        challenge: &digest,
-        user,
-        now,
-        keep_for_a_week,
-        backup_code: None,
-        method: MfaMethod::Sms,
-    };
+    let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Sms);
     finish(svc, second_step, source_ip).await
 }
 
-/// The challenge `raw_token` names, when it can still be passed, with its user.
+/// The challenge `raw_token` names, when it can still be passed, with its user
+/// and their second factors.
 pub(crate) async fn open_challenge(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
 ) -> Result<(TokenDigest, User, MfaState), MfaSignInError> {
+    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
+    let state = svc.store.mfa_state(user.id).await?;
+    Ok((digest, user, state))
+}
+
+/// The challenge `raw_token` names, when it can still be passed, with its user:
+/// for the steps that need not read the user's factors.
+pub(crate) async fn open_challenge_for(
+    svc: &Services,
+    raw_token: &str,
+    now: OffsetDateTime,
+) -> Result<(TokenDigest, User), MfaSignInError> {
     let token =
         Token::<MfaChallengePurpose>::parse(raw_token).ok_or(MfaSignInError::InvalidMfaToken)?;
     let digest = svc.key.digest(&token);
@@ -295,8 +287,16 @@ pub(crate) async fn open_challenge(
         .user(challenge.user_id)
         .await?
         .ok_or(MfaSignInError::InvalidMfaToken)?;
-    let state = svc.store.mfa_state(user.id).await?;
-    Ok((digest, user, state))
+    Ok((digest, user))
+}
+
+/// Counts a wrong code (or a denied push) against the challenge; the error to answer.
+pub(crate) async fn wrong_code(
+    svc: &Services,
+    challenge: &TokenDigest,
+) -> Result<MfaSignInError, MfaSignInError> {
+    svc.store.fail_mfa_challenge(challenge).await?;
+    Ok(MfaSignInError::InvalidCode)
 }
 
 pub(crate) struct SecondStep<'a> {
@@ -306,6 +306,25 @@ pub(crate) struct SecondStep<'a> {
     pub keep_for_a_week: bool,
     pub backup_code: Option<&'a str>,
     pub method: MfaMethod,
+}
+
+impl<'a> SecondStep<'a> {
+    pub(crate) fn new(
+        challenge: &'a TokenDigest,
+        user: User,
+        now: OffsetDateTime,
+        keep_for_a_week: bool,
+        method: MfaMethod,
+    ) -> Self {
+        Self {
+            challenge,
+            user,
+            now,
+            keep_for_a_week,
+            backup_code: None,
+            method,
+        }
+    }
 }
 
 pub(crate) async fn finish(

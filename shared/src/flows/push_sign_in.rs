@@ -12,7 +12,8 @@ use crate::domain::{
 };
 use crate::flows::cases::firm_name;
 use crate::flows::mfa_sign_in::{
-    CHALLENGE_TTL, MfaSignInError, SecondStep, finish, open_challenge,
+    CHALLENGE_TTL, MfaSignInError, SecondStep, finish, open_challenge, open_challenge_for,
+    wrong_code,
 };
 use crate::flows::rate_limit;
 use crate::flows::session::{SignedIn, rfc3339};
@@ -132,21 +133,14 @@ pub async fn poll_push(
     source_ip: Option<&str>,
 ) -> Result<PushPoll, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, _) = open_challenge(svc, raw_token, now).await?;
+    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
     let push = push_challenge(svc, raw_challenge)
         .await?
         .filter(|push| push.mfa_challenge == digest)
         .ok_or(MfaSignInError::PushNotFound)?;
     match push.status {
         PushStatus::Approved => {
-            let second_step = SecondStep {
-                challenge: &digest,
-                user,
-                now,
-                keep_for_a_week,
-                backup_code: None,
-                method: MfaMethod::Push,
-            };
+            let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Push);
             let signed_in = finish(svc, second_step, source_ip).await?;
             Ok(PushPoll::SignedIn(Box::new(signed_in)))
         }
@@ -198,7 +192,7 @@ pub async fn answer_push(
             // A denial counts against the sign-in like a wrong code: after five
             // the mfa_token is dead.
             if answer == PushStatus::Denied {
-                svc.store.fail_mfa_challenge(&push.mfa_challenge).await?;
+                wrong_code(svc, &push.mfa_challenge).await?;
             }
             Ok(answer)
         }
