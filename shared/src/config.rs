@@ -57,9 +57,15 @@ pub struct Settings {
     pub login_link_ttl: Duration,
     pub session: SessionPolicy,
     pub login_link_limits: RateLimits,
-    /// Failed password sign-ins allowed per email address and per source address
-    /// in any window; past that, sign-in is refused until the window slides on.
+    /// Failed password sign-ins allowed per email address (from browsers the user
+    /// never signed in with) and per source address in a window; past that,
+    /// sign-in is refused until the window ends.
     pub password_failure_limits: RateLimits,
+    /// Failed password sign-ins allowed per trusted browser in the same window.
+    pub password_failures_per_device: u64,
+    /// Every answer to a password sign-in is sent no earlier than this after the
+    /// request arrived, whatever the address and the password.
+    pub password_response_floor: StdDuration,
     /// Every `202` to a login-link request is sent no earlier than this after the
     /// request arrived, so a registered email (which costs a write and a send) and an
     /// unknown one take the same time.
@@ -187,6 +193,11 @@ impl Config {
                         number("PASSWORD_FAILURE_WINDOW_SECONDS", 900)?,
                     )?),
                 },
+                password_failures_per_device: number("PASSWORD_FAILURES_PER_DEVICE", 10)?,
+                password_response_floor: StdDuration::from_millis(number(
+                    "PASSWORD_RESPONSE_FLOOR_MS",
+                    300,
+                )?),
                 login_link_response_floor: StdDuration::from_millis(number(
                     "LOGIN_LINK_RESPONSE_FLOOR_MS",
                     600,

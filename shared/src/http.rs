@@ -158,6 +158,54 @@ pub fn enrolling_principal(req: &Request) -> Option<Principal> {
 }
 
 pub const SESSION_COOKIE: &str = "session";
+/// The cookie of a browser that signed in as a user before (see
+/// [`crate::domain::TrustedDevice`]). Only the sign-in routes under `/auth` read it.
+pub const DEVICE_COOKIE: &str = "device";
+
+/// Where a sign-in comes from: the browser's address and user agent, and the
+/// device cookie it presents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Browser {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub device_cookie: Option<String>,
+}
+
+impl Browser {
+    pub fn of(req: &Request) -> Self {
+        let headers = req.headers();
+        Self {
+            ip: source_ip(req),
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .and_then(|agent| agent.to_str().ok())
+                .map(str::to_owned),
+            device_cookie: cookie(headers, [], DEVICE_COOKIE).map(str::to_owned),
+        }
+    }
+}
+
+/// The value of the cookie `name`, from the `Cookie` header or API Gateway's
+/// `cookies` list.
+fn cookie<'a>(
+    headers: &'a HeaderMap,
+    cookies: impl IntoIterator<Item = &'a str>,
+    name: &str,
+) -> Option<&'a str> {
+    let header_cookies = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'));
+    cookies
+        .into_iter()
+        .flat_map(|c| c.split(';'))
+        .chain(header_cookies)
+        .find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then_some(value)
+        })
+}
 
 /// The token in `Authorization: Bearer …`.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -175,27 +223,23 @@ pub fn presented_session_token<'a>(
     headers: &'a HeaderMap,
     cookies: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let bearer = bearer_token(headers);
-    let header_cookies = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'));
-    bearer.or_else(|| {
-        cookies
-            .into_iter()
-            .flat_map(|c| c.split(';'))
-            .chain(header_cookies)
-            .find_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                (name == SESSION_COOKIE).then_some(value)
-            })
-    })
+    bearer_token(headers).or_else(|| cookie(headers, cookies, SESSION_COOKIE))
 }
 
 pub fn set_session_cookie(response: &mut Response<Body>, token: &str, max_age_seconds: i64) {
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={max_age_seconds}"
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// Trusts this browser for 90 days (see [`crate::domain::TrustedDevice`]).
+pub fn set_device_cookie(response: &mut Response<Body>, token: &str) {
+    let max_age = crate::domain::TrustedDevice::LIFETIME.whole_seconds();
+    let cookie = format!(
+        "{DEVICE_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age={max_age}"
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(SET_COOKIE, value);

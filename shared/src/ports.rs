@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, EmailAddress,
     Firm, FirmId, FirmSettings, Language, LinkKind, MediaType, MfaChallenge, MfaMethod, MfaState,
-    OneTimeLink, PasswordHash, PasswordState, SentCode, Session, TokenDigest, Upload, UploadId,
-    User, UserId,
+    OneTimeLink, PasswordHash, PasswordState, SentCode, Session, TokenDigest, TrustedDevice,
+    Upload, UploadId, User, UserId,
 };
 use crate::domain::{
     DeviceToken, PhoneNumber, PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus,
@@ -136,8 +136,8 @@ pub trait UserStore: Send + Sync {
     ) -> anyhow::Result<Conditional>;
     /// Undoes a claim whose email could not be sent, so the next run tries again.
     async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()>;
-    /// Makes the user's next sign-in replace their password; `Refused` when the
-    /// user has no password (or is gone).
+    /// Makes the user's next sign-in replace their password (a change of
+    /// credentials); `Refused` when the user has no password (or is gone).
     async fn force_password_change(
         &self,
         id: UserId,
@@ -146,8 +146,9 @@ pub trait UserStore: Send + Sync {
     /// Every user of the firm (clients included), in pages from the index.
     async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>>;
     /// Replaces a password and ends the user's other sessions, with its audit
-    /// entry, in one transaction. `Refused` when the user is gone or, with
-    /// `expected`, when the password is no longer the one the caller checked.
+    /// entry, in one transaction. `Refused` when the user is gone, when their
+    /// credentials changed since the caller read them, or, with `expected`, when
+    /// the password is no longer the one the caller checked.
     async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional>;
 }
 
@@ -158,6 +159,8 @@ pub struct PasswordChange<'a> {
     pub new: &'a PasswordState,
     /// The hash the caller verified the current password against, if any.
     pub expected: Option<&'a PasswordHash>,
+    /// The user's credential version the caller read.
+    pub expected_version: u64,
     /// The session that stays signed in (the one making the change), if any.
     pub keep_session: Option<&'a TokenDigest>,
     /// A one-time link spent by this change, on condition that it is unused and
@@ -287,6 +290,9 @@ pub trait NoticeStore: Send + Sync {
 #[derive(Debug)]
 pub struct FactorConfirmation<'a> {
     pub user: UserId,
+    /// The credential version the caller read the user's factors at: of
+    /// concurrent confirmations, one applies, and the others read again.
+    pub expected_version: u64,
     pub factor: ConfirmedFactor,
     pub at: OffsetDateTime,
     pub backup_code_digests: &'a [String],
@@ -306,8 +312,9 @@ pub trait MfaStore: Send + Sync {
         sealed_secret: &str,
         at: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
-    /// Confirms the pending factor, stores the backup codes and ends the user's
-    /// other sessions, all at once; `Refused` when there is no pending one.
+    /// Confirms the pending factor, stores the backup codes, moves the credential
+    /// version on and ends the user's other sessions, all at once; `Refused` when
+    /// there is no pending one, or the version is no longer the one expected.
     async fn confirm_factor(
         &self,
         confirmation: &FactorConfirmation<'_>,
@@ -330,32 +337,25 @@ pub trait MfaStore: Send + Sync {
         cooldown_since: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
     async fn sent_code(&self, scope: &str) -> anyhow::Result<Option<SentCode>>;
-    /// Counts a wrong try against the code.
-    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()>;
-    /// Spends the code, on condition that it is still `digest`, unexpired at
-    /// `now` and under its tries: of concurrent uses, at most one is `Applied`.
+    /// Spends the code, on condition that it is still `digest` and unexpired at
+    /// `now`: of concurrent uses, at most one is `Applied`.
     async fn spend_sent_code(
         &self,
         scope: &str,
         digest: &str,
         now: OffsetDateTime,
     ) -> anyhow::Result<Conditional>;
-    /// Records that a code of time step `step` was accepted; `Refused` when a code
-    /// of that step or a later one was accepted already (a replay).
-    async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional>;
     async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()>;
     async fn mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<Option<MfaChallenge>>;
-    /// Counts a wrong code against the challenge.
-    async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()>;
-    /// Ends the challenge and starts the session, with its audit entries, at once,
-    /// on condition that the challenge is unexpired at `now` and has had fewer
-    /// than `max_failures` wrong codes, and, with `backup_code`, spends that
-    /// backup code (by digest) on condition that it is unspent: of concurrent uses
-    /// of one code, at most one is `Applied`.
+    /// Ends the challenge, spends what passed it and starts the session, with its
+    /// audit entries, at once, on condition that the challenge is unexpired at
+    /// `now`, the user's credentials are still at `credential_version`, and what
+    /// is spent is unspent: of concurrent uses of one code (or challenge), at most
+    /// one is `Applied`.
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional>;
     async fn has_backup_code(&self, user: UserId, digest: &str) -> anyhow::Result<bool>;
-    /// Replaces the user's backup codes with these (the old ones void) and ends
-    /// every other session, at once.
+    /// Replaces the user's backup codes with these (the old ones void), moves the
+    /// credential version on and ends every other session, at once.
     async fn replace_backup_codes(
         &self,
         user: UserId,
@@ -364,10 +364,12 @@ pub trait MfaStore: Send + Sync {
         audit: &AuditEvent,
     ) -> anyhow::Result<()>;
     /// Removes second factors of the kinds `methods` (every phone, every backup
-    /// code) and ends every other session, at once.
+    /// code), moves the credential version on and ends every other session, at
+    /// once; `Refused` when the version is no longer `expected_version`.
     async fn remove_mfa_methods(
         &self,
         user: UserId,
+        expected_version: u64,
         methods: &[MfaMethod],
         keep_session: Option<&TokenDigest>,
         audit: &AuditEvent,
@@ -423,8 +425,8 @@ pub trait RecoveryStore: Send + Sync {
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
     /// Records the identity check's result on condition that the case is pending
-    /// verification; a pass also removes `remove` and ends every session of the
-    /// user, all at once. A replayed result is `Refused` and changes nothing.
+    /// verification; a pass also removes `remove`, moves the user's credential
+    /// version on and ends every session of the user, all at once. A replayed result is `Refused` and changes nothing.
     async fn settle_recovery(
         &self,
         settlement: &RecoverySettlement<'_>,
@@ -466,10 +468,25 @@ pub struct RecoverySettlement<'a> {
 pub struct ChallengePass<'a> {
     pub challenge: &'a TokenDigest,
     pub now: OffsetDateTime,
-    pub max_failures: u32,
-    pub backup_code: Option<(UserId, &'a str)>,
+    pub user: UserId,
+    pub credential_version: u64,
+    pub spends: Passed<'a>,
     pub session: &'a Session,
     pub audit: &'a [AuditEvent],
+}
+
+/// What passed the second step, spent with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passed<'a> {
+    /// A code of the authenticator app of this time step: accepted on condition
+    /// that no code of it or a later step was (a replay).
+    TotpStep(u64),
+    /// The texted code of `scope`, by digest, on condition it is still the live one.
+    SmsCode { scope: &'a str, digest: &'a str },
+    /// A backup code, by digest, on condition that it is unspent.
+    BackupCode(&'a str),
+    /// An approved push: nothing more to spend.
+    Push,
 }
 
 /// An object as the bucket holds it.
@@ -540,6 +557,8 @@ pub trait LinkStore: Send + Sync {
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {
+    async fn put_trusted_device(&self, device: &TrustedDevice) -> anyhow::Result<()>;
+    async fn trusted_device(&self, digest: &TokenDigest) -> anyhow::Result<Option<TrustedDevice>>;
     async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>>;
     /// Records activity; `Refused` when the session was revoked meanwhile.
     async fn touch_session(
@@ -552,34 +571,22 @@ pub trait SessionStore: Send + Sync {
     async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()>;
 }
 
+/// Counters of attempts that a limit bounds (see [`crate::flows::limits`]).
 #[async_trait]
-pub trait FailureStore: Send + Sync {
-    /// Records one failure under `key` at `at`, kept at least until `expires_at`.
-    async fn record_failure(
+pub trait CounterStore: Send + Sync {
+    /// Takes one of the `max` slots of the counter `key`, on condition that fewer
+    /// than `max` are taken: of any number of concurrent takers, at most `max`
+    /// are `Applied`. The counter is kept at least until `expires_at`.
+    async fn take_slot(
         &self,
         key: &str,
-        at: OffsetDateTime,
+        max: u64,
         expires_at: OffsetDateTime,
-    ) -> anyhow::Result<()>;
-    /// The failures under `key` strictly after `after`, oldest first, at most `limit`.
-    async fn failures_after(
-        &self,
-        key: &str,
-        after: OffsetDateTime,
-        limit: usize,
-    ) -> anyhow::Result<Vec<OffsetDateTime>>;
-}
-
-#[async_trait]
-pub trait RateLimitStore: Send + Sync {
-    /// Counts one more hit against `key` in the window starting at `window_start`
-    /// and returns the count including this hit.
-    async fn hit(
-        &self,
-        key: &str,
-        window_start: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> anyhow::Result<u64>;
+    ) -> anyhow::Result<Conditional>;
+    /// Gives one taken slot back: an attempt that turned out not to count.
+    async fn give_back_slot(&self, key: &str) -> anyhow::Result<()>;
+    /// How many slots of the counter `key` are taken.
+    async fn slots_taken(&self, key: &str) -> anyhow::Result<u64>;
 }
 
 /// Everything the domain stores, as one object to wire. Audit entries are not a
@@ -595,8 +602,7 @@ pub trait Store:
     + RecoveryStore
     + LinkStore
     + SessionStore
-    + RateLimitStore
-    + FailureStore
+    + CounterStore
 {
 }
 
@@ -610,7 +616,6 @@ impl<T> Store for T where
         + RecoveryStore
         + LinkStore
         + SessionStore
-        + RateLimitStore
-        + FailureStore
+        + CounterStore
 {
 }

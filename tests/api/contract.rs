@@ -67,7 +67,7 @@ fn exactly_the_functions_allowed_into_s3_sms_and_push_are_wired_with_their_clien
         let wired = match (
             allowed("s3:"),
             allowed("sns:"),
-            allowed("sns:CreatePlatformEndpoint"),
+            allowed("sns:CreatePlatformEndpoint") || allowed("sns:DeleteEndpoint"),
         ) {
             (false, false, _) => "Adapters::CORE",
             (true, false, _) => "Adapters::DOCUMENTS",

@@ -21,7 +21,8 @@ use tokio::net::TcpListener;
 /// The password [`TestApp::seed_firm_user`] gives.
 pub const FIRM_PASSWORD: &str = "lantern orbit quietly";
 
-/// Every login-link answer waits this long in the tests (production: 600 ms).
+/// Every login-link and password sign-in answer waits this long in the tests
+/// (production: 600 ms and 300 ms).
 pub const RESPONSE_FLOOR: StdDuration = StdDuration::from_millis(100);
 
 fn emulator() -> &'static Emulator {
@@ -67,6 +68,10 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let mut env = stack::function_env(&resources, &push, &address);
     env.insert(
         "LOGIN_LINK_RESPONSE_FLOOR_MS",
+        RESPONSE_FLOOR.as_millis().to_string(),
+    );
+    env.insert(
+        "PASSWORD_RESPONSE_FLOOR_MS",
         RESPONSE_FLOOR.as_millis().to_string(),
     );
     env.extend(

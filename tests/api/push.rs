@@ -44,7 +44,12 @@ async fn register(app: &TestApp, session: &str, platform: &str, token: &str) -> 
     app.post_as(
         "/mfa/push/devices",
         session,
-        &json!({"platform": platform, "device_token": token, "name": "Sam's phone"}),
+        &json!({
+            "password": FIRM_PASSWORD,
+            "platform": platform,
+            "device_token": token,
+            "name": "Sam's phone",
+        }),
     )
     .await
 }
@@ -371,19 +376,19 @@ async fn registration_checks_the_platform_token_and_name_and_refuses_a_phone_twi
     let session = app.password_sign_in(&user.email).await;
     for (body, code) in [
         (
-            json!({"platform": "windows", "device_token": apns_token(), "name": "x"}),
+            json!({"password": FIRM_PASSWORD, "platform": "windows", "device_token": apns_token(), "name": "x"}),
             "unsupported_platform",
         ),
         (
-            json!({"platform": "apns", "device_token": "1234", "name": "x"}),
+            json!({"password": FIRM_PASSWORD, "platform": "apns", "device_token": "1234", "name": "x"}),
             "invalid_device_token",
         ),
         (
-            json!({"platform": "fcm", "device_token": "a b", "name": "x"}),
+            json!({"password": FIRM_PASSWORD, "platform": "fcm", "device_token": "a b", "name": "x"}),
             "invalid_device_token",
         ),
         (
-            json!({"platform": "apns", "device_token": apns_token(), "name": "a\nb"}),
+            json!({"password": FIRM_PASSWORD, "platform": "apns", "device_token": apns_token(), "name": "a\nb"}),
             "invalid_device_name",
         ),
         (json!({"platform": "apns"}), "invalid_request"),
@@ -496,17 +501,20 @@ async fn an_administrators_switch_off_removes_the_phones_too() {
 
 #[tokio::test]
 async fn a_denial_counts_against_the_sign_in_like_a_wrong_code() {
-    use portcullis::domain::{MfaChallengePurpose, Token};
-    use portcullis::ports::MfaStore;
     let p = with_push().await;
     let mfa_token = p.mfa_token().await;
     let (challenge, _) = p.pushed(&mfa_token).await;
     p.answer(&p.phone.credential, &challenge, json!({"approve": false}))
         .await;
-    let token = Token::<MfaChallengePurpose>::parse(&mfa_token).unwrap();
-    let digest = p.app.services.key.digest(&token);
-    let stored = p.app.store.mfa_challenge(&digest).await.unwrap().unwrap();
-    assert_eq!(stored.failures, 1);
+    let wrong = json!({"mfa_token": mfa_token, "code": "0000-0000-0000"});
+    for _ in 0..4 {
+        let response = p.app.post_json("/auth/mfa/backup-code", &wrong).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(error_code(response).await, "invalid_code");
+    }
+    // The denial and four wrong codes are the five attempts the token takes.
+    let response = p.app.post_json("/auth/mfa/backup-code", &wrong).await;
+    assert_eq!(error_code(response).await, "invalid_mfa_token");
 }
 
 #[tokio::test]

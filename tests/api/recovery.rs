@@ -9,7 +9,9 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, TestClient, error_code, link_token_in, spawn_app, spawn_app_with};
+use crate::helpers::{
+    FIRM_PASSWORD, TestApp, TestClient, error_code, link_token_in, spawn_app, spawn_app_with,
+};
 
 /// A firm with an administrator and a staff member who has an authenticator app
 /// turned on (and has lost it, as far as the test is concerned).
@@ -292,7 +294,7 @@ async fn an_approval_removes_mfa_ends_sessions_and_the_password_alone_signs_in()
         .post_as(
             "/mfa/push/devices",
             &l.user_session,
-            &json!({"platform": "apns", "device_token": format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()), "name": "Phone"}),
+            &json!({"password": FIRM_PASSWORD, "platform": "apns", "device_token": format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()), "name": "Phone"}),
         )
         .await;
     assert_eq!(phone.status(), StatusCode::CREATED);

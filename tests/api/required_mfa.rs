@@ -177,7 +177,7 @@ async fn registering_a_phone_also_enrols_and_ends_the_enrolment_session() {
         .post_as(
             "/mfa/push/devices",
             &enrolment,
-            &json!({"platform": "apns", "device_token": token, "name": "Phone"}),
+            &json!({"password": FIRM_PASSWORD, "platform": "apns", "device_token": token, "name": "Phone"}),
         )
         .await;
     assert_eq!(registered.status(), StatusCode::CREATED);

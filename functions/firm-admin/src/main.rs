@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portcullis::runtime::run_http(firm_admin::handler, portcullis::aws::Adapters::CORE).await
+    portcullis::runtime::run_http(firm_admin::handler, portcullis::aws::Adapters::PUSH).await
 }

@@ -9,11 +9,11 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::flows::mfa_sign_in::MfaSignInError;
 use portcullis::flows::push_devices::{DeviceRegistration, register_device};
-use portcullis::flows::push_sign_in::{PushPoll, Requester, answer_push, poll_push, send_push};
+use portcullis::flows::push_sign_in::{PushPoll, answer_push, poll_push, send_push};
 use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
-    InvalidBody, bearer_token, enrolling_principal, json_response, parse_json, respond, route_key,
-    source_ip,
+    Browser, InvalidBody, bearer_token, enrolling_principal, json_response, parse_json, respond,
+    route_key,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -35,7 +35,8 @@ pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
 }
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    let ip = source_ip(&req);
+    let browser = Browser::of(&req);
+    let ip = browser.ip.clone();
     let params = req.path_parameters();
     let challenge = params.first("challengeId").unwrap_or_default().to_owned();
     match route_key(&req) {
@@ -43,7 +44,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
             async {
                 let caller = enrolling_principal(&req).ok_or(MfaError::Unauthorized)?;
                 let input: DeviceRegistration = parse_json(&req)?;
-                let body = register_device(svc, &caller, &input, ip.as_deref()).await?;
+                let body = register_device(svc, &caller, input, ip.as_deref()).await?;
                 Ok::<_, MfaError>(json_response(StatusCode::CREATED, &body))
             }
             .await,
@@ -51,15 +52,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
         Some("POST /auth/mfa/push") => respond(
             async {
                 let input: PushRequest = parse_json(&req)?;
-                let requester = Requester {
-                    ip: ip.clone(),
-                    user_agent: req
-                        .headers()
-                        .get(http::header::USER_AGENT)
-                        .and_then(|agent| agent.to_str().ok())
-                        .map(str::to_owned),
-                };
-                let body = send_push(svc, &input.mfa_token, &requester).await?;
+                let body = send_push(svc, &input.mfa_token, &browser).await?;
                 Ok::<_, MfaSignInError>(json_response(StatusCode::ACCEPTED, &body))
             }
             .await,
@@ -82,7 +75,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
                 let query = req.query_string_parameters();
                 let token = query.first("mfa_token").ok_or(InvalidBody)?;
                 let keep = query.first("keep_me_logged_in") == Some("true");
-                match poll_push(svc, token, &challenge, keep, ip.as_deref()).await? {
+                match poll_push(svc, token, &challenge, keep, &browser).await? {
                     PushPoll::Pending => Ok::<_, MfaSignInError>(json_response(
                         StatusCode::ACCEPTED,
                         &json!({ "status": "pending" }),

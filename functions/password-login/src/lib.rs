@@ -4,7 +4,7 @@ use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
 use portcullis::flows::password_login::{PasswordLoginError, sign_in};
-use portcullis::http::{parse_json, respond, source_ip};
+use portcullis::http::{Browser, parse_json, respond};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -21,13 +21,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     respond(
         async {
             let input: PasswordRequest = parse_json(&req)?;
-            let signed_in = sign_in(
-                svc,
-                &input.email,
-                input.password,
-                source_ip(&req).as_deref(),
-            )
-            .await?;
+            let signed_in = sign_in(svc, &input.email, input.password, &Browser::of(&req)).await?;
             Ok::<_, PasswordLoginError>(signed_in.into_response())
         }
         .await,

@@ -227,9 +227,13 @@ async fn firm_user_with_factors(services: &Services) -> anyhow::Result<FirmSubje
         credential_digest: services.key.digest(&credential),
         created_at: now,
     };
-    for factor in [ConfirmedFactor::Sms, ConfirmedFactor::Push(device)] {
+    for (version, factor) in [ConfirmedFactor::Sms, ConfirmedFactor::Push(device)]
+        .into_iter()
+        .enumerate()
+    {
         let confirmation = FactorConfirmation {
             user: admin.id,
+            expected_version: version as u64,
             factor,
             at: now,
             backup_code_digests: &[],

@@ -95,6 +95,7 @@ pub async fn expiry_job(sdk: &SdkConfig, users: usize) -> anyhow::Result<ExpiryJ
                 language: Language::En,
                 created_at: now,
                 password: Some(password.clone()),
+                credential_version: 0,
             })
         })
         .collect::<anyhow::Result<_>>()?;

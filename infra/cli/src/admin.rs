@@ -53,6 +53,7 @@ impl Admin<'_> {
             language: new.language,
             created_at: now,
             password: None,
+            credential_version: 0,
         };
         let audit =
             AuditEvent::new(AuditKind::UserCreated, now, user.id).with_detail("operator cli");
@@ -99,13 +100,14 @@ impl Admin<'_> {
             user: user.id,
             new: &state,
             expected: None,
+            expected_version: user.credential_version,
             keep_session: None,
             spends: None,
             audit: &audit,
         };
         match self.store.replace_password(&change).await? {
             Conditional::Applied => Ok(()),
-            Conditional::Refused => bail!("the user {} disappeared", user.id),
+            Conditional::Refused => bail!("the user {} changed meanwhile; try again", user.id),
         }
     }
 

@@ -67,6 +67,15 @@ impl Reader<'_> {
         }
     }
 
+    /// A count that is zero while missing (items written before it), never negative.
+    pub fn count(&self, name: &str) -> anyhow::Result<u64> {
+        match self.0.contains_key(name) {
+            true => u64::try_from(self.number(name)?)
+                .with_context(|| format!("attribute {name} is negative")),
+            false => Ok(0),
+        }
+    }
+
     pub fn time(&self, name: &str) -> anyhow::Result<OffsetDateTime> {
         OffsetDateTime::from_unix_timestamp(self.number(name)?)
             .with_context(|| format!("attribute {name} is not a valid time"))

@@ -52,15 +52,14 @@ pub struct SentCode {
     pub digest: String,
     pub sent_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
-    pub tries: u32,
 }
 
-/// Wrong tries an SMS code survives.
-pub const MAX_CODE_TRIES: u32 = 5;
+/// Tries an SMS code takes (counted by [`crate::flows::limits`]).
+pub const MAX_CODE_TRIES: u64 = 5;
 
 impl SentCode {
-    pub fn is_usable_at(&self, now: OffsetDateTime) -> bool {
-        now < self.expires_at && self.tries < MAX_CODE_TRIES
+    pub fn is_unexpired_at(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at
     }
 }
 
@@ -139,14 +138,19 @@ pub struct MfaChallenge {
     pub user_id: UserId,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
-    pub failures: u32,
+    /// The user's credential version when the password was checked.
+    pub credential_version: u64,
 }
 
-/// Wrong codes a challenge survives.
-pub const MAX_CHALLENGE_FAILURES: u32 = 5;
+/// Codes (and push denials) a challenge takes, counted by
+/// [`crate::flows::limits`]: after 5 wrong ones it is dead.
+pub const MAX_CHALLENGE_ATTEMPTS: u64 = 5;
 
 impl MfaChallenge {
-    pub fn is_usable_at(&self, now: OffsetDateTime) -> bool {
-        now < self.expires_at && self.failures < MAX_CHALLENGE_FAILURES
+    /// Unexpired, and issued under the user's current credentials.
+    pub fn is_usable_by(&self, user: &super::User, now: OffsetDateTime) -> bool {
+        now < self.expires_at
+            && self.user_id == user.id
+            && self.credential_version == user.credential_version
     }
 }

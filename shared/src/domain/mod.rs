@@ -26,7 +26,7 @@ pub use firm_settings::{FirmSettings, InvalidExpiry, PasswordExpiry};
 pub use ids::{CaseId, DeviceId, FirmId, InvalidId, PushChallengeId, RecoveryId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use mfa::{
-    MAX_CHALLENGE_FAILURES, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, SentCode, SmsFactor,
+    MAX_CHALLENGE_ATTEMPTS, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, SentCode, SmsFactor,
     TotpFactor,
 };
 pub use one_time_code::{BackupCode, SmsCode};
@@ -35,9 +35,11 @@ pub use phone::{InvalidPhone, PhoneNumber};
 pub use push::{
     DeviceToken, InvalidDeviceName, InvalidDeviceToken, MAX_PUSH_DEVICES, PUSH_TTL, PushChallenge,
     PushDevice, PushPlatform, PushStatus, UnsupportedPlatform, device_name, matching_numbers,
+    push_device_slots,
 };
 pub use records::{
-    AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session, User,
+    AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session,
+    TrustedDevice, User,
 };
 pub use recovery::{RECOVERY_LINK_TTL, Recovery, RecoveryStatus, VerificationOutcome};
 pub use role::Role;
@@ -45,4 +47,5 @@ pub use text::{MAX_DISPLAY_CHARS, display_text};
 pub use token::{
     DeviceCredentialPurpose, LoginLinkPurpose, MfaChallengePurpose, PasswordChangePurpose,
     PasswordResetPurpose, RecoveryLinkPurpose, SessionPurpose, Token, TokenDigest, TokenPurpose,
+    TrustedDevicePurpose,
 };

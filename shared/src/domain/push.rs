@@ -102,7 +102,13 @@ pub struct PushDevice {
 }
 
 /// Devices a user may register.
-pub const MAX_PUSH_DEVICES: usize = 5;
+pub const MAX_PUSH_DEVICES: u64 = 5;
+
+/// The key of the counter of the user's registered (and registering) phones,
+/// which the store resets when it removes them.
+pub fn push_device_slots(user: super::UserId) -> String {
+    format!("push-devices#{user}")
+}
 
 /// How long a push waits for its answer.
 pub const PUSH_TTL: time::Duration = time::Duration::minutes(2);
@@ -148,6 +154,8 @@ pub struct PushChallenge {
     pub status: PushStatus,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// The user's credential version when it was pushed.
+    pub credential_version: u64,
 }
 
 impl PushChallenge {

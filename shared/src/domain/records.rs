@@ -26,6 +26,11 @@ pub struct User {
     pub created_at: OffsetDateTime,
     /// Firm users sign in with a password; clients never have one.
     pub password: Option<PasswordState>,
+    /// Goes up with every change of the user's credentials (password, second
+    /// factors, a recovery). Whatever was issued against the credentials (reset
+    /// links, password-change tokens, `mfa_token`s, enrolment sessions, pushes,
+    /// trusted browsers) carries the version it was issued at and dies with it.
+    pub credential_version: u64,
 }
 
 /// A firm user's password: its hash and what the password policy needs to know.
@@ -97,11 +102,18 @@ pub struct OneTimeLink {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
+    /// The user's [`User::credential_version`] when the link was issued.
+    pub credential_version: u64,
 }
 
 impl OneTimeLink {
     pub fn is_redeemable_at(&self, now: OffsetDateTime) -> bool {
         self.used_at.is_none() && now < self.expires_at
+    }
+
+    /// Whether the link was issued to `user` under their current credentials.
+    pub fn issued_under(&self, user: &User) -> bool {
+        self.user_id == user.id && self.credential_version == user.credential_version
     }
 }
 
@@ -119,6 +131,34 @@ pub struct Session {
     /// A session that may only enrol a second factor: what a user of a firm that
     /// requires MFA gets from their password while they have none.
     pub enrollment_only: bool,
+    /// The user's [`User::credential_version`] when the session started; an
+    /// enrolment-only session dies when it moves on.
+    pub credential_version: u64,
+}
+
+/// A browser that signed in as the user before, known by the digest of the
+/// device cookie it was given: during a lock on the account it may still sign
+/// in, under a failure limit of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedDevice {
+    pub digest: TokenDigest,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    /// The user's [`User::credential_version`] when it was trusted: a change of
+    /// credentials revokes every trusted browser.
+    pub credential_version: u64,
+}
+
+impl TrustedDevice {
+    /// How long a browser stays trusted.
+    pub const LIFETIME: time::Duration = time::Duration::days(90);
+
+    pub fn trusts(&self, user: &User, now: OffsetDateTime) -> bool {
+        self.user_id == user.id
+            && self.credential_version == user.credential_version
+            && now < self.expires_at
+    }
 }
 
 impl Session {
@@ -232,6 +272,7 @@ mod tests {
             created_at,
             expires_at: created_at + Duration::HOUR,
             used_at: used.then_some(created_at),
+            credential_version: 0,
         }
     }
 
@@ -261,6 +302,7 @@ mod tests {
             last_seen_at: start,
             idle_timeout: Duration::minutes(30),
             enrollment_only: false,
+            credential_version: 0,
         };
         assert!(session.is_live_at(start + Duration::minutes(29)));
         assert!(!session.is_live_at(start + Duration::minutes(30)));

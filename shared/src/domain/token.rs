@@ -54,6 +54,13 @@ impl TokenPurpose for SessionPurpose {
     const LABEL: &'static str = "session";
 }
 
+/// The device cookie of a browser that signed in as a user before.
+#[derive(Debug)]
+pub enum TrustedDevicePurpose {}
+impl TokenPurpose for TrustedDevicePurpose {
+    const LABEL: &'static str = "trusted-device";
+}
+
 const TOKEN_BYTES: usize = 32;
 const ENCODED_LEN: usize = 43;
 

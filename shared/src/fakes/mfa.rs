@@ -8,7 +8,9 @@ use crate::domain::{
     AuditEvent, MfaChallenge, MfaMethod, MfaState, PhoneNumber, PushChallenge, PushChallengeId,
     PushStatus, SentCode, SmsFactor, TokenDigest, TotpFactor, UserId,
 };
-use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
+use crate::ports::{
+    ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore, Passed,
+};
 
 #[async_trait]
 impl MfaStore for MemoryStore {
@@ -52,6 +54,9 @@ impl MfaStore for MemoryStore {
         confirmation: &FactorConfirmation<'_>,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
+        if !t.at_version(confirmation.user, confirmation.expected_version) {
+            return Ok(Conditional::Refused);
+        }
         let confirmed = match &confirmation.factor {
             ConfirmedFactor::Totp { step } => match t.totp.get_mut(&confirmation.user) {
                 Some(totp) if totp.confirmed_at.is_none() => {
@@ -80,6 +85,7 @@ impl MfaStore for MemoryStore {
         if !confirmed {
             return Ok(Conditional::Refused);
         }
+        t.credential_change(confirmation.user);
         if !confirmation.backup_code_digests.is_empty() {
             t.backup_codes
                 .insert(confirmation.user, confirmation.backup_code_digests.to_vec());
@@ -136,13 +142,6 @@ impl MfaStore for MemoryStore {
         Ok(self.tables().sent_codes.get(scope).cloned())
     }
 
-    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()> {
-        if let Some(code) = self.tables().sent_codes.get_mut(scope) {
-            code.tries += 1;
-        }
-        Ok(())
-    }
-
     async fn spend_sent_code(
         &self,
         scope: &str,
@@ -153,22 +152,12 @@ impl MfaStore for MemoryStore {
         let usable = t
             .sent_codes
             .get(scope)
-            .is_some_and(|code| code.digest == digest && code.is_usable_at(now));
+            .is_some_and(|code| code.digest == digest && code.is_unexpired_at(now));
         if !usable {
             return Ok(Conditional::Refused);
         }
         t.sent_codes.remove(scope);
         Ok(Conditional::Applied)
-    }
-
-    async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional> {
-        match self.tables().totp.get_mut(&user) {
-            Some(totp) if totp.confirmed_at.is_some() && totp.last_step < step => {
-                totp.last_step = step;
-                Ok(Conditional::Applied)
-            }
-            _ => Ok(Conditional::Refused),
-        }
     }
 
     async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()> {
@@ -182,31 +171,46 @@ impl MfaStore for MemoryStore {
         Ok(self.tables().challenges.get(digest).cloned())
     }
 
-    async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()> {
-        if let Some(challenge) = self.tables().challenges.get_mut(digest) {
-            challenge.failures += 1;
-        }
-        Ok(())
-    }
-
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
         let usable = t
             .challenges
             .get(pass.challenge)
-            .is_some_and(|c| pass.now < c.expires_at && c.failures < pass.max_failures);
-        let code_unspent = pass.backup_code.is_none_or(|(user, digest)| {
-            t.backup_codes
-                .get(&user)
-                .is_some_and(|codes| codes.iter().any(|code| code == digest))
-        });
-        if !usable || !code_unspent {
+            .is_some_and(|c| pass.now < c.expires_at)
+            && t.at_version(pass.user, pass.credential_version);
+        let unspent = match pass.spends {
+            Passed::TotpStep(step) => t
+                .totp
+                .get(&pass.user)
+                .is_some_and(|totp| totp.confirmed_at.is_some() && totp.last_step < step),
+            Passed::SmsCode { scope, digest } => t
+                .sent_codes
+                .get(scope)
+                .is_some_and(|code| code.digest == digest && code.is_unexpired_at(pass.now)),
+            Passed::BackupCode(digest) => t
+                .backup_codes
+                .get(&pass.user)
+                .is_some_and(|codes| codes.iter().any(|code| code == digest)),
+            Passed::Push => true,
+        };
+        if !usable || !unspent {
             return Ok(Conditional::Refused);
         }
-        if let Some((user, digest)) = pass.backup_code
-            && let Some(codes) = t.backup_codes.get_mut(&user)
-        {
-            codes.retain(|code| code != digest);
+        match pass.spends {
+            Passed::TotpStep(step) => {
+                if let Some(totp) = t.totp.get_mut(&pass.user) {
+                    totp.last_step = step;
+                }
+            }
+            Passed::SmsCode { scope, .. } => {
+                t.sent_codes.remove(scope);
+            }
+            Passed::BackupCode(digest) => {
+                if let Some(codes) = t.backup_codes.get_mut(&pass.user) {
+                    codes.retain(|code| code != digest);
+                }
+            }
+            Passed::Push => {}
         }
         t.challenges.remove(pass.challenge);
         t.sessions
@@ -231,6 +235,7 @@ impl MfaStore for MemoryStore {
         audit: &AuditEvent,
     ) -> anyhow::Result<()> {
         let mut t = self.tables();
+        t.credential_change(user);
         t.backup_codes.insert(user, digests.to_vec());
         t.sessions
             .retain(|digest, session| session.user_id != user || digest == keep_session);
@@ -241,27 +246,17 @@ impl MfaStore for MemoryStore {
     async fn remove_mfa_methods(
         &self,
         user: UserId,
+        expected_version: u64,
         methods: &[MfaMethod],
         keep_session: Option<&TokenDigest>,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
-        for method in methods {
-            match method {
-                MfaMethod::Totp => {
-                    t.totp.remove(&user);
-                }
-                MfaMethod::BackupCode => {
-                    t.backup_codes.remove(&user);
-                }
-                MfaMethod::Sms => {
-                    t.sms.remove(&user);
-                }
-                MfaMethod::Push => {
-                    t.push_devices.remove(&user);
-                }
-            }
+        if !t.at_version(user, expected_version) {
+            return Ok(Conditional::Refused);
         }
+        t.credential_change(user);
+        t.remove_factors(user, methods);
         t.sessions
             .retain(|digest, session| session.user_id != user || Some(digest) == keep_session);
         t.audit.push(audit.clone());

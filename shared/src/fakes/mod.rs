@@ -18,12 +18,13 @@ use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::domain::{
     AuditEvent, Case, CaseId, Document, DocumentId, EmailAddress, Firm, FirmId, FirmSettings,
-    Language, LinkKind, OneTimeLink, Session, TokenDigest, Upload, UploadId, User, UserId,
+    Language, LinkKind, OneTimeLink, Session, TokenDigest, TrustedDevice, Upload, UploadId, User,
+    UserId,
 };
 use crate::domain::{DeviceToken, PhoneNumber, PushPlatform};
 use crate::ports::{
-    Conditional, FailureStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
-    PasswordChange, PushMessage, PushSender, RateLimitStore, SessionStore, SmsSender, UserStore,
+    Conditional, CounterStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
+    PasswordChange, PushMessage, PushSender, SessionStore, SmsSender, UserStore,
 };
 
 #[derive(Debug, Default)]
@@ -40,8 +41,9 @@ struct Tables {
     documents: BTreeMap<(CaseId, DocumentId), Document>,
     links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
     sessions: HashMap<TokenDigest, Session>,
-    rates: HashMap<(String, i64), u64>,
-    failures: HashMap<String, Vec<OffsetDateTime>>,
+    trusted_devices: HashMap<TokenDigest, TrustedDevice>,
+    /// Slots taken, by counter key.
+    counters: HashMap<String, u64>,
     audit: Vec<AuditEvent>,
     totp: HashMap<UserId, crate::domain::TotpFactor>,
     sms: HashMap<UserId, crate::domain::SmsFactor>,
@@ -55,17 +57,73 @@ struct Tables {
     recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
 }
 
-/// The whole store behind one lock, which makes every operation atomic.
+impl Tables {
+    fn at_version(&self, user: UserId, version: u64) -> bool {
+        self.users
+            .get(&user)
+            .is_some_and(|user| user.credential_version == version)
+    }
+
+    fn credential_change(&mut self, user: UserId) {
+        if let Some(user) = self.users.get_mut(&user) {
+            user.credential_version += 1;
+        }
+    }
+
+    fn remove_factors(&mut self, user: UserId, methods: &[crate::domain::MfaMethod]) {
+        use crate::domain::MfaMethod;
+        for method in methods {
+            match method {
+                MfaMethod::Totp => {
+                    self.totp.remove(&user);
+                }
+                MfaMethod::BackupCode => {
+                    self.backup_codes.remove(&user);
+                }
+                MfaMethod::Sms => {
+                    self.sms.remove(&user);
+                }
+                MfaMethod::Push => {
+                    self.push_devices.remove(&user);
+                    self.counters
+                        .remove(&crate::domain::push_device_slots(user));
+                }
+            }
+        }
+    }
+}
+
+/// The whole store behind one lock, which makes every operation atomic. It keeps
+/// where each operation was called from, so a test can compare the store work
+/// two requests did.
 #[derive(Debug, Default)]
-pub struct MemoryStore(Mutex<Tables>);
+pub struct MemoryStore {
+    tables: Mutex<Tables>,
+    calls: Mutex<Vec<&'static std::panic::Location<'static>>>,
+}
 
 pub use documents::MemoryBucket;
 
 impl MemoryStore {
+    /// The tables, locked: every operation takes them once.
+    #[track_caller]
     fn tables(&self) -> MutexGuard<'_, Tables> {
-        self.0
+        self.calls
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(std::panic::Location::caller());
+        self.tables
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The operations done so far (by where in the store each is written), and
+    /// forgets them.
+    pub fn take_calls(&self) -> Vec<String> {
+        std::mem::take(&mut *self.calls.lock().unwrap_or_else(|p| p.into_inner()))
+            .into_iter()
+            .map(|at| format!("{}:{}", at.file(), at.line()))
+            .collect()
     }
 
     pub fn audit_trail(&self) -> Vec<AuditEvent> {
@@ -119,6 +177,7 @@ impl UserStore for MemoryStore {
             Some(password) => password.must_change = true,
             None => return Ok(Conditional::Refused),
         }
+        t.credential_change(id);
         t.audit.push(audit.clone());
         Ok(Conditional::Applied)
     }
@@ -168,7 +227,9 @@ impl UserStore for MemoryStore {
         let Some(user) = t.users.get_mut(&change.user) else {
             return Ok(Conditional::Refused);
         };
-        if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected {
+        if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected
+            || user.credential_version != change.expected_version
+        {
             return Ok(Conditional::Refused);
         }
         if let Some((kind, token, now)) = change.spends {
@@ -181,6 +242,7 @@ impl UserStore for MemoryStore {
             return Ok(Conditional::Refused);
         };
         user.password = Some(change.new.clone());
+        user.credential_version += 1;
         t.sessions.retain(|digest, session| {
             session.user_id != change.user || Some(digest) == change.keep_session
         });
@@ -267,6 +329,17 @@ impl LinkStore for MemoryStore {
 
 #[async_trait]
 impl SessionStore for MemoryStore {
+    async fn put_trusted_device(&self, device: &TrustedDevice) -> anyhow::Result<()> {
+        self.tables()
+            .trusted_devices
+            .insert(device.digest.clone(), device.clone());
+        Ok(())
+    }
+
+    async fn trusted_device(&self, digest: &TokenDigest) -> anyhow::Result<Option<TrustedDevice>> {
+        Ok(self.tables().trusted_devices.get(digest).cloned())
+    }
+
     async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>> {
         Ok(self.tables().sessions.get(digest).cloned())
     }
@@ -301,57 +374,31 @@ impl SessionStore for MemoryStore {
 }
 
 #[async_trait]
-impl FailureStore for MemoryStore {
-    async fn record_failure(
+impl CounterStore for MemoryStore {
+    async fn take_slot(
         &self,
         key: &str,
-        at: OffsetDateTime,
+        max: u64,
         _expires_at: OffsetDateTime,
-    ) -> anyhow::Result<()> {
-        self.tables()
-            .failures
-            .entry(key.to_owned())
-            .or_default()
-            .push(at);
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        let taken = t.counters.entry(key.to_owned()).or_default();
+        if *taken >= max {
+            return Ok(Conditional::Refused);
+        }
+        *taken += 1;
+        Ok(Conditional::Applied)
+    }
+
+    async fn give_back_slot(&self, key: &str) -> anyhow::Result<()> {
+        if let Some(taken) = self.tables().counters.get_mut(key) {
+            *taken = taken.saturating_sub(1);
+        }
         Ok(())
     }
 
-    async fn failures_after(
-        &self,
-        key: &str,
-        after: OffsetDateTime,
-        limit: usize,
-    ) -> anyhow::Result<Vec<OffsetDateTime>> {
-        let t = self.tables();
-        let mut failures: Vec<OffsetDateTime> = t
-            .failures
-            .get(key)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|at| *at > after)
-            .collect();
-        failures.sort();
-        failures.truncate(limit);
-        Ok(failures)
-    }
-}
-
-#[async_trait]
-impl RateLimitStore for MemoryStore {
-    async fn hit(
-        &self,
-        key: &str,
-        window_start: OffsetDateTime,
-        _expires_at: OffsetDateTime,
-    ) -> anyhow::Result<u64> {
-        let mut t = self.tables();
-        let count = t
-            .rates
-            .entry((key.to_owned(), window_start.unix_timestamp()))
-            .or_default();
-        *count += 1;
-        Ok(*count)
+    async fn slots_taken(&self, key: &str) -> anyhow::Result<u64> {
+        Ok(self.tables().counters.get(key).copied().unwrap_or_default())
     }
 }
 
@@ -497,6 +544,8 @@ pub fn test_settings() -> Settings {
             per_ip: 100,
             window: time::Duration::minutes(15),
         },
+        password_failures_per_device: 10,
+        password_response_floor: std::time::Duration::ZERO,
         login_link_response_floor: std::time::Duration::ZERO,
         documents: DocumentLimits::default(),
     }

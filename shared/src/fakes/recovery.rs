@@ -93,10 +93,14 @@ impl RecoveryStore for MemoryStore {
                 return Ok(Conditional::Applied);
             }
         }
-        // A pass: the factors go and every session ends, audited once.
-        use crate::ports::MfaStore;
-        self.remove_mfa_methods(user, settlement.remove, None, settlement.audit)
-            .await
+        // A pass: the factors go, the credentials move on and every session
+        // ends, audited once.
+        let mut t = self.tables();
+        t.credential_change(user);
+        t.remove_factors(user, settlement.remove);
+        t.sessions.retain(|_, session| session.user_id != user);
+        t.audit.push(settlement.audit.clone());
+        Ok(Conditional::Applied)
     }
 
     async fn expired_open_recoveries(

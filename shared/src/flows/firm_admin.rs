@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::email::{invitation_email, mfa_disabled_email};
 use crate::flows::cases::firm_name;
+use crate::flows::mfa_methods::remove_factors;
 use crate::flows::password_reset::store_reset_link;
 use crate::flows::session::{rfc3339, user_json};
 use crate::http::{ApiError, InvalidBody, Principal};
@@ -279,6 +280,7 @@ pub async fn invite_firm_user(
         language,
         created_at: now,
         password: None,
+        credential_version: 0,
     };
     let mut audit = AuditEvent::new(AuditKind::UserCreated, now, user.id).from_ip(source_ip);
     audit.actor = Some(admin.id);
@@ -315,14 +317,14 @@ pub async fn disable_mfa(
     if user.id == admin.id {
         return Err(FirmAdminError::Forbidden);
     }
-    let methods = svc.store.mfa_state(user.id).await?.stored_methods();
     let mut audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
         .from_ip(source_ip)
         .with_detail("all, by an administrator");
     audit.actor = Some(admin.id);
-    svc.store
-        .remove_mfa_methods(user.id, &methods, None, &audit)
-        .await?;
+    remove_factors(svc, &user, None, &audit, |state| {
+        Ok::<_, FirmAdminError>(state.stored_methods())
+    })
+    .await?;
     let email = mfa_disabled_email(user.language, &user.name, &svc.settings.portal_url);
     svc.mailer.send(&email.to(&user.email)).await?;
     Ok(())

@@ -112,6 +112,7 @@ pub async fn create_client(
         language,
         created_at: now,
         password: None,
+        credential_version: 0,
     };
     let mut audit = AuditEvent::new(AuditKind::UserCreated, now, client.id).from_ip(source_ip);
     audit.actor = Some(creator.id);

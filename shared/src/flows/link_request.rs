@@ -6,7 +6,7 @@ use tokio::time::Instant;
 
 use crate::Services;
 use crate::domain::{EmailAddress, InvalidEmail, Role, User};
-use crate::flows::rate_limit;
+use crate::flows::limits::{self, Exceeded, Limit, Window};
 use crate::http::{ApiError, InvalidBody};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +16,7 @@ pub enum LinkRequestError {
     #[error(transparent)]
     InvalidEmail(#[from] InvalidEmail),
     #[error("Too many requests for this email address. Please wait before trying again.")]
-    RateLimited(rate_limit::Exceeded),
+    RateLimited(Exceeded),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -64,28 +64,26 @@ pub async fn answer(
     issue: impl AsyncFnOnce(&User) -> anyhow::Result<()>,
 ) -> Result<(), LinkRequestError> {
     let started = Instant::now();
-    let limits = svc.settings.login_link_limits;
+    let numbers = svc.settings.login_link_limits;
+    let window = Window::Every(numbers.window);
     if let Some(ip) = source_ip {
-        rate_limit::hit(
-            svc,
-            &format!("{scope}-ip"),
-            ip,
-            limits.per_ip,
-            limits.window,
-        )
-        .await?
-        .map_err(LinkRequestError::RateLimited)?;
+        let per_ip = Limit::new(svc, &format!("{scope}-ip"), ip, numbers.per_ip, window);
+        // A request is what this limit counts: its slot is kept, whatever follows.
+        let _kept = limits::take(svc, &per_ip)
+            .await?
+            .map_err(LinkRequestError::RateLimited)?;
     }
     let email = EmailAddress::parse(raw_email)?;
-    rate_limit::hit(
+    let per_email = Limit::new(
         svc,
         &format!("{scope}-email"),
         email.as_str(),
-        limits.per_email,
-        limits.window,
-    )
-    .await?
-    .map_err(LinkRequestError::RateLimited)?;
+        numbers.per_email,
+        window,
+    );
+    let _kept = limits::take(svc, &per_email)
+        .await?
+        .map_err(LinkRequestError::RateLimited)?;
 
     if let Some(user) = recipient(svc, &email, wanted).await?
         && let Err(err) = issue(&user).await

@@ -62,6 +62,7 @@ pub async fn sign_in_url(
         created_at: now,
         expires_at: now + svc.settings.login_link_ttl,
         used_at: None,
+        credential_version: user.credential_version,
     };
     let audit = AuditEvent::new(AuditKind::LoginLinkIssued, now, user.id).from_ip(source_ip);
     svc.store.put_link(LinkKind::Login, &link, &audit).await?;
@@ -109,9 +110,12 @@ pub async fn verify_login_link(
     source_ip: Option<&str>,
 ) -> Result<SignedIn, VerifyLoginLinkError> {
     let now = svc.clock.now();
+    // Only clients sign in with a link: a firm user's sign-in takes their
+    // password and second factor, whatever link they hold.
     let (digest, user) =
         one_time::redeemable::<LoginLinkPurpose>(svc, LinkKind::Login, raw_token, now)
             .await?
+            .filter(|(_, user)| user.role == Role::Client)
             .ok_or(VerifyLoginLinkError::Expired)?;
 
     let (session_token, session) = new_session(svc, &user, now);
@@ -130,6 +134,7 @@ pub async fn verify_login_link(
             token: session_token,
             session,
             user,
+            trusted: None,
         }),
         Conditional::Refused => Err(VerifyLoginLinkError::Expired),
     }
@@ -155,6 +160,7 @@ mod tests {
             language: Language::Es,
             created_at: fake.clock.now(),
             password: None,
+            credential_version: 0,
         };
         let audit = AuditEvent::new(AuditKind::UserCreated, user.created_at, user.id);
         fake.store.create_user(&user, &audit).await.unwrap();

@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, BackupCode, MfaMethod};
+use crate::domain::{
+    AuditEvent, AuditKind, BackupCode, MfaMethod, MfaState, PushDevice, TokenDigest, User,
+};
 use crate::flows::totp_enrollment::{
     MfaError, backup_code_digests, firm_user, firm_user_with_password, new_backup_codes,
 };
@@ -82,35 +84,79 @@ pub async fn remove_method(
     source_ip: Option<&str>,
 ) -> Result<(), MfaError> {
     let user = firm_user_with_password(svc, principal, password).await?;
-    let state = svc.store.mfa_state(user.id).await?;
-    let has_totp = state.totp.is_some();
-    let has_sms = state.sms.is_some();
-    let has_push = !state.push_devices.is_empty();
-    let mut removed = match raw_method {
-        "totp" if has_totp => vec![MfaMethod::Totp],
-        "sms" if has_sms => vec![MfaMethod::Sms],
-        "push" if has_push => vec![MfaMethod::Push],
-        "backup_code" if state.backup_codes_left > 0 => vec![MfaMethod::BackupCode],
-        _ => return Err(MfaError::MethodNotFound),
-    };
-    // Without a factor left MFA is off, and its backup codes go with it; a firm
-    // that requires MFA keeps its users from getting there.
-    let factor_left = state.enabled_without(&removed);
-    if !factor_left && state.enabled() && firm_requires_mfa(svc, &user).await? {
-        return Err(MfaError::MfaRequired);
-    }
-    if !factor_left && !removed.contains(&MfaMethod::BackupCode) && state.backup_codes_left > 0 {
-        removed.push(MfaMethod::BackupCode);
-    }
+    let requires_mfa = firm_requires_mfa(svc, &user).await?;
     let audit = AuditEvent::new(AuditKind::MfaRemoved, svc.clock.now(), user.id)
         .from_ip(source_ip)
         .with_detail(raw_method);
-    match svc
-        .store
-        .remove_mfa_methods(user.id, &removed, Some(&principal.session), &audit)
-        .await?
-    {
-        Conditional::Applied => Ok(()),
-        Conditional::Refused => Err(MfaError::MethodNotFound),
+    remove_factors(svc, &user, Some(&principal.session), &audit, |state| {
+        let mut removed = match raw_method {
+            "totp" if state.totp.is_some() => vec![MfaMethod::Totp],
+            "sms" if state.sms.is_some() => vec![MfaMethod::Sms],
+            "push" if !state.push_devices.is_empty() => vec![MfaMethod::Push],
+            "backup_code" if state.backup_codes_left > 0 => vec![MfaMethod::BackupCode],
+            _ => return Err(MfaError::MethodNotFound),
+        };
+        // Without a factor left MFA is off, and its backup codes go with it; a
+        // firm that requires MFA keeps its users from getting there.
+        let factor_left = state.enabled_without(&removed);
+        if !factor_left && state.enabled() && requires_mfa {
+            return Err(MfaError::MfaRequired);
+        }
+        if !factor_left && !removed.contains(&MfaMethod::BackupCode) && state.backup_codes_left > 0
+        {
+            removed.push(MfaMethod::BackupCode);
+        }
+        Ok(removed)
+    })
+    .await
+}
+
+/// How often a removal is tried again after a concurrent change of the same
+/// user's credentials won the race.
+const REMOVAL_ROUNDS: usize = 4;
+
+/// Removes the factors `choose` picks from the user's current ones, on condition
+/// that their credentials did not change since they were read (else they are read
+/// and chosen from again: two removals racing cannot together take a factor
+/// neither would have taken alone), and forgets removed phones at their platform.
+pub(crate) async fn remove_factors<E: From<anyhow::Error>>(
+    svc: &Services,
+    user: &User,
+    keep_session: Option<&TokenDigest>,
+    audit: &AuditEvent,
+    choose: impl Fn(&MfaState) -> Result<Vec<MfaMethod>, E>,
+) -> Result<(), E> {
+    let mut version = user.credential_version;
+    for _ in 0..REMOVAL_ROUNDS {
+        let state = svc.store.mfa_state(user.id).await?;
+        let removed = choose(&state)?;
+        let outcome = svc
+            .store
+            .remove_mfa_methods(user.id, version, &removed, keep_session, audit)
+            .await?;
+        if outcome == Conditional::Applied {
+            if removed.contains(&MfaMethod::Push) {
+                forget_phones(svc, &state.push_devices).await;
+            }
+            return Ok(());
+        }
+        version = svc
+            .store
+            .user(user.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the user is gone"))?
+            .credential_version;
+    }
+    Err(anyhow::anyhow!("the user's credentials kept changing during a removal").into())
+}
+
+/// Deletes removed phones' platform endpoints, so nothing is pushed to them
+/// again. The phones are gone from the store already; an endpoint that cannot be
+/// deleted now is logged and left to the platform, which drops dead endpoints.
+pub(crate) async fn forget_phones(svc: &Services, devices: &[PushDevice]) {
+    for device in devices {
+        if let Err(err) = svc.push.unregister(&device.endpoint_arn).await {
+            tracing::warn!(device = %device.id, error = format!("{err:#}"), "push endpoint not deleted");
+        }
     }
 }

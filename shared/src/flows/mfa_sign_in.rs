@@ -8,14 +8,16 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::domain::{
-    AuditEvent, AuditKind, BackupCode, MAX_CHALLENGE_FAILURES, MfaChallenge, MfaChallengePurpose,
+    AuditEvent, AuditKind, BackupCode, MAX_CHALLENGE_ATTEMPTS, MfaChallenge, MfaChallengePurpose,
     MfaMethod, MfaState, Token, TokenDigest, User,
 };
+use crate::flows::limits::{self, Limit, Window};
 use crate::flows::session::{SignedIn, new_session_lasting};
-use crate::flows::sms_codes::{Sending, redeem_code, send_code};
+use crate::flows::sms_codes::{Sending, matching_code, send_code};
 use crate::flows::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
-use crate::http::{ApiError, InvalidBody};
-use crate::ports::{ChallengePass, Conditional};
+use crate::flows::trusted_browser;
+use crate::http::{ApiError, Browser, InvalidBody};
+use crate::ports::{ChallengePass, Conditional, Passed};
 
 /// The body of every route that passes the second step with a code.
 #[derive(Debug, serde::Deserialize)]
@@ -33,15 +35,15 @@ pub async fn second_step_response(
     req: &lambda_http::Request,
     method: MfaMethod,
 ) -> lambda_http::Response<lambda_http::Body> {
-    let ip = crate::http::source_ip(req);
+    let browser = Browser::of(req);
     let passed = async {
         let step: SecondStepRequest = crate::http::parse_json(req)?;
         let (token, code, keep) = (&step.mfa_token, &step.code, step.keep_me_logged_in);
         match method {
-            MfaMethod::Totp => sign_in_with_totp(svc, token, code, keep, ip.as_deref()).await,
-            MfaMethod::Sms => sign_in_with_sms(svc, token, code, keep, ip.as_deref()).await,
+            MfaMethod::Totp => sign_in_with_totp(svc, token, code, keep, &browser).await,
+            MfaMethod::Sms => sign_in_with_sms(svc, token, code, keep, &browser).await,
             MfaMethod::BackupCode => {
-                sign_in_with_backup_code(svc, token, code, keep, ip.as_deref()).await
+                sign_in_with_backup_code(svc, token, code, keep, &browser).await
             }
             // Push is passed by polling `GET /auth/mfa/push/{id}`, not with a code.
             MfaMethod::Push => Err(MfaSignInError::MethodUnavailable),
@@ -63,6 +65,8 @@ pub enum MfaSignInError {
     InvalidCode,
     #[error("A code was sent less than a minute ago. Please wait before asking again.")]
     TooSoon(u64),
+    #[error("Too many codes were texted. Please wait before asking again, or use another method.")]
+    TooManyTexts(u64),
     #[error("This sign-in cannot use that method.")]
     MethodUnavailable,
     #[error("Too many sign-in requests were pushed. Please wait before asking again.")]
@@ -88,7 +92,9 @@ impl ApiError for MfaSignInError {
         match self {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
-            Self::TooSoon(_) | Self::TooManyPushes(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyPushes(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::PushUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::MethodUnavailable | Self::PushAnswered => StatusCode::CONFLICT,
             Self::PushNotFound => StatusCode::NOT_FOUND,
@@ -104,7 +110,7 @@ impl ApiError for MfaSignInError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidMfaToken => "invalid_mfa_token",
             Self::InvalidCode => "invalid_code",
-            Self::TooSoon(_) | Self::TooManyPushes(_) => "rate_limited",
+            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyPushes(_) => "rate_limited",
             Self::PushUnavailable => "push_unavailable",
             Self::MethodUnavailable => "method_unavailable",
             Self::PushNotFound => "push_not_found",
@@ -118,7 +124,9 @@ impl ApiError for MfaSignInError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooSoon(seconds) | Self::TooManyPushes(seconds) => Some(*seconds),
+            Self::TooSoon(seconds) | Self::TooManyTexts(seconds) | Self::TooManyPushes(seconds) => {
+                Some(*seconds)
+            }
             _ => None,
         }
     }
@@ -138,7 +146,7 @@ pub async fn challenge(
             user_id: user.id,
             created_at: now,
             expires_at: now + CHALLENGE_TTL,
-            failures: 0,
+            credential_version: user.credential_version,
         })
         .await?;
     let methods: Vec<&str> = state.methods().iter().map(|m| m.as_str()).collect();
@@ -147,6 +155,17 @@ pub async fn challenge(
         "mfa_token": token.expose(),
         "methods": methods,
     }))
+}
+
+/// The codes (and push denials) `challenge` takes: 5 in its life.
+fn attempts(svc: &Services, challenge: &MfaChallenge) -> Limit {
+    Limit::new(
+        svc,
+        "mfa-attempts",
+        challenge.digest.as_str(),
+        MAX_CHALLENGE_ATTEMPTS,
+        Window::Until(challenge.expires_at),
+    )
 }
 
 /// Trades the `mfa_token` and a code from the user's authenticator app for a
@@ -158,10 +177,11 @@ pub async fn sign_in_with_totp(
     raw_token: &str,
     raw_code: &str,
     keep_for_a_week: bool,
-    source_ip: Option<&str>,
+    browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, state) = open_challenge(svc, raw_token, now).await?;
+    let (challenge, user) = attempt(svc, raw_token, now).await?;
+    let state = svc.store.mfa_state(user.id).await?;
     let totp = state
         .totp
         .as_ref()
@@ -172,15 +192,9 @@ pub async fn sign_in_with_totp(
         }
         _ => None,
     };
-    let accepted = match step {
-        Some(step) => svc.store.accept_totp_step(user.id, step).await? == Conditional::Applied,
-        None => false,
-    };
-    if !accepted {
-        return Err(wrong_code(svc, &digest).await?);
-    }
-    let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Totp);
-    finish(svc, second_step, source_ip).await
+    let step = step.ok_or(MfaSignInError::InvalidCode)?;
+    let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Totp);
+    finish(svc, second_step, Passed::TotpStep(step), browser).await
 }
 
 /// Trades the `mfa_token` and one of the user's backup codes for a session. The
@@ -192,10 +206,10 @@ pub async fn sign_in_with_backup_code(
     raw_token: &str,
     raw_code: &str,
     keep_for_a_week: bool,
-    source_ip: Option<&str>,
+    browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
+    let (challenge, user) = attempt(svc, raw_token, now).await?;
     let code_digest = BackupCode::parse(raw_code).map(|code| {
         svc.key
             .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
@@ -204,14 +218,17 @@ pub async fn sign_in_with_backup_code(
         Some(code) => svc.store.has_backup_code(user.id, code).await?,
         None => false,
     };
-    let Some(code_digest) = code_digest.filter(|_| known) else {
-        return Err(wrong_code(svc, &digest).await?);
-    };
-    let second_step = SecondStep {
-        backup_code: Some(&code_digest),
-        ..SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::BackupCode)
-    };
-    finish(svc, second_step, source_ip).await
+    let code_digest = code_digest
+        .filter(|_| known)
+        .ok_or(MfaSignInError::InvalidCode)?;
+    let second_step = SecondStep::new(
+        &challenge,
+        user,
+        now,
+        keep_for_a_week,
+        MfaMethod::BackupCode,
+    );
+    finish(svc, second_step, Passed::BackupCode(&code_digest), browser).await
 }
 
 fn sign_in_scope(challenge: &TokenDigest) -> String {
@@ -219,19 +236,23 @@ fn sign_in_scope(challenge: &TokenDigest) -> String {
 }
 
 /// Texts a code for this sign-in attempt to the user's confirmed phone, in their
-/// language; at most one every 60 s.
+/// language; at most one every 60 s, and within the user's and the phone's caps.
 #[tracing::instrument(skip_all)]
 pub async fn send_sign_in_code(svc: &Services, raw_token: &str) -> Result<(), MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, state) = open_challenge(svc, raw_token, now).await?;
-    let phone = state
+    let (challenge, user) = live_challenge(svc, raw_token, now).await?;
+    let phone = svc
+        .store
+        .mfa_state(user.id)
+        .await?
         .sms
         .filter(|sms| sms.confirmed_at.is_some())
         .map(|sms| sms.phone)
         .ok_or(MfaSignInError::MethodUnavailable)?;
-    match send_code(svc, &sign_in_scope(&digest), &phone, user.language).await? {
+    match send_code(svc, &sign_in_scope(&challenge.digest), &phone, &user).await? {
         Sending::Sent => Ok(()),
         Sending::TooSoon(seconds) => Err(MfaSignInError::TooSoon(seconds)),
+        Sending::OverCap(exceeded) => Err(MfaSignInError::TooManyTexts(exceeded.retry_after)),
     }
 }
 
@@ -243,74 +264,93 @@ pub async fn sign_in_with_sms(
     raw_token: &str,
     raw_code: &str,
     keep_for_a_week: bool,
-    source_ip: Option<&str>,
+    browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
-    if !redeem_code(svc, &sign_in_scope(&digest), raw_code).await? {
-        return Err(wrong_code(svc, &digest).await?);
-    }
-    let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Sms);
-    finish(svc, second_step, source_ip).await
+    let (challenge, user) = attempt(svc, raw_token, now).await?;
+    let scope = sign_in_scope(&challenge.digest);
+    let digest = matching_code(svc, &scope, raw_code)
+        .await?
+        .ok_or(MfaSignInError::InvalidCode)?;
+    let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Sms);
+    let passed = Passed::SmsCode {
+        scope: &scope,
+        digest: &digest,
+    };
+    finish(svc, second_step, passed, browser).await
 }
 
-/// The challenge `raw_token` names, when it can still be passed, with its user
-/// and their second factors.
-pub(crate) async fn open_challenge(
+/// The challenge `raw_token` names, with its user, when it is unexpired and was
+/// issued under the user's current credentials. Its attempts are not looked at.
+async fn open_challenge(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
-) -> Result<(TokenDigest, User, MfaState), MfaSignInError> {
-    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
-    let state = svc.store.mfa_state(user.id).await?;
-    Ok((digest, user, state))
-}
-
-/// The challenge `raw_token` names, when it can still be passed, with its user:
-/// for the steps that need not read the user's factors.
-pub(crate) async fn open_challenge_for(
-    svc: &Services,
-    raw_token: &str,
-    now: OffsetDateTime,
-) -> Result<(TokenDigest, User), MfaSignInError> {
+) -> Result<(MfaChallenge, User), MfaSignInError> {
     let token =
         Token::<MfaChallengePurpose>::parse(raw_token).ok_or(MfaSignInError::InvalidMfaToken)?;
-    let digest = svc.key.digest(&token);
     let challenge = svc
         .store
-        .mfa_challenge(&digest)
+        .mfa_challenge(&svc.key.digest(&token))
         .await?
-        .filter(|challenge| challenge.is_usable_at(now))
         .ok_or(MfaSignInError::InvalidMfaToken)?;
     let user = svc
         .store
         .user(challenge.user_id)
         .await?
+        .filter(|user| challenge.is_usable_by(user, now))
         .ok_or(MfaSignInError::InvalidMfaToken)?;
-    Ok((digest, user))
+    Ok((challenge, user))
 }
 
-/// Counts a wrong code (or a denied push) against the challenge; the error to answer.
-pub(crate) async fn wrong_code(
+/// The open challenge `raw_token` names, and one of its attempts: a code is
+/// compared only with an attempt in hand, and a token whose attempts ran out
+/// (concurrent wrong codes included) is dead.
+async fn attempt(
     svc: &Services,
-    challenge: &TokenDigest,
-) -> Result<MfaSignInError, MfaSignInError> {
-    svc.store.fail_mfa_challenge(challenge).await?;
-    Ok(MfaSignInError::InvalidCode)
+    raw_token: &str,
+    now: OffsetDateTime,
+) -> Result<(MfaChallenge, User), MfaSignInError> {
+    let (challenge, user) = open_challenge(svc, raw_token, now).await?;
+    // The slot is kept: a right code ends the challenge, a wrong one counts.
+    let _kept = limits::take(svc, &attempts(svc, &challenge))
+        .await?
+        .map_err(|_| MfaSignInError::InvalidMfaToken)?;
+    Ok((challenge, user))
+}
+
+/// The open challenge `raw_token` names, when it has attempts left: for the
+/// steps that compare no code (sending a text or a push, polling a push).
+pub(crate) async fn live_challenge(
+    svc: &Services,
+    raw_token: &str,
+    now: OffsetDateTime,
+) -> Result<(MfaChallenge, User), MfaSignInError> {
+    let (challenge, user) = open_challenge(svc, raw_token, now).await?;
+    if limits::exhausted(svc, &attempts(svc, &challenge)).await? {
+        return Err(MfaSignInError::InvalidMfaToken);
+    }
+    Ok((challenge, user))
+}
+
+/// Counts a push denied on the phone against the challenge, like a wrong code.
+pub(crate) async fn count_denial(svc: &Services, challenge: &MfaChallenge) -> anyhow::Result<()> {
+    // Refused: the challenge had no attempt left, and is dead already.
+    let _kept = limits::take(svc, &attempts(svc, challenge)).await?;
+    Ok(())
 }
 
 pub(crate) struct SecondStep<'a> {
-    pub challenge: &'a TokenDigest,
+    pub challenge: &'a MfaChallenge,
     pub user: User,
     pub now: OffsetDateTime,
     pub keep_for_a_week: bool,
-    pub backup_code: Option<&'a str>,
     pub method: MfaMethod,
 }
 
 impl<'a> SecondStep<'a> {
     pub(crate) fn new(
-        challenge: &'a TokenDigest,
+        challenge: &'a MfaChallenge,
         user: User,
         now: OffsetDateTime,
         keep_for_a_week: bool,
@@ -321,43 +361,54 @@ impl<'a> SecondStep<'a> {
             user,
             now,
             keep_for_a_week,
-            backup_code: None,
             method,
         }
     }
 }
 
+/// Ends the challenge and starts the session, spending what passed it, and
+/// trusts the browser. Of concurrent passes of one challenge one wins; the others
+/// are answered as a later request would be: the token is spent.
 pub(crate) async fn finish(
     svc: &Services,
     step: SecondStep<'_>,
-    source_ip: Option<&str>,
+    passed: Passed<'_>,
+    browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let (token, session) = new_session_lasting(svc, &step.user, step.now, step.keep_for_a_week);
     let audit = [AuditEvent::new(AuditKind::SignedIn, step.now, step.user.id)
-        .from_ip(source_ip)
+        .from_ip(browser.ip.as_deref())
         .with_detail(format!("password+{}", step.method.as_str()))];
     let pass = ChallengePass {
-        challenge: step.challenge,
+        challenge: &step.challenge.digest,
         now: step.now,
-        max_failures: MAX_CHALLENGE_FAILURES,
-        backup_code: step.backup_code.map(|code| (step.user.id, code)),
+        user: step.user.id,
+        credential_version: step.challenge.credential_version,
+        spends: passed,
         session: &session,
         audit: &audit,
     };
     match svc.store.pass_mfa_challenge(&pass).await? {
-        Conditional::Applied => Ok(SignedIn {
-            token,
-            session,
-            user: step.user,
-        }),
-        // The challenge died meanwhile, or the backup code was just spent by a
-        // concurrent sign-in.
+        Conditional::Applied => {
+            let trusted = trusted_browser::trust(svc, &step.user, browser, step.now).await?;
+            Ok(SignedIn {
+                token,
+                session,
+                user: step.user,
+                trusted,
+            })
+        }
+        // The challenge was passed or died meanwhile, or what passed it was
+        // spent by a concurrent sign-in (a replayed code is a wrong one).
         Conditional::Refused => {
-            let alive = svc
-                .store
-                .mfa_challenge(step.challenge)
-                .await?
-                .is_some_and(|challenge| challenge.is_usable_at(step.now));
+            let alive = match svc.store.mfa_challenge(&step.challenge.digest).await? {
+                Some(challenge) => svc
+                    .store
+                    .user(challenge.user_id)
+                    .await?
+                    .is_some_and(|user| challenge.is_usable_by(&user, step.now)),
+                None => false,
+            };
             Err(match alive {
                 true => MfaSignInError::InvalidCode,
                 false => MfaSignInError::InvalidMfaToken,

@@ -6,8 +6,9 @@ use crate::Services;
 use crate::domain::{LinkKind, Token, TokenDigest, TokenPurpose, User};
 
 /// The digest of a presented token and the user it is for, when it names an
-/// unused, unexpired link of `kind` at `now`. A malformed, unknown, used or
-/// expired token, or one whose user is gone, is `None` alike. Whoever spends it
+/// unused, unexpired link of `kind` at `now`, issued under the user's current
+/// credentials. A malformed, unknown, used or expired token, one whose user is
+/// gone, and one that a change of credentials ended are `None` alike. Whoever spends it
 /// must still do so on condition (the store's transaction), since this is a read.
 pub async fn redeemable<P: TokenPurpose>(
     svc: &Services,
@@ -31,5 +32,6 @@ pub async fn redeemable<P: TokenPurpose>(
         .store
         .user(link.user_id)
         .await?
+        .filter(|user| link.issued_under(user))
         .map(|user| (digest, user)))
 }

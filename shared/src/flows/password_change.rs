@@ -11,8 +11,8 @@ use crate::domain::{
     AuditEvent, AuditKind, LinkKind, Password, PasswordChangePurpose, PasswordState, TokenDigest,
     User,
 };
+use crate::flows::limits::Exceeded;
 use crate::flows::one_time;
-use crate::flows::rate_limit::Exceeded;
 use crate::flows::reentered_password::{Reentered, check_reentered_password};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::passwords::{self, PolicyContext, check_policy};
@@ -196,6 +196,7 @@ pub(crate) async fn replace(
         user: user.id,
         new: &replacement,
         expected: current.map(|current| &current.hash),
+        expected_version: user.credential_version,
         keep_session,
         spends,
         audit: &audit,

@@ -2,19 +2,20 @@
 
 use http::StatusCode;
 
-use crate::Services;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
+use tokio::time::Instant;
 
+use crate::Services;
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, LinkKind, OneTimeLink, Password, PasswordChangePurpose,
-    Role, Token, User,
+    Role, Token, TrustedDevice, User, UserId,
 };
+use crate::flows::limits::{self, Exceeded, Limit, Window};
 use crate::flows::mfa_sign_in;
-use crate::flows::rate_limit::Exceeded;
 use crate::flows::session::{SignedIn, enrollment_session, new_session, rfc3339};
-use crate::flows::throttle;
-use crate::http::{ApiError, InvalidBody};
+use crate::flows::trusted_browser;
+use crate::http::{ApiError, Browser, InvalidBody};
 use crate::passwords;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,39 +75,95 @@ impl ApiError for PasswordLoginError {
 const CHANGE_TOKEN_TTL: time::Duration = time::Duration::minutes(15);
 
 /// Failed password checks count under the email address they were made for,
-/// wherever they were made (sign-in or password change).
-pub(crate) const ACCOUNT_SCOPE: &str = "password-account";
-const IP_SCOPE: &str = "password-ip";
+/// wherever they were made (sign-in or password change), from browsers the user
+/// never signed in with.
+pub(crate) fn account_limit(svc: &Services, email: &str) -> Limit {
+    let numbers = svc.settings.password_failure_limits;
+    Limit::new(
+        svc,
+        "password-account",
+        email,
+        numbers.per_email,
+        Window::Every(numbers.window),
+    )
+}
+
+fn ip_limit(svc: &Services, ip: &str) -> Limit {
+    let numbers = svc.settings.password_failure_limits;
+    Limit::new(
+        svc,
+        "password-ip",
+        ip,
+        numbers.per_ip,
+        Window::Every(numbers.window),
+    )
+}
+
+/// A trusted browser's failures count under its own limit, so a lock on the
+/// account (anyone can cause one) does not keep the user out.
+fn trusted_browser_limit(svc: &Services, device: &TrustedDevice) -> Limit {
+    let numbers = svc.settings.password_failure_limits;
+    Limit::new(
+        svc,
+        "password-device",
+        device.digest.as_str(),
+        svc.settings.password_failures_per_device,
+        Window::Every(numbers.window),
+    )
+}
 
 /// Signs a firm user in with their password.
 ///
-/// A wrong password, an unknown email, a client's email and a malformed email or
-/// password all end the same way, after the same Argon2id work, so the answer says
-/// nothing about which it was. Failures count against the email and the source
-/// address; past the limits, sign-in is refused until the window slides on.
+/// A wrong password, an unknown email, a client's email and a malformed password
+/// all end the same way, after the same store work and the same Argon2id work,
+/// and not before the response floor, so the answer says nothing about which it
+/// was. Every attempt takes a slot of the source address's limit and of the
+/// account's (or, from a browser the user signed in with before, of that
+/// browser's) before the password is hashed; a right password gives them back.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     svc: &Services,
     raw_email: &str,
     raw_password: String,
-    source_ip: Option<&str>,
+    browser: &Browser,
 ) -> Result<PasswordSignIn, PasswordLoginError> {
-    let limits = svc.settings.password_failure_limits;
-    let account = raw_email.trim().to_ascii_lowercase();
-    let subjects = [
-        Some((ACCOUNT_SCOPE, account.as_str(), limits.per_email)),
-        source_ip.map(|ip| (IP_SCOPE, ip, limits.per_ip)),
-    ];
-    for (scope, subject, limit) in subjects.iter().flatten() {
-        if let Some(lock) = throttle::locked(svc, scope, subject, *limit, limits.window).await? {
-            return Err(PasswordLoginError::RateLimited(lock));
-        }
+    let started = Instant::now();
+    let answer = attempt(svc, raw_email, raw_password, browser).await;
+    // Only when the floor is still ahead: the timer's 1 ms granularity would delay
+    // even a deadline already passed.
+    let remaining = svc
+        .settings
+        .password_response_floor
+        .saturating_sub(started.elapsed());
+    if !remaining.is_zero() {
+        tokio::time::sleep(remaining).await;
     }
+    answer
+}
 
-    let user = match EmailAddress::parse(raw_email) {
-        Ok(email) => firm_user(svc, &email).await?,
-        Err(_) => None,
-    };
+async fn attempt(
+    svc: &Services,
+    raw_email: &str,
+    raw_password: String,
+    browser: &Browser,
+) -> Result<PasswordSignIn, PasswordLoginError> {
+    let now = svc.clock.now();
+    let user = firm_user(svc, raw_email).await?;
+    let device = trusted_browser::presented(svc, browser).await?;
+    let mut guards = Vec::with_capacity(2);
+    if let Some(ip) = &browser.ip {
+        guards.push(ip_limit(svc, ip));
+    }
+    guards.push(match (&device, &user) {
+        (Some(device), Some(user)) if device.trusts(user, now) => {
+            trusted_browser_limit(svc, device)
+        }
+        _ => account_limit(svc, &raw_email.trim().to_ascii_lowercase()),
+    });
+    let slots = limits::take_all(svc, &guards)
+        .await?
+        .map_err(PasswordLoginError::RateLimited)?;
+
     // Argon2id runs inline: a Lambda instance serves one request at a time, so
     // there is nothing else for this thread to do meanwhile.
     let verified = match (Password::parse(raw_password), &user) {
@@ -126,13 +183,12 @@ pub async fn sign_in(
             false
         }
     };
-    let now = svc.clock.now();
-    let Some(user) = user.filter(|_| verified) else {
-        for (scope, subject, _) in subjects.iter().flatten() {
-            throttle::record_failure(svc, scope, subject, limits.window).await?;
-        }
-        return Err(PasswordLoginError::InvalidCredentials);
-    };
+    // The slots stay taken: that is the failure counted.
+    let user = user
+        .filter(|_| verified)
+        .ok_or(PasswordLoginError::InvalidCredentials)?;
+    limits::give_back(svc, slots).await?;
+    let source_ip = browser.ip.as_deref();
 
     let firm_settings = svc
         .store
@@ -176,10 +232,12 @@ pub async fn sign_in(
         .from_ip(source_ip)
         .with_detail("password")];
     svc.store.start_session(&session, &audit).await?;
+    let trusted = trusted_browser::trust(svc, &user, browser, now).await?;
     Ok(PasswordSignIn::SignedIn(Box::new(SignedIn {
         token,
         session,
         user,
+        trusted,
     })))
 }
 
@@ -219,6 +277,7 @@ async fn change_token(
         created_at: now,
         expires_at: now + CHANGE_TOKEN_TTL,
         used_at: None,
+        credential_version: user.credential_version,
     };
     let audit = AuditEvent::new(AuditKind::PasswordChangeRequired, now, user.id).from_ip(source_ip);
     svc.store
@@ -227,14 +286,14 @@ async fn change_token(
     Ok(token)
 }
 
-/// The firm user (staff or administrator) with this email, if there is one.
-async fn firm_user(svc: &Services, email: &EmailAddress) -> anyhow::Result<Option<User>> {
-    let Some(id) = svc.store.user_id_by_email(email).await? else {
-        return Ok(None);
+/// The firm user (staff or administrator) with this email, if there is one. An
+/// address nobody has reads a user too, one that does not exist, so that a known
+/// and an unknown address take the same store work.
+async fn firm_user(svc: &Services, raw_email: &str) -> anyhow::Result<Option<User>> {
+    let id = match EmailAddress::parse(raw_email) {
+        Ok(email) => svc.store.user_id_by_email(&email).await?,
+        Err(_) => None,
     };
-    Ok(svc
-        .store
-        .user(id)
-        .await?
-        .filter(|user| matches!(user.role, Role::Staff | Role::Admin)))
+    let user = svc.store.user(id.unwrap_or_else(UserId::new)).await?;
+    Ok(user.filter(|user| id.is_some() && matches!(user.role, Role::Staff | Role::Admin)))
 }

@@ -68,6 +68,7 @@ pub(crate) async fn store_reset_link(
         created_at: now,
         expires_at: now + ttl,
         used_at: None,
+        credential_version: user.credential_version,
     };
     let audit = AuditEvent::new(kind, now, user.id).from_ip(source_ip);
     svc.store

@@ -11,14 +11,14 @@ use crate::domain::{
     Token, matching_numbers,
 };
 use crate::flows::cases::firm_name;
+use crate::flows::limits::{self, Limit, Window};
 use crate::flows::mfa_sign_in::{
-    CHALLENGE_TTL, MfaSignInError, SecondStep, finish, open_challenge, open_challenge_for,
-    wrong_code,
+    CHALLENGE_TTL, MfaSignInError, SecondStep, count_denial, finish, live_challenge,
 };
-use crate::flows::rate_limit;
 use crate::flows::session::{SignedIn, rfc3339};
+use crate::http::Browser;
 use crate::phone_texts::push_alert_text;
-use crate::ports::{Conditional, PushMessage};
+use crate::ports::{Conditional, Passed, PushMessage};
 
 /// Pushes one sign-in attempt may send: a phone cannot be flooded with prompts.
 pub const PUSHES_PER_SIGN_IN: u64 = 3;
@@ -27,13 +27,6 @@ pub const PUSHES_PER_SIGN_IN: u64 = 3;
 pub const PUSHES_PER_USER_HOUR: u64 = 10;
 const PUSH_SCOPE: &str = "mfa-push";
 const USER_PUSH_SCOPE: &str = "mfa-push-user";
-
-/// Where the browser asking for a push is.
-#[derive(Debug, Clone, Default)]
-pub struct Requester {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
 
 /// Longest user agent put in a push.
 const MAX_USER_AGENT_CHARS: usize = 120;
@@ -44,43 +37,45 @@ const MAX_USER_AGENT_CHARS: usize = 120;
 pub async fn send_push(
     svc: &Services,
     raw_token: &str,
-    requester: &Requester,
+    requester: &Browser,
 ) -> Result<Value, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user, state) = open_challenge(svc, raw_token, now).await?;
+    let (challenge, user) = live_challenge(svc, raw_token, now).await?;
+    let state = svc.store.mfa_state(user.id).await?;
     if state.push_devices.is_empty() {
         return Err(MfaSignInError::MethodUnavailable);
     }
-    let user_id = user.id.to_string();
-    let limits = [
-        (
+    let caps = [
+        Limit::new(
+            svc,
             PUSH_SCOPE,
-            digest.as_str(),
+            challenge.digest.as_str(),
             PUSHES_PER_SIGN_IN,
-            CHALLENGE_TTL,
+            Window::Until(challenge.created_at + CHALLENGE_TTL),
         ),
-        (
+        Limit::new(
+            svc,
             USER_PUSH_SCOPE,
-            user_id.as_str(),
+            &user.id.to_string(),
             PUSHES_PER_USER_HOUR,
-            time::Duration::HOUR,
+            Window::Every(time::Duration::HOUR),
         ),
     ];
-    for (scope, subject, limit, window) in limits {
-        if let Err(exceeded) = rate_limit::hit(svc, scope, subject, limit, window).await? {
-            return Err(MfaSignInError::TooManyPushes(exceeded.retry_after));
-        }
-    }
+    // The slots are kept: a push asked for counts, delivered or not.
+    let _kept = limits::take_all(svc, &caps)
+        .await?
+        .map_err(|exceeded| MfaSignInError::TooManyPushes(exceeded.retry_after))?;
     let (number, choices) = matching_numbers(svc.random.as_ref());
     let push = PushChallenge {
         id: PushChallengeId::new(),
         user_id: user.id,
-        mfa_challenge: digest,
+        mfa_challenge: challenge.digest.clone(),
         number,
         choices,
         status: PushStatus::Pending,
         created_at: now,
         expires_at: now + PUSH_TTL,
+        credential_version: user.credential_version,
     };
     svc.store.put_push_challenge(&push).await?;
     let message = PushMessage {
@@ -130,18 +125,19 @@ pub async fn poll_push(
     raw_token: &str,
     raw_challenge: &str,
     keep_for_a_week: bool,
-    source_ip: Option<&str>,
+    browser: &Browser,
 ) -> Result<PushPoll, MfaSignInError> {
     let now = svc.clock.now();
-    let (digest, user) = open_challenge_for(svc, raw_token, now).await?;
+    let (challenge, user) = live_challenge(svc, raw_token, now).await?;
     let push = push_challenge(svc, raw_challenge)
         .await?
-        .filter(|push| push.mfa_challenge == digest)
+        .filter(|push| push.mfa_challenge == challenge.digest)
         .ok_or(MfaSignInError::PushNotFound)?;
     match push.status {
         PushStatus::Approved => {
-            let second_step = SecondStep::new(&digest, user, now, keep_for_a_week, MfaMethod::Push);
-            let signed_in = finish(svc, second_step, source_ip).await?;
+            let second_step =
+                SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Push);
+            let signed_in = finish(svc, second_step, Passed::Push, browser).await?;
             Ok(PushPoll::SignedIn(Box::new(signed_in)))
         }
         PushStatus::Denied => Err(MfaSignInError::PushDenied),
@@ -179,6 +175,15 @@ pub async fn answer_push(
     if !registered {
         return Err(MfaSignInError::InvalidDeviceCredential);
     }
+    // A push asked for under credentials that changed since is over.
+    let current = svc
+        .store
+        .user(push.user_id)
+        .await?
+        .is_some_and(|user| user.credential_version == push.credential_version);
+    if !current {
+        return Err(MfaSignInError::PushExpired);
+    }
     let answer = match approve && number == Some(push.number) {
         true => PushStatus::Approved,
         false => PushStatus::Denied,
@@ -191,8 +196,10 @@ pub async fn answer_push(
         Conditional::Applied => {
             // A denial counts against the sign-in like a wrong code: after five
             // the mfa_token is dead.
-            if answer == PushStatus::Denied {
-                wrong_code(svc, &push.mfa_challenge).await?;
+            if answer == PushStatus::Denied
+                && let Some(challenge) = svc.store.mfa_challenge(&push.mfa_challenge).await?
+            {
+                count_denial(svc, &challenge).await?;
             }
             Ok(answer)
         }

@@ -14,6 +14,7 @@ use crate::domain::{
 };
 use crate::email::{recovery_failed_email, recovery_link_email, recovery_passed_email};
 use crate::flows::firm_admin::{FirmAdminError, administrator, colleague};
+use crate::flows::mfa_methods::forget_phones;
 use crate::flows::session::rfc3339;
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::{Conditional, RecoverySettlement};
@@ -356,7 +357,8 @@ pub async fn settle(
         .await?
         .ok_or_else(|| anyhow::anyhow!("the user of recovery {} is gone", recovery.id))?;
     let now = svc.clock.now();
-    let remove = svc.store.mfa_state(user.id).await?.stored_methods();
+    let factors = svc.store.mfa_state(user.id).await?;
+    let remove = factors.stored_methods();
     let kind = match outcome {
         VerificationOutcome::Passed => AuditKind::RecoveryPassed,
         VerificationOutcome::Failed => AuditKind::RecoveryFailed,
@@ -377,6 +379,9 @@ pub async fn settle(
         audit: &audit,
     };
     let settled = svc.store.settle_recovery(&settlement).await?;
+    if settled == Conditional::Applied && outcome == VerificationOutcome::Passed {
+        forget_phones(svc, &factors.push_devices).await;
+    }
     if settled == Conditional::Applied {
         let email = match outcome {
             VerificationOutcome::Passed => {

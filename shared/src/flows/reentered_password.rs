@@ -1,12 +1,11 @@
 //! A signed-in firm user typing their password again before a sensitive change
-//! (a new password, a second factor). Wrong passwords count towards the account's
-//! sign-in lock, as at sign-in.
+//! (a new password, a second factor). A wrong password counts towards the
+//! account's sign-in limit, as at sign-in, and takes its slot before Argon2 runs.
 
 use crate::Services;
 use crate::domain::{Password, User};
-use crate::flows::password_login::ACCOUNT_SCOPE;
-use crate::flows::rate_limit::Exceeded;
-use crate::flows::throttle;
+use crate::flows::limits::{self, Exceeded};
+use crate::flows::password_login::account_limit;
 use crate::passwords;
 
 /// How the password typed again compared.
@@ -28,16 +27,13 @@ pub async fn check_reentered_password(
     let Some(state) = &user.password else {
         return Ok(Reentered::NoPassword);
     };
-    let limits = svc.settings.password_failure_limits;
-    let account = user.email.as_str();
-    if let Some(lock) =
-        throttle::locked(svc, ACCOUNT_SCOPE, account, limits.per_email, limits.window).await?
-    {
-        return Ok(Reentered::Locked(lock));
-    }
+    let slot = match limits::take(svc, &account_limit(svc, user.email.as_str())).await? {
+        Ok(slot) => slot,
+        Err(lock) => return Ok(Reentered::Locked(lock)),
+    };
     if Password::parse(raw).is_ok_and(|password| passwords::verify(&password, &state.hash)) {
+        limits::give_back(svc, vec![slot]).await?;
         return Ok(Reentered::Matches);
     }
-    throttle::record_failure(svc, ACCOUNT_SCOPE, account, limits.window).await?;
     Ok(Reentered::Wrong)
 }

@@ -7,16 +7,20 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::Services;
-use crate::domain::{AuditEvent, AuditKind, Session, SessionPurpose, Token, User};
-use crate::http::{Principal, json_response, set_session_cookie};
+use crate::domain::{
+    AuditEvent, AuditKind, Session, SessionPurpose, Token, TrustedDevicePurpose, User,
+};
+use crate::http::{Principal, json_response, set_device_cookie, set_session_cookie};
 use crate::ports::Conditional;
 
-/// A session that has just started, with the one copy of its token.
+/// A session that has just started, with the one copy of its token, and the
+/// device cookie of a browser trusted by this sign-in, if it was not already.
 #[derive(Debug)]
 pub struct SignedIn {
     pub token: Token<SessionPurpose>,
     pub session: Session,
     pub user: User,
+    pub trusted: Option<Token<TrustedDevicePurpose>>,
 }
 
 /// A fresh session for `user`. Every sign-in gets a new token; nothing is reused.
@@ -83,6 +87,7 @@ fn session_of(
         last_seen_at: now,
         idle_timeout,
         enrollment_only,
+        credential_version: user.credential_version,
     };
     (token, session)
 }
@@ -115,6 +120,9 @@ impl SignedIn {
         );
         let max_age = (self.session.expires_at - self.session.created_at).whole_seconds();
         set_session_cookie(&mut response, self.token.expose(), max_age);
+        if let Some(device) = &self.trusted {
+            set_device_cookie(&mut response, device.expose());
+        }
         response
     }
 }
@@ -132,6 +140,17 @@ pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Opt
     };
     let now = svc.clock.now();
     if !session.is_live_at(now) {
+        return Ok(None);
+    }
+    // A session to set up a first factor dies with the credentials it was
+    // issued under (full sessions are ended outright by every change).
+    if session.enrollment_only
+        && svc
+            .store
+            .user(session.user_id)
+            .await?
+            .is_none_or(|user| user.credential_version != session.credential_version)
+    {
         return Ok(None);
     }
     if now - session.last_seen_at >= svc.settings.session.touch_interval

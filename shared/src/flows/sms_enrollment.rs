@@ -30,9 +30,10 @@ pub async fn enroll_sms(
     {
         return Err(MfaError::AlreadyEnrolled);
     }
-    match send_code(svc, &enrolment_scope(principal), &phone, user.language).await? {
+    match send_code(svc, &enrolment_scope(principal), &phone, &user).await? {
         Sending::Sent => Ok(phone),
         Sending::TooSoon(seconds) => Err(MfaError::TooSoon(seconds)),
+        Sending::OverCap(exceeded) => Err(MfaError::TooManyTexts(exceeded)),
     }
 }
 
@@ -56,5 +57,14 @@ pub async fn confirm_sms(
     if !redeem_code(svc, &enrolment_scope(principal), raw_code).await? {
         return Err(MfaError::InvalidCode);
     }
-    turn_on_factor(svc, principal, &state, ConfirmedFactor::Sms, source_ip).await
+    let read = (&user, state);
+    turn_on_factor(
+        svc,
+        principal,
+        read,
+        ConfirmedFactor::Sms,
+        source_ip,
+        |_| Ok(()),
+    )
+    .await
 }

@@ -12,7 +12,7 @@ use crate::domain::{
     MfaMethod, MfaState, Role, UnsupportedPlatform, User,
 };
 use crate::flows::cases::firm_name;
-use crate::flows::rate_limit::Exceeded;
+use crate::flows::limits::Exceeded;
 use crate::flows::reentered_password::{Reentered, check_reentered_password};
 use crate::http::{ApiError, InvalidBody, Principal};
 use crate::ports::{Conditional, ConfirmedFactor, FactorConfirmation};
@@ -64,6 +64,8 @@ pub enum MfaError {
     MfaRequired,
     #[error("A code was sent less than a minute ago. Please wait before asking again.")]
     TooSoon(u64),
+    #[error("Too many codes were texted. Please wait before asking again.")]
+    TooManyTexts(Exceeded),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -87,7 +89,7 @@ impl ApiError for MfaError {
             | Self::InvalidDeviceToken(_)
             | Self::InvalidDeviceName(_) => StatusCode::BAD_REQUEST,
             Self::TooManyDevices | Self::MfaRequired => StatusCode::CONFLICT,
-            Self::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooSoon(_) | Self::TooManyTexts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,14 +112,16 @@ impl ApiError for MfaError {
             Self::InvalidDeviceName(_) => "invalid_device_name",
             Self::TooManyDevices => "too_many_devices",
             Self::MfaRequired => "mfa_required",
-            Self::TooSoon(_) => "rate_limited",
+            Self::TooSoon(_) | Self::TooManyTexts(_) => "rate_limited",
             Self::Unexpected(_) => "internal_error",
         }
     }
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
+            Self::RateLimited(exceeded) | Self::TooManyTexts(exceeded) => {
+                Some(exceeded.retry_after)
+            }
             Self::TooSoon(seconds) => Some(*seconds),
             _ => None,
         }
@@ -209,61 +213,90 @@ pub async fn confirm_totp(
     let step = parse_code(raw_code)
         .and_then(|code| secret.matching_step(code, unix_seconds(now)))
         .ok_or(MfaError::InvalidCode)?;
-
+    let factor = ConfirmedFactor::Totp { step };
     turn_on_factor(
         svc,
         principal,
-        &state,
-        ConfirmedFactor::Totp { step },
+        (&user, state),
+        factor,
         source_ip,
+        |_| Ok(()),
     )
     .await
 }
 
+/// How often a confirmation is tried again after concurrent changes of the same
+/// user's credentials won the race.
+const CONFIRMATION_ROUNDS: usize = 4;
+
 /// Turns a pending factor on: the first time the user turns MFA on they get their
 /// backup codes, shown this once. Every other session of the user ends (and an
 /// enrolment-only session too); the change is audited.
+///
+/// `read` is the user and their factors as the caller checked them. The write is
+/// made on condition that the user's credentials are still as read, so of
+/// concurrent confirmations one applies and the others read again and are
+/// checked again (`still` holds what the caller requires of the factors): however
+/// many race, one set of backup codes is issued.
 pub async fn turn_on_factor(
     svc: &Services,
     principal: &Principal,
-    state: &MfaState,
+    read: (&User, MfaState),
     factor: ConfirmedFactor,
     source_ip: Option<&str>,
+    still: impl Fn(&MfaState) -> Result<(), MfaError>,
 ) -> Result<Vec<BackupCode>, MfaError> {
-    // An enrolment-only session is for the first factor; one that outlived it
-    // (the sessions index lags a write) must not add more.
-    if principal.enrollment_only && state.enabled() {
-        return Err(MfaError::Unauthorized);
-    }
-    let first_time = !state.enabled() && state.backup_codes_left == 0;
-    let codes = match first_time {
-        true => new_backup_codes(svc),
-        false => Vec::new(),
-    };
-    let digests = backup_code_digests(svc, &codes);
-    let now = svc.clock.now();
+    let (user, mut state) = read;
+    let mut version = user.credential_version;
     let method = match factor {
         ConfirmedFactor::Totp { .. } => MfaMethod::Totp,
         ConfirmedFactor::Sms => MfaMethod::Sms,
         ConfirmedFactor::Push(_) => MfaMethod::Push,
     };
-    let audit = AuditEvent::new(AuditKind::MfaEnabled, now, principal.user_id)
-        .from_ip(source_ip)
-        .with_detail(method.as_str());
-    let confirmation = FactorConfirmation {
-        user: principal.user_id,
-        factor,
-        at: now,
-        backup_code_digests: &digests,
-        // An enrolment-only session has done its job once a factor is on: the
-        // user signs in again, with it.
-        keep_session: (!principal.enrollment_only).then_some(&principal.session),
-        audit: &audit,
-    };
-    match svc.store.confirm_factor(&confirmation).await? {
-        Conditional::Applied => Ok(codes),
-        Conditional::Refused => Err(MfaError::NoPendingEnrollment),
+    for _ in 0..CONFIRMATION_ROUNDS {
+        // An enrolment-only session is for the first factor; one that outlived it
+        // (the sessions index lags a write) must not add more.
+        if principal.enrollment_only && state.enabled() {
+            return Err(MfaError::Unauthorized);
+        }
+        still(&state)?;
+        let first_time = !state.enabled() && state.backup_codes_left == 0;
+        let codes = match first_time {
+            true => new_backup_codes(svc),
+            false => Vec::new(),
+        };
+        let digests = backup_code_digests(svc, &codes);
+        let now = svc.clock.now();
+        let audit = AuditEvent::new(AuditKind::MfaEnabled, now, principal.user_id)
+            .from_ip(source_ip)
+            .with_detail(method.as_str());
+        let confirmation = FactorConfirmation {
+            user: principal.user_id,
+            expected_version: version,
+            factor: factor.clone(),
+            at: now,
+            backup_code_digests: &digests,
+            // An enrolment-only session has done its job once a factor is on: the
+            // user signs in again, with it.
+            keep_session: (!principal.enrollment_only).then_some(&principal.session),
+            audit: &audit,
+        };
+        if svc.store.confirm_factor(&confirmation).await? == Conditional::Applied {
+            return Ok(codes);
+        }
+        let current = svc
+            .store
+            .user(principal.user_id)
+            .await?
+            .ok_or(MfaError::Unauthorized)?;
+        if current.credential_version == version {
+            // Refused for want of a pending factor, not for a race.
+            return Err(MfaError::NoPendingEnrollment);
+        }
+        version = current.credential_version;
+        state = svc.store.mfa_state(principal.user_id).await?;
     }
+    Err(anyhow::anyhow!("the user's credentials kept changing during a confirmation").into())
 }
 
 /// The user's authenticator secret, opened.

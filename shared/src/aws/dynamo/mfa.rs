@@ -6,14 +6,16 @@ use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use super::schema::{PK, SK, TTL};
-use super::{DynamoStore, conditional, session_item, user_pk};
+use super::{DynamoStore, conditional, counter_pk, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, DeviceId, MAX_CODE_TRIES, MfaChallenge, MfaMethod, MfaState, PhoneNumber,
-    PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor,
-    TokenDigest, TotpFactor, UserId,
+    AuditEvent, DeviceId, MfaChallenge, MfaMethod, MfaState, PhoneNumber, PushChallenge,
+    PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor, TokenDigest,
+    TotpFactor, UserId, push_device_slots,
 };
-use crate::ports::{ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore};
+use crate::ports::{
+    ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore, Passed,
+};
 
 const TOTP: &str = "TOTP";
 const SMS: &str = "SMS";
@@ -71,6 +73,7 @@ fn read_push(item: &Item) -> anyhow::Result<PushChallenge> {
         status: r.parsed("status", |raw| PushStatus::parse(raw).ok_or(()))?,
         created_at: r.time("created_at")?,
         expires_at: r.time("expires_at")?,
+        credential_version: r.count("credential_version")?,
     })
 }
 
@@ -107,7 +110,6 @@ fn read_sent_code(item: &Item) -> anyhow::Result<SentCode> {
         digest: r.string("digest")?.to_owned(),
         sent_at: r.time("sent_at")?,
         expires_at: r.time("expires_at")?,
-        tries: u32::try_from(r.number("tries")?).context("tries")?,
     })
 }
 
@@ -118,7 +120,7 @@ fn read_challenge(digest: &TokenDigest, item: &Item) -> anyhow::Result<MfaChalle
         user_id: r.parsed("user_id", UserId::parse)?,
         created_at: r.time("created_at")?,
         expires_at: r.time("expires_at")?,
-        failures: u32::try_from(r.number("failures")?).context("failures")?,
+        credential_version: r.count("credential_version")?,
     })
 }
 
@@ -205,7 +207,11 @@ impl MfaStore for DynamoStore {
                 Some("attribute_not_exists(pk)"),
             )?,
         };
-        let mut items = vec![confirm, self.audit_put(confirmation.audit)?];
+        let mut items = vec![
+            confirm,
+            self.credential_change(confirmation.user, Some(confirmation.expected_version))?,
+            self.audit_put(confirmation.audit)?,
+        ];
         for digest in confirmation.backup_code_digests {
             let code = item([
                 (PK, s(user_pk(confirmation.user))),
@@ -252,7 +258,6 @@ impl MfaStore for DynamoStore {
             ("digest", s(code.digest.as_str())),
             ("sent_at", epoch(code.sent_at)),
             ("expires_at", epoch(code.expires_at)),
-            ("tries", n(code.tries)),
             (TTL, epoch(code.expires_at)),
         ]);
         let result = self
@@ -274,16 +279,6 @@ impl MfaStore for DynamoStore {
             .transpose()
     }
 
-    async fn fail_sent_code(&self, scope: &str) -> anyhow::Result<()> {
-        self.count_one(
-            code_pk(scope),
-            "SMSCODE",
-            "tries",
-            "UpdateItem SMS code try",
-        )
-        .await
-    }
-
     async fn spend_sent_code(
         &self,
         scope: &str,
@@ -295,27 +290,12 @@ impl MfaStore for DynamoStore {
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(Self::key(code_pk(scope), "SMSCODE")))
-            .condition_expression("digest = :digest AND expires_at > :now AND tries < :max")
+            .condition_expression("digest = :digest AND expires_at > :now")
             .expression_attribute_values(":digest", s(digest))
             .expression_attribute_values(":now", epoch(now))
-            .expression_attribute_values(":max", n(MAX_CODE_TRIES))
             .send()
             .await;
         conditional(result, "DeleteItem SMS code")
-    }
-
-    async fn accept_totp_step(&self, user: UserId, step: u64) -> anyhow::Result<Conditional> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(user_pk(user), TOTP)))
-            .update_expression("SET last_step = :step")
-            .condition_expression("attribute_exists(confirmed_at) AND last_step < :step")
-            .expression_attribute_values(":step", n(step))
-            .send()
-            .await;
-        conditional(result, "UpdateItem TOTP step")
     }
 
     async fn put_mfa_challenge(&self, challenge: &MfaChallenge) -> anyhow::Result<()> {
@@ -325,7 +305,7 @@ impl MfaStore for DynamoStore {
             ("user_id", s(challenge.user_id.to_string())),
             ("created_at", epoch(challenge.created_at)),
             ("expires_at", epoch(challenge.expires_at)),
-            ("failures", n(challenge.failures)),
+            ("credential_version", n(challenge.credential_version)),
             (TTL, epoch(challenge.expires_at)),
         ]);
         self.client
@@ -346,35 +326,51 @@ impl MfaStore for DynamoStore {
             .transpose()
     }
 
-    async fn fail_mfa_challenge(&self, digest: &TokenDigest) -> anyhow::Result<()> {
-        self.count_one(
-            challenge_pk(digest),
-            "MFA",
-            "failures",
-            "UpdateItem MFA challenge failure",
-        )
-        .await
-    }
-
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional> {
-        let spend = Delete::builder()
+        let end = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(challenge_pk(pass.challenge), "MFA")))
-            .condition_expression("expires_at > :now AND failures < :max")
+            .condition_expression("expires_at > :now")
             .expression_attribute_values(":now", epoch(pass.now))
-            .expression_attribute_values(":max", n(pass.max_failures))
             .build()?;
         let mut items = vec![
-            TransactWriteItem::builder().delete(spend).build(),
+            TransactWriteItem::builder().delete(end).build(),
+            self.credentials_at(pass.user, pass.credential_version)?,
             self.put(session_item(pass.session), Some("attribute_not_exists(pk)"))?,
         ];
-        if let Some((user, digest)) = pass.backup_code {
-            let code = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(Self::key(user_pk(user), &format!("{BACKUP}{digest}"))))
-                .condition_expression("attribute_exists(pk)")
-                .build()?;
-            items.push(TransactWriteItem::builder().delete(code).build());
+        match pass.spends {
+            Passed::TotpStep(step) => {
+                let accept = Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key(user_pk(pass.user), TOTP)))
+                    .update_expression("SET last_step = :step")
+                    .condition_expression("attribute_exists(confirmed_at) AND last_step < :step")
+                    .expression_attribute_values(":step", n(step))
+                    .build()?;
+                items.push(TransactWriteItem::builder().update(accept).build());
+            }
+            Passed::SmsCode { scope, digest } => {
+                let spend = Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key(code_pk(scope), "SMSCODE")))
+                    .condition_expression("digest = :digest AND expires_at > :now")
+                    .expression_attribute_values(":digest", s(digest))
+                    .expression_attribute_values(":now", epoch(pass.now))
+                    .build()?;
+                items.push(TransactWriteItem::builder().delete(spend).build());
+            }
+            Passed::BackupCode(digest) => {
+                let spend = Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(Self::key(
+                        user_pk(pass.user),
+                        &format!("{BACKUP}{digest}"),
+                    )))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()?;
+                items.push(TransactWriteItem::builder().delete(spend).build());
+            }
+            Passed::Push => {}
         }
         for event in pass.audit {
             items.push(self.audit_put(event)?);
@@ -402,6 +398,7 @@ impl MfaStore for DynamoStore {
             items.push(self.put(code, None)?);
         }
         items.push(self.audit_put(audit)?);
+        items.push(self.credential_change(user, None)?);
         match self
             .transact_ending_sessions(items, user, Some(keep_session))
             .await?
@@ -414,11 +411,15 @@ impl MfaStore for DynamoStore {
     async fn remove_mfa_methods(
         &self,
         user: UserId,
+        expected_version: u64,
         methods: &[MfaMethod],
         keep_session: Option<&TokenDigest>,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
-        let mut items = vec![self.audit_put(audit)?];
+        let mut items = vec![
+            self.audit_put(audit)?,
+            self.credential_change(user, Some(expected_version))?,
+        ];
         items.extend(self.mfa_removal(user, methods).await?);
         self.transact_ending_sessions(items, user, keep_session)
             .await
@@ -439,6 +440,7 @@ impl MfaStore for DynamoStore {
             ("status", s(challenge.status.as_str())),
             ("created_at", epoch(challenge.created_at)),
             ("expires_at", epoch(challenge.expires_at)),
+            ("credential_version", n(challenge.credential_version)),
             (TTL, epoch(challenge.expires_at + time::Duration::DAY)),
         ]);
         self.client
@@ -505,7 +507,18 @@ impl DynamoStore {
                     items.push(TransactWriteItem::builder().delete(factor).build());
                 }
                 MfaMethod::BackupCode => items.extend(self.partition_deletes(user, BACKUP).await?),
-                MfaMethod::Push => items.extend(self.partition_deletes(user, DEVICE).await?),
+                MfaMethod::Push => {
+                    items.extend(self.partition_deletes(user, DEVICE).await?);
+                    // The phones are gone, and so are the slots they held.
+                    let slots = Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(Self::key(
+                            counter_pk(&push_device_slots(user)),
+                            "RATE",
+                        )))
+                        .build()?;
+                    items.push(TransactWriteItem::builder().delete(slots).build());
+                }
             }
         }
         Ok(items)

@@ -15,7 +15,8 @@
 //! | MFA challenge | `MFA#digest` | `MFA` | |
 //! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
 //! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
-//! | rate counter | `RATE#scope#digest#window` | `RATE` | |
+//! | trusted browser | `TRUSTED#digest` | `TRUSTED` | |
+//! | limit counter | `RATE#scope#digest[#window]` | `RATE` | |
 //! | audit entry | `AUDIT#user` | `time#uuid` | |
 //!
 //! Every one-time secret is consumed by a conditional write, and expiry is checked
@@ -35,7 +36,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
+    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update,
+    WriteRequest,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -43,11 +45,11 @@ use time::format_description::well_known::Rfc3339;
 use super::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
     AuditEvent, CaseId, EmailAddress, Firm, FirmId, FirmSettings, Language, LinkKind, OneTimeLink,
-    PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, User, UserId,
+    PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, TrustedDevice, User,
+    UserId,
 };
 use crate::ports::{
-    Conditional, FailureStore, FirmStore, LinkStore, PasswordChange, RateLimitStore, SessionStore,
-    UserStore,
+    Conditional, CounterStore, FirmStore, LinkStore, PasswordChange, SessionStore, UserStore,
 };
 
 /// Attribute and index names, shared with provisioning and the SAM template.
@@ -165,6 +167,38 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
+    /// Moves the user's credential version on, on condition (with `expected`)
+    /// that it is still the version the caller read.
+    fn credential_change(
+        &self,
+        user: UserId,
+        expected: Option<u64>,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(user), "PROFILE")))
+            .update_expression("ADD credential_version :one")
+            .expression_attribute_values(":one", n(1));
+        let update = match expected {
+            Some(version) => update
+                .condition_expression(format!("attribute_exists(pk) AND {}", at_version(version)))
+                .expression_attribute_values(":version", n(version)),
+            None => update.condition_expression("attribute_exists(pk)"),
+        };
+        Ok(TransactWriteItem::builder().update(update.build()?).build())
+    }
+
+    /// A condition that the user's credentials are still at `version`.
+    fn credentials_at(&self, user: UserId, version: u64) -> anyhow::Result<TransactWriteItem> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(user), "PROFILE")))
+            .condition_expression(at_version(version))
+            .expression_attribute_values(":version", n(version))
+            .build()?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
+    }
+
     /// Every item of the index partition `pk` whose sort key starts with
     /// `sk_prefix`, page after page.
     async fn index_items(&self, pk: String, sk_prefix: &str) -> anyhow::Result<Vec<Item>> {
@@ -198,29 +232,6 @@ impl DynamoStore {
             items.push(item.with_context(|| format!("Query {GSI1} where {sk_condition}"))?);
         }
         Ok(items)
-    }
-
-    /// Adds one to the counter `attribute` of an item that exists; an item gone
-    /// meanwhile has nothing left to count against.
-    async fn count_one(
-        &self,
-        pk: String,
-        sk: &str,
-        attribute: &str,
-        what: &'static str,
-    ) -> anyhow::Result<()> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(pk, sk)))
-            .update_expression("ADD #counter :one")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#counter", attribute)
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        conditional(result, what).map(|_| ())
     }
 
     /// Every item of the table partition `pk` whose sort key starts with
@@ -363,6 +374,15 @@ fn cancellation(err: &SdkError<TransactWriteItemsError>) -> Option<Cancellation>
     }
 }
 
+/// The condition (on `:version`) that an item's credential version is `version`;
+/// users written before versions existed are at 0.
+fn at_version(version: u64) -> &'static str {
+    match version {
+        0 => "(attribute_not_exists(credential_version) OR credential_version = :version)",
+        _ => "credential_version = :version",
+    }
+}
+
 fn user_pk(id: UserId) -> String {
     format!("USER#{id}")
 }
@@ -423,6 +443,7 @@ fn user_item(user: &User) -> Item {
         ("role", s(user.role.as_str())),
         ("language", s(user.language.code())),
         ("created_at", epoch(user.created_at)),
+        ("credential_version", n(user.credential_version)),
     ]);
     if let Some(password) = &user.password {
         user_item.extend(password_attributes(password));
@@ -476,6 +497,7 @@ fn read_user(item: &Item) -> anyhow::Result<User> {
             }),
             false => None,
         },
+        credential_version: r.count("credential_version")?,
     })
 }
 
@@ -487,6 +509,7 @@ fn read_link(digest: &TokenDigest, item: &Item) -> anyhow::Result<OneTimeLink> {
         created_at: r.time("created_at")?,
         expires_at: r.time("expires_at")?,
         used_at: r.optional_time("used_at")?,
+        credential_version: r.count("credential_version")?,
     })
 }
 
@@ -509,6 +532,7 @@ fn session_item(session: &Session) -> Item {
             "enrollment_only",
             AttributeValue::Bool(session.enrollment_only),
         ),
+        ("credential_version", n(session.credential_version)),
         (TTL, epoch(session.expires_at)),
     ])
 }
@@ -524,6 +548,7 @@ fn read_session(digest: &TokenDigest, item: &Item) -> anyhow::Result<Session> {
         last_seen_at: r.time("last_seen_at")?,
         idle_timeout: time::Duration::seconds(r.number("idle_timeout_seconds")?),
         enrollment_only: r.flag("enrollment_only")?,
+        credential_version: r.count("credential_version")?,
     })
 }
 
@@ -586,9 +611,10 @@ impl UserStore for DynamoStore {
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(user_pk(id), "PROFILE")))
-            .update_expression("SET must_change_password = :yes")
+            .update_expression("SET must_change_password = :yes ADD credential_version :one")
             .condition_expression("attribute_exists(password_hash)")
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":one", n(1))
             .build()?;
         self.transact(vec![
             TransactWriteItem::builder().update(update).build(),
@@ -645,19 +671,24 @@ impl UserStore for DynamoStore {
             .set_key(Some(Self::key(user_pk(change.user), "PROFILE")))
             .update_expression(
                 "SET password_hash = :hash, password_changed_at = :changed_at, \
-                 must_change_password = :must_change",
+                 must_change_password = :must_change ADD credential_version :one",
             )
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":version", n(change.expected_version))
             .expression_attribute_values(":hash", s(change.new.hash.as_str()))
             .expression_attribute_values(":changed_at", epoch(change.new.changed_at))
             .expression_attribute_values(
                 ":must_change",
                 AttributeValue::Bool(change.new.must_change),
             );
+        let version = at_version(change.expected_version);
         update = match change.expected {
             Some(current) => update
-                .condition_expression("attribute_exists(pk) AND password_hash = :expected")
+                .condition_expression(format!(
+                    "attribute_exists(pk) AND {version} AND password_hash = :expected"
+                ))
                 .expression_attribute_values(":expected", s(current.as_str())),
-            None => update.condition_expression("attribute_exists(pk)"),
+            None => update.condition_expression(format!("attribute_exists(pk) AND {version}")),
         };
         let mut items = vec![
             TransactWriteItem::builder().update(update.build()?).build(),
@@ -763,6 +794,7 @@ impl LinkStore for DynamoStore {
             ("user_id", s(link.user_id.to_string())),
             ("created_at", epoch(link.created_at)),
             ("expires_at", epoch(link.expires_at)),
+            ("credential_version", n(link.credential_version)),
             (TTL, epoch(link.expires_at)),
         ]);
         match self
@@ -806,8 +838,46 @@ impl LinkStore for DynamoStore {
     }
 }
 
+fn trusted_pk(digest: &TokenDigest) -> String {
+    format!("TRUSTED#{digest}")
+}
+
 #[async_trait]
 impl SessionStore for DynamoStore {
+    async fn put_trusted_device(&self, device: &TrustedDevice) -> anyhow::Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item([
+                (PK, s(trusted_pk(&device.digest))),
+                (SK, s("TRUSTED")),
+                ("user_id", s(device.user_id.to_string())),
+                ("created_at", epoch(device.created_at)),
+                ("expires_at", epoch(device.expires_at)),
+                ("credential_version", n(device.credential_version)),
+                (TTL, epoch(device.expires_at)),
+            ])))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .context("PutItem trusted device")?;
+        Ok(())
+    }
+
+    async fn trusted_device(&self, digest: &TokenDigest) -> anyhow::Result<Option<TrustedDevice>> {
+        let Some(item) = self.get(trusted_pk(digest), "TRUSTED").await? else {
+            return Ok(None);
+        };
+        let r = Reader(&item);
+        Ok(Some(TrustedDevice {
+            digest: digest.clone(),
+            user_id: r.parsed("user_id", UserId::parse)?,
+            created_at: r.time("created_at")?,
+            expires_at: r.time("expires_at")?,
+            credential_version: r.count("credential_version")?,
+        }))
+    }
+
     async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>> {
         self.get(session_pk(digest), "SESSION")
             .await?
@@ -851,94 +921,56 @@ impl SessionStore for DynamoStore {
     }
 }
 
-#[async_trait]
-impl FailureStore for DynamoStore {
-    async fn record_failure(
-        &self,
-        key: &str,
-        at: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> anyhow::Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item([
-                (PK, s(format!("FAIL#{key}"))),
-                (SK, s(failure_sort_key(at, Some(uuid::Uuid::new_v4())))),
-                ("at", epoch(at)),
-                (TTL, epoch(expires_at)),
-            ])))
-            .send()
-            .await
-            .context("PutItem failure")?;
-        Ok(())
-    }
-
-    async fn failures_after(
-        &self,
-        key: &str,
-        after: OffsetDateTime,
-        limit: usize,
-    ) -> anyhow::Result<Vec<OffsetDateTime>> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk >= :from")
-            .expression_attribute_values(":pk", s(format!("FAIL#{key}")))
-            // Times are whole seconds: "after `after`" starts at the next second.
-            .expression_attribute_values(
-                ":from",
-                s(failure_sort_key(after + time::Duration::SECOND, None)),
-            )
-            .scan_index_forward(true)
-            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Query failures")?;
-        output
-            .items()
-            .iter()
-            .map(|failure| Reader(failure).time("at"))
-            .collect()
-    }
-}
-
-/// Failures sort by time: zero-padded epoch seconds, then a unique suffix.
-fn failure_sort_key(at: OffsetDateTime, unique: Option<uuid::Uuid>) -> String {
-    let seconds = at.unix_timestamp().max(0);
-    match unique {
-        Some(id) => format!("{seconds:012}#{id}"),
-        None => format!("{seconds:012}"),
-    }
+fn counter_pk(key: &str) -> String {
+    format!("RATE#{key}")
 }
 
 #[async_trait]
-impl RateLimitStore for DynamoStore {
-    async fn hit(
+impl CounterStore for DynamoStore {
+    async fn take_slot(
         &self,
         key: &str,
-        window_start: OffsetDateTime,
+        max: u64,
         expires_at: OffsetDateTime,
-    ) -> anyhow::Result<u64> {
-        let output = self
+    ) -> anyhow::Result<Conditional> {
+        let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(Self::key(
-                format!("RATE#{key}#{}", window_start.unix_timestamp()),
-                "RATE",
-            )))
-            .update_expression("ADD hits :one SET #ttl = :ttl")
+            .set_key(Some(Self::key(counter_pk(key), "RATE")))
+            .update_expression("ADD taken :one SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(taken) OR taken < :max")
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(max))
             .expression_attribute_values(":ttl", epoch(expires_at))
-            .return_values(ReturnValue::UpdatedNew)
             .send()
-            .await
-            .context("UpdateItem rate counter")?;
-        let attributes = output.attributes.unwrap_or_default();
-        Ok(Reader(&attributes).number("hits")?.max(0) as u64)
+            .await;
+        conditional(result, "UpdateItem take a slot")
+    }
+
+    async fn give_back_slot(&self, key: &str) -> anyhow::Result<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(counter_pk(key), "RATE")))
+            .update_expression("ADD taken :minus_one")
+            .condition_expression("taken > :zero")
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        // Refused: the counter was reset meanwhile, and there is nothing to give back.
+        conditional(result, "UpdateItem give a slot back").map(|_| ())
+    }
+
+    async fn slots_taken(&self, key: &str) -> anyhow::Result<u64> {
+        Ok(self
+            .get(counter_pk(key), "RATE")
+            .await?
+            .map(|item| Reader(&item).number("taken"))
+            .transpose()?
+            .map_or(0, |taken| taken.max(0) as u64))
     }
 }

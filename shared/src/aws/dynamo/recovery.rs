@@ -256,6 +256,7 @@ impl RecoveryStore for DynamoStore {
         ];
         match settlement.outcome {
             VerificationOutcome::Passed => {
+                items.push(self.credential_change(recovery.user_id, None)?);
                 items.extend(
                     self.mfa_removal(recovery.user_id, settlement.remove)
                         .await?,
