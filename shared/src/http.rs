@@ -72,18 +72,40 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    api_headers(headers);
     response
 }
 
 pub fn empty_response(status: StatusCode) -> Response<Body> {
     let mut response = Response::new(Body::Empty);
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    api_headers(response.headers_mut());
     response
 }
+
+/// HTTPS only, for two years, on the API's host and below it.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
+/// What every API answer carries: never cached (answers hold tokens and personal
+/// data), never sniffed into another type, and HTTPS only. The HTTP API has no
+/// response-header settings of its own, so the functions set these.
+fn api_headers(headers: &mut http::HeaderMap) {
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        http::header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        http::header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+    );
+}
+
+/// The Content-Security-Policy of every HTML page of the portal: its own
+/// scripts, styles and images only (no inline script), never framed, no `<base>`
+/// and forms posting only to it.
+pub const PAGE_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The request body was not the JSON object the route takes.
 #[derive(Debug, thiserror::Error)]

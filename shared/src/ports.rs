@@ -175,6 +175,17 @@ pub trait FirmStore: Send + Sync {
     async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>>;
     /// Every firm, from the index (for the scheduled jobs).
     async fn firms(&self) -> anyhow::Result<Vec<Firm>>;
+    /// Records that `client`, who came to the portal through another firm, is a
+    /// client of `firm` too, with its audit entry; `Refused` when they were one
+    /// already (and nothing is written).
+    async fn add_client(
+        &self,
+        firm: FirmId,
+        client: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
+    /// Whether `user` was made a client of `firm` by [`FirmStore::add_client`].
+    async fn is_client_of(&self, firm: FirmId, user: UserId) -> anyhow::Result<bool>;
     /// Replaces the firm's settings; `Refused` when there is no such firm.
     async fn set_firm_settings(
         &self,

@@ -207,6 +207,20 @@ impl TestApp {
             .expect("a response")
     }
 
+    /// A POST of `body` to send later (see [`burst`]), as `session` when given.
+    pub fn post_request(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        body: &Value,
+    ) -> reqwest::RequestBuilder {
+        let request = self.api.post(self.url(path)).json(body);
+        match session {
+            Some(session) => request.bearer_auth(session),
+            None => request,
+        }
+    }
+
     pub async fn post_as(&self, path: &str, session: &str, body: &Value) -> Response {
         self.api
             .post(self.url(path))
@@ -451,4 +465,34 @@ pub fn workspace_event(path: &str) -> Value {
     let text = std::fs::read_to_string(devserver::workspace_root().join("events").join(path))
         .expect("a sample event");
     serde_json::from_str(&text).expect("JSON")
+}
+
+/// What one answer of a burst was: its status and error code (empty on success).
+pub type Answer = (StatusCode, String);
+
+/// Sends `requests` all at once, as a burst from parallel Lambda instances would
+/// arrive; their answers.
+pub async fn burst(requests: impl IntoIterator<Item = reqwest::RequestBuilder>) -> Vec<Answer> {
+    let responses =
+        futures::future::join_all(requests.into_iter().map(|request| request.send())).await;
+    let mut answers = Vec::new();
+    for response in responses {
+        let response = response.expect("a response");
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or_default();
+        let code = body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        answers.push((status, code));
+    }
+    answers
+}
+
+/// How many of `answers` had this status and error code.
+pub fn count(answers: &[Answer], status: StatusCode, code: &str) -> usize {
+    answers
+        .iter()
+        .filter(|(s, c)| *s == status && c == code)
+        .count()
 }

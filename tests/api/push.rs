@@ -9,7 +9,7 @@ use time::Duration;
 use crate::helpers::{FIRM_PASSWORD, TestApp, TestClient, error_code, spawn_app};
 
 /// A fresh APNs device token, so tests never read each other's pushes.
-fn apns_token() -> String {
+pub fn apns_token() -> String {
     format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -40,7 +40,7 @@ struct WithPush {
     phone: Phone,
 }
 
-async fn register(app: &TestApp, session: &str, platform: &str, token: &str) -> Response {
+pub async fn register(app: &TestApp, session: &str, platform: &str, token: &str) -> Response {
     app.post_as(
         "/mfa/push/devices",
         session,

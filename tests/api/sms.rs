@@ -8,12 +8,12 @@ use time::Duration;
 use crate::helpers::{FIRM_PASSWORD, TestApp, error_code, spawn_app};
 
 /// A fresh UK test number (Ofcom's drama range), so tests never read each other's SMS.
-fn unique_phone() -> String {
+pub fn unique_phone() -> String {
     format!("+4477009{:05}", uuid::Uuid::new_v4().as_u128() % 100_000)
 }
 
 /// The 6-digit code in the newest SMS to `phone`.
-async fn last_code(app: &TestApp, phone: &str) -> String {
+pub async fn last_code(app: &TestApp, phone: &str) -> String {
     let texts = app.sms_to(phone).await;
     let text = texts.last().expect("an SMS");
     text.split(|c: char| !c.is_ascii_digit())

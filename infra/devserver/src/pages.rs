@@ -6,6 +6,31 @@ use html_escape::{encode_double_quoted_attribute, encode_text};
 
 use crate::emulator::Outbox;
 
+/// The pages' scripts and style sheet, served from `/assets/` (their
+/// Content-Security-Policy allows no inline script).
+pub const ASSETS: [(&str, &str, &str); 4] = [
+    (
+        "portal.css",
+        "text/css",
+        include_str!("../assets/portal.css"),
+    ),
+    (
+        "verify.js",
+        "text/javascript",
+        include_str!("../assets/verify.js"),
+    ),
+    (
+        "reset.js",
+        "text/javascript",
+        include_str!("../assets/reset.js"),
+    ),
+    (
+        "recovery.js",
+        "text/javascript",
+        include_str!("../assets/recovery.js"),
+    ),
+];
+
 /// The page a login link opens. Loading it changes nothing: email scanners fetch
 /// links, so only the button's POST (made by script, from the query string) spends
 /// the token.
@@ -13,33 +38,14 @@ pub const VERIFY_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · Portcullis</title>
-<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1rem;padding:.6rem 1.2rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>
+<link rel="stylesheet" href="/assets/portal.css">
 </head><body>
 <h1>Secure client portal</h1>
 <p>Press the button to finish signing in. The link works once.</p>
 <button id="continue" type="button">Continue to the portal</button>
 <p id="status" role="status"></p>
 <pre id="profile" hidden></pre>
-<script>
-const token = new URLSearchParams(location.search).get("token") || "";
-history.replaceState(null, "", location.pathname);
-const status = document.getElementById("status");
-document.getElementById("continue").addEventListener("click", async (event) => {
-  event.target.disabled = true;
-  const answer = await fetch("/auth/login-link/verify", {
-    method: "POST", headers: {"content-type": "application/json"},
-    body: JSON.stringify({token}),
-  });
-  const body = await answer.json();
-  if (!answer.ok) { status.textContent = body.error.message; return; }
-  status.textContent = "Signed in as " + body.user.name + ".";
-  const me = await fetch("/me", {headers: {authorization: "Bearer " + body.session_token}});
-  const profile = document.getElementById("profile");
-  profile.textContent = JSON.stringify(await me.json(), null, 2);
-  profile.hidden = false;
-});
-</script>
+<script src="/assets/verify.js"></script>
 </body></html>
 "#;
 
@@ -49,28 +55,13 @@ pub const RESET_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Choose a new password · Portcullis</title>
-<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-input,button{font-size:1rem;padding:.5rem}</style>
+<link rel="stylesheet" href="/assets/portal.css">
 </head><body>
 <h1>Choose a new password</h1>
 <form id="reset"><label>New password <input id="password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"></label>
 <button type="submit">Set the password</button></form>
 <p id="status" role="status"></p>
-<script>
-const token = new URLSearchParams(location.search).get("token") || "";
-history.replaceState(null, "", location.pathname);
-document.getElementById("reset").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const answer = await fetch("/auth/password/reset", {
-    method: "POST", headers: {"content-type": "application/json"},
-    body: JSON.stringify({token, new_password: document.getElementById("password").value}),
-  });
-  const status = document.getElementById("status");
-  if (answer.ok) { status.textContent = "Your password is set. You can sign in with it now."; return; }
-  const body = await answer.json();
-  status.textContent = [body.error.message, ...(body.error.feedback || [])].join(" ");
-});
-</script>
+<script src="/assets/reset.js"></script>
 </body></html>
 "#;
 
@@ -80,33 +71,12 @@ pub const RECOVERY_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Recover your account · Portcullis</title>
-<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1rem;padding:.6rem 1.2rem}</style>
+<link rel="stylesheet" href="/assets/portal.css">
 </head><body>
 <h1>Recover your account</h1>
 <p id="status" role="status">Checking the link…</p>
 <button id="start" type="button" hidden>Confirm who I am</button>
-<script>
-const token = encodeURIComponent(new URLSearchParams(location.search).get("token") || "");
-history.replaceState(null, "", location.pathname);
-const status = document.getElementById("status");
-const start = document.getElementById("start");
-(async () => {
-  const answer = await fetch("/recovery/" + token);
-  const body = await answer.json();
-  if (!answer.ok) { status.textContent = body.error.message; return; }
-  status.textContent = "This link works until " + body.expires_at + ".";
-  start.hidden = false;
-})();
-start.addEventListener("click", async () => {
-  start.disabled = true;
-  const answer = await fetch("/recovery/" + token + "/submit", {method: "POST"});
-  const body = await answer.json();
-  if (!answer.ok) { status.textContent = body.error.message; return; }
-  status.textContent = "Your identity check has started. Continue at " + body.verification_url +
-    " — with the manual review, an administrator of your firm will contact you.";
-});
-</script>
+<script src="/assets/recovery.js"></script>
 </body></html>
 "#;
 
@@ -115,7 +85,7 @@ pub const REVIEW_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Identity check · Portcullis</title>
-<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}</style>
+<link rel="stylesheet" href="/assets/portal.css">
 </head><body>
 <h1>Your identity check</h1>
 <p>An administrator of your firm will contact you to confirm who you are. Once they
@@ -129,9 +99,7 @@ with your password and set it up again.</p>
 pub fn inbox_page(outbox: &Outbox) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dev inbox · Portcullis</title>\
-         <style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}\
-         article{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}\
-         iframe{width:100%;height:22rem;border:0}</style></head><body><h1>Dev inbox</h1>\
+         <link rel=\"stylesheet\" href=\"/assets/portal.css\"></head><body class=\"inbox\"><h1>Dev inbox</h1>\
          <p>What the emulator was asked to send. <a href=\"/_dev/outbox\">As JSON</a>.</p>",
     );
     html.push_str(&format!("<h2>Email ({})</h2>", outbox.emails.len()));

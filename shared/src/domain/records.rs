@@ -176,6 +176,8 @@ pub enum AuditKind {
     SignedOut,
     LanguageChanged,
     UserCreated,
+    /// A client of another firm became a client of this one too.
+    ClientAdded,
     PasswordSet,
     PolicyChanged,
     PasswordChanged,
@@ -203,6 +205,7 @@ impl AuditKind {
             Self::SignedOut => "signed_out",
             Self::LanguageChanged => "language_changed",
             Self::UserCreated => "user_created",
+            Self::ClientAdded => "client_added",
             Self::PasswordSet => "password_set",
             Self::PolicyChanged => "policy_changed",
             Self::PasswordChanged => "password_changed",

@@ -34,6 +34,8 @@ struct Tables {
     emails: HashMap<EmailAddress, UserId>,
     cases: HashMap<CaseId, Case>,
     members: Vec<(CaseId, UserId)>,
+    /// Clients of a firm other than the one that brought them.
+    clients_of_firms: HashSet<(FirmId, UserId)>,
     uploads: HashMap<(CaseId, UploadId), Upload>,
     announced: HashSet<(CaseId, UploadId)>,
     /// When each notice was claimed, and when it was sent.
@@ -264,6 +266,24 @@ impl FirmStore for MemoryStore {
 
     async fn firms(&self) -> anyhow::Result<Vec<Firm>> {
         Ok(self.tables().firms.values().cloned().collect())
+    }
+
+    async fn add_client(
+        &self,
+        firm: FirmId,
+        client: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        if !t.clients_of_firms.insert((firm, client)) {
+            return Ok(Conditional::Refused);
+        }
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+
+    async fn is_client_of(&self, firm: FirmId, user: UserId) -> anyhow::Result<bool> {
+        Ok(self.tables().clients_of_firms.contains(&(firm, user)))
     }
 
     async fn set_firm_settings(

@@ -91,6 +91,12 @@ pub struct NewClient {
 
 /// Creates a client of the caller's firm. Nothing is sent yet: the client hears
 /// from the firm when a case is shared with them.
+///
+/// A person may be a client of several firms: an address already at the portal
+/// through another firm (or this one) makes that person a client of this firm
+/// too, with the same answer as a new client, so a firm learns nothing of who
+/// else's client someone is. Only an address of one of the firm's own users is
+/// refused (`EmailTaken`): the firm knows those already.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn create_client(
     svc: &Services,
@@ -116,10 +122,32 @@ pub async fn create_client(
     };
     let mut audit = AuditEvent::new(AuditKind::UserCreated, now, client.id).from_ip(source_ip);
     audit.actor = Some(creator.id);
-    match svc.store.create_user(&client, &audit).await? {
-        Conditional::Applied => Ok(client),
-        Conditional::Refused => Err(FirmCaseError::EmailTaken),
+    if svc.store.create_user(&client, &audit).await? == Conditional::Applied {
+        return Ok(client);
     }
+    let existing = match svc.store.user_id_by_email(&client.email).await? {
+        Some(id) => svc.store.user(id).await?,
+        None => None,
+    }
+    .ok_or_else(|| anyhow::anyhow!("an email claim without its user"))?;
+    if existing.role != Role::Client && existing.firm_id == creator.firm_id {
+        return Err(FirmCaseError::EmailTaken);
+    }
+    if existing.firm_id != creator.firm_id {
+        let mut audit = AuditEvent::new(AuditKind::ClientAdded, now, existing.id)
+            .from_ip(source_ip)
+            .with_detail(creator.firm_id.to_string());
+        audit.actor = Some(creator.id);
+        // Refused: a client of this firm already, which changes nothing.
+        svc.store
+            .add_client(creator.firm_id, existing.id, &audit)
+            .await?;
+    }
+    // What the firm gave, under the person's id: what a new client's answer shows.
+    Ok(User {
+        id: existing.id,
+        ..client
+    })
 }
 
 /// `POST /firm/cases` as it arrives.
@@ -170,8 +198,15 @@ pub async fn add_member(
         Ok(id) => svc.store.user(id).await?,
         Err(_) => None,
     }
-    .filter(|member| member.firm_id == access.case.firm_id)
     .ok_or(FirmCaseError::UserNotFound)?;
+    let of_the_firm = member.firm_id == access.case.firm_id
+        || svc
+            .store
+            .is_client_of(access.case.firm_id, member.id)
+            .await?;
+    if !of_the_firm {
+        return Err(FirmCaseError::UserNotFound);
+    }
 
     let audit = shared(svc, &access.case, &access.user, member.id, source_ip);
     // Refused when they were a member already: the email may still be owed.

@@ -192,7 +192,9 @@ pub async fn sign_in_with_totp(
         }
         _ => None,
     };
-    let step = step.ok_or(MfaSignInError::InvalidCode)?;
+    let Some(step) = step else {
+        return Err(refusal(svc, &challenge, now).await?);
+    };
     let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Totp);
     finish(svc, second_step, Passed::TotpStep(step), browser).await
 }
@@ -218,9 +220,9 @@ pub async fn sign_in_with_backup_code(
         Some(code) => svc.store.has_backup_code(user.id, code).await?,
         None => false,
     };
-    let code_digest = code_digest
-        .filter(|_| known)
-        .ok_or(MfaSignInError::InvalidCode)?;
+    let Some(code_digest) = code_digest.filter(|_| known) else {
+        return Err(refusal(svc, &challenge, now).await?);
+    };
     let second_step = SecondStep::new(
         &challenge,
         user,
@@ -269,9 +271,9 @@ pub async fn sign_in_with_sms(
     let now = svc.clock.now();
     let (challenge, user) = attempt(svc, raw_token, now).await?;
     let scope = sign_in_scope(&challenge.digest);
-    let digest = matching_code(svc, &scope, raw_code)
-        .await?
-        .ok_or(MfaSignInError::InvalidCode)?;
+    let Some(digest) = matching_code(svc, &scope, raw_code).await? else {
+        return Err(refusal(svc, &challenge, now).await?);
+    };
     let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Sms);
     let passed = Passed::SmsCode {
         scope: &scope,
@@ -400,19 +402,29 @@ pub(crate) async fn finish(
         }
         // The challenge was passed or died meanwhile, or what passed it was
         // spent by a concurrent sign-in (a replayed code is a wrong one).
-        Conditional::Refused => {
-            let alive = match svc.store.mfa_challenge(&step.challenge.digest).await? {
-                Some(challenge) => svc
-                    .store
-                    .user(challenge.user_id)
-                    .await?
-                    .is_some_and(|user| challenge.is_usable_by(&user, step.now)),
-                None => false,
-            };
-            Err(match alive {
-                true => MfaSignInError::InvalidCode,
-                false => MfaSignInError::InvalidMfaToken,
-            })
-        }
+        Conditional::Refused => Err(refusal(svc, step.challenge, step.now).await?),
     }
+}
+
+/// The answer to a code that did not pass: wrong while the challenge lives, but
+/// when a concurrent sign-in passed it (spending the code too) or a change of
+/// credentials ended it, the answer a later request would get. So a right code
+/// that lost a race is answered as one that came second, never as a wrong one.
+async fn refusal(
+    svc: &Services,
+    challenge: &MfaChallenge,
+    now: OffsetDateTime,
+) -> anyhow::Result<MfaSignInError> {
+    let alive = match svc.store.mfa_challenge(&challenge.digest).await? {
+        Some(challenge) => svc
+            .store
+            .user(challenge.user_id)
+            .await?
+            .is_some_and(|user| challenge.is_usable_by(&user, now)),
+        None => false,
+    };
+    Ok(match alive {
+        true => MfaSignInError::InvalidCode,
+        false => MfaSignInError::InvalidMfaToken,
+    })
 }

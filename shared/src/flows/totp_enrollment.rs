@@ -226,8 +226,9 @@ pub async fn confirm_totp(
 }
 
 /// How often a confirmation is tried again after concurrent changes of the same
-/// user's credentials won the race.
-const CONFIRMATION_ROUNDS: usize = 4;
+/// user's credentials won the race: each round one of the racers wins, and as
+/// many as a user's phones may race.
+const CONFIRMATION_ROUNDS: usize = 2 * crate::domain::MAX_PUSH_DEVICES as usize;
 
 /// Turns a pending factor on: the first time the user turns MFA on they get their
 /// backup codes, shown this once. Every other session of the user ends (and an

@@ -5,6 +5,7 @@
 //! | firm | `FIRM#id` | `PROFILE` | |
 //! | user | `USER#id` | `PROFILE` | `FIRM#firm` / `USER#id` |
 //! | email claim | `EMAIL#address` | `EMAIL` | |
+//! | client of another firm | `FIRM#firm` | `CLIENT#user` | |
 //! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
 //! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
 //! | upload | `CASE#id` | `UPLOAD#id` | `UNANNOUNCED` / `time#case#id` until announced |
@@ -749,6 +750,31 @@ impl FirmStore for DynamoStore {
             .iter()
             .map(read_firm)
             .collect()
+    }
+
+    async fn add_client(
+        &self,
+        firm: FirmId,
+        client: UserId,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let record = item([
+            (PK, s(firm_pk(firm))),
+            (SK, s(format!("CLIENT#{client}"))),
+            ("added_at", epoch(audit.at)),
+        ]);
+        self.transact(vec![
+            self.put(record, Some("attribute_not_exists(pk)"))?,
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
+    async fn is_client_of(&self, firm: FirmId, user: UserId) -> anyhow::Result<bool> {
+        Ok(self
+            .get(firm_pk(firm), &format!("CLIENT#{user}"))
+            .await?
+            .is_some())
     }
 
     async fn set_firm_settings(
