@@ -217,8 +217,7 @@ async fn mfa_tokens(app: &TestApp, users: &[&TestClient], n: usize) -> Vec<Strin
             .flat_map(|user| std::iter::repeat_n(user.email.as_str(), batch.len()))
             .collect();
         let answers =
-            futures::future::join_all(emails.iter().map(|email| app.password_answer(email)))
-                .await;
+            futures::future::join_all(emails.iter().map(|email| app.password_answer(email))).await;
         tokens.extend(
             answers
                 .iter()
