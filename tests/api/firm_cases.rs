@@ -95,8 +95,10 @@ async fn a_firm_user_creates_a_client_and_a_case_and_shares_it_once() {
             &json!({"email": email.to_uppercase(), "name": "Jordan", "language": "en"}),
         )
         .await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-    assert_eq!(error_code(again).await, "email_taken");
+    // A client already: the same answer, for the same person.
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], client["id"]);
 
     let response = app
         .post_as(
@@ -285,4 +287,145 @@ async fn bad_client_and_case_details_are_refused_with_their_own_codes() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
         assert_eq!(error_code(response).await, code);
     }
+}
+
+async fn new_client(
+    app: &crate::helpers::TestApp,
+    session: &str,
+    email: &str,
+) -> (StatusCode, Value) {
+    let response = app
+        .post_as(
+            "/firm/clients",
+            session,
+            &json!({"email": email, "name": "Casey C.", "language": "es"}),
+        )
+        .await;
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_client_of_another_firm_becomes_a_client_of_this_one_too_and_sees_both_firms_cases() {
+    let app = spawn_app().await;
+    let client = app.seed_client().await;
+    let other_firm = app.seed_firm_user(Role::Admin).await;
+    let session = app.password_sign_in(&other_firm.email).await;
+
+    let (status, existing) = new_client(&app, &session, &client.email).await;
+    let (new_status, fresh) =
+        new_client(&app, &session, &crate::helpers::unique_email("fresh")).await;
+    // Nothing tells the firm that the address was known elsewhere.
+    assert_eq!(
+        (status, new_status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    let keys = |body: &Value| {
+        let mut keys: Vec<String> = body.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&existing), keys(&fresh));
+    assert_eq!(existing["name"], "Casey C.");
+    assert_eq!(existing["language"], "es");
+    assert_eq!(existing["role"], "client");
+    assert_eq!(existing["id"], client.id.to_string());
+
+    let case: Value = app
+        .post_as("/firm/cases", &session, &json!({"title": "Roe Trust"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shared = app
+        .put_as(
+            &format!(
+                "/firm/cases/{}/members/{}",
+                case["id"].as_str().unwrap(),
+                client.id
+            ),
+            &session,
+        )
+        .await;
+    assert_eq!(shared.status(), StatusCode::NO_CONTENT);
+    let email = app
+        .emails_to(&client.email)
+        .await
+        .pop()
+        .expect("the share email");
+    assert!(email.subject.contains("Roe Trust") || email.body.contains("Roe Trust"));
+
+    let client_session = app.sign_in(&client.email).await;
+    let body: Value = app
+        .get("/cases", &client_session)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let titles: Vec<&str> = body["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(titles.contains(&"Roe Trust"));
+    let case_page = app
+        .get(
+            &format!("/cases/{}/documents", case["id"].as_str().unwrap()),
+            &client_session,
+        )
+        .await;
+    assert_eq!(case_page.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn only_the_firms_own_users_are_refused_as_clients_and_another_firms_gain_nothing() {
+    let app = spawn_app().await;
+    let admin = app.seed_firm_user(Role::Admin).await;
+    let session = app.password_sign_in(&admin.email).await;
+    let colleague = app.seed_firm_user_in(&admin, Role::Staff).await;
+    let (status, body) = new_client(&app, &session, &colleague.email).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "email_taken");
+
+    // A lawyer of another firm: the same answer as anyone, and no access to this
+    // firm's cases by being made a member of one.
+    let elsewhere = app.seed_firm_user(Role::Staff).await;
+    let (status, added) = new_client(&app, &session, &elsewhere.email).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let case: Value = app
+        .post_as("/firm/cases", &session, &json!({"title": "Private matter"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_id = case["id"].as_str().unwrap();
+    let shared = app
+        .put_as(
+            &format!(
+                "/firm/cases/{case_id}/members/{}",
+                added["id"].as_str().unwrap()
+            ),
+            &session,
+        )
+        .await;
+    assert_eq!(shared.status(), StatusCode::NO_CONTENT);
+    let their_session = app.password_sign_in(&elsewhere.email).await;
+    let seen = app
+        .get(&format!("/cases/{case_id}/documents"), &their_session)
+        .await;
+    assert_eq!(seen.status(), StatusCode::NOT_FOUND);
+    let body: Value = app
+        .get("/cases", &their_session)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        body["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|case| case["title"] != "Private matter")
+    );
 }

@@ -308,13 +308,27 @@ async fn opening_the_link_page_does_not_spend_the_token() {
             .unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-        assert!(
-            page.text()
-                .await
-                .unwrap()
-                .contains("/auth/login-link/verify")
-        );
+        assert!(page.text().await.unwrap().contains("/assets/verify.js"));
     }
+    // The page's script POSTs the token; loading it (and the page) spends nothing.
+    let script = app.api.get(app.url("/assets/verify.js")).send().await.unwrap();
+    assert!(script.text().await.unwrap().contains("/auth/login-link/verify"));
 
     assert_eq!(app.verify(&token).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_login_link_never_signs_in_a_firm_user() {
+    let app = spawn_app().await;
+    let lawyer = app.seed_firm_user(portcullis::domain::Role::Staff).await;
+    let user = app.store_user(lawyer.id).await;
+    // However a firm user came by a link (none is ever sent to one), it is refused:
+    // their sign-in takes their password and second factor.
+    let url = portcullis::flows::login_link::sign_in_url(&app.services, &user, None)
+        .await
+        .unwrap();
+    let token = url.split("token=").nth(1).unwrap();
+    let response = app.verify(token).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+    assert_eq!(error_code(response).await, "login_link_expired");
 }

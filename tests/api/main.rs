@@ -16,6 +16,7 @@ mod firm_admin;
 mod firm_cases;
 mod firm_users;
 mod forced_change;
+mod headers;
 mod helpers;
 mod login_link;
 mod password_change;

@@ -473,6 +473,84 @@ async fn registering_a_phone_ends_other_sessions_is_audited_and_can_be_undone() 
     assert!(!app.table_dump().await.contains("PUSHDEVICE#"));
 }
 
+/// Whether the SNS platform endpoint `arn` exists.
+async fn endpoint_exists(app: &TestApp, arn: &str) -> bool {
+    aws_sdk_sns::Client::new(&app.sdk)
+        .get_endpoint_attributes()
+        .endpoint_arn(arn)
+        .send()
+        .await
+        .is_ok()
+}
+
+async fn endpoints_of(app: &TestApp, user: &TestClient) -> Vec<String> {
+    use portcullis::ports::MfaStore;
+    let state = app.store.mfa_state(user.id).await.unwrap();
+    state
+        .push_devices
+        .into_iter()
+        .map(|device| device.endpoint_arn)
+        .collect()
+}
+
+#[tokio::test]
+async fn registration_takes_the_password_again_and_removal_deletes_the_platform_endpoints() {
+    let app = spawn_app().await;
+    let user = app.seed_firm_user(Role::Staff).await;
+    let session = app.password_sign_in(&user.email).await;
+    let body = |password: Option<&str>| {
+        let mut body = json!({"platform": "apns", "device_token": apns_token(), "name": "x"});
+        if let Some(password) = password {
+            body["password"] = json!(password);
+        }
+        body
+    };
+    let missing = app
+        .post_as("/mfa/push/devices", &session, &body(None))
+        .await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(missing).await, "invalid_request");
+    let wrong = app
+        .post_as(
+            "/mfa/push/devices",
+            &session,
+            &body(Some("not the password")),
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(wrong).await, "invalid_credentials");
+    assert!(endpoints_of(&app, &user).await.is_empty());
+
+    for _ in 0..2 {
+        let response = register(&app, &session, "apns", &apns_token()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let endpoints = endpoints_of(&app, &user).await;
+    assert_eq!(endpoints.len(), 2);
+    for arn in &endpoints {
+        assert!(endpoint_exists(&app, arn).await);
+    }
+    let removed = app
+        .api
+        .delete(app.url("/mfa/push"))
+        .bearer_auth(&session)
+        .json(&json!({"password": FIRM_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    for arn in &endpoints {
+        assert!(!endpoint_exists(&app, arn).await, "{arn} is deleted");
+    }
+    // The phones' slots went with them: five may be registered again.
+    for _ in 0..5 {
+        let response = register(&app, &session, "apns", &apns_token()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let sixth = register(&app, &session, "apns", &apns_token()).await;
+    assert_eq!(error_code(sixth).await, "too_many_devices");
+}
+
 #[tokio::test]
 async fn an_administrators_switch_off_removes_the_phones_too() {
     let app = spawn_app().await;
@@ -484,6 +562,7 @@ async fn an_administrators_switch_off_removes_the_phones_too() {
             .status(),
         StatusCode::CREATED
     );
+    let endpoints = endpoints_of(&app, &user).await;
     let admin = app.seed_firm_user_in(&user, Role::Admin).await;
     let admin_session = app.password_sign_in(&admin.email).await;
     let response = app
@@ -495,6 +574,7 @@ async fn an_administrators_switch_off_removes_the_phones_too() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert!(!app.table_dump().await.contains("PUSHDEVICE#"));
+    assert!(!endpoint_exists(&app, &endpoints[0]).await);
     // The password alone signs in again.
     app.password_sign_in(&user.email).await;
 }

@@ -297,3 +297,60 @@ async fn firm_user(svc: &Services, raw_email: &str) -> anyhow::Result<Option<Use
     let user = svc.store.user(id.unwrap_or_else(UserId::new)).await?;
     Ok(user.filter(|user| id.is_some() && matches!(user.role, Role::Staff | Role::Admin)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FirmId, Language, PasswordState};
+    use crate::fakes::FakeServices;
+    use crate::ports::{Clock, UserStore};
+
+    async fn firm_user(fake: &FakeServices, email: &str, role: Role) {
+        let now = fake.clock.now();
+        let password = Password::parse("lantern orbit quietly".to_owned()).unwrap();
+        let user = User {
+            id: UserId::new(),
+            firm_id: FirmId::new(),
+            email: EmailAddress::parse(email).unwrap(),
+            name: "Sam".into(),
+            role,
+            language: Language::En,
+            created_at: now,
+            password: Some(PasswordState {
+                hash: passwords::hash(&password, fake.services.random.as_ref()).unwrap(),
+                changed_at: now,
+                must_change: false,
+                notice_sent_for: None,
+            }),
+            credential_version: 0,
+        };
+        let audit = AuditEvent::new(AuditKind::UserCreated, now, user.id);
+        fake.store.create_user(&user, &audit).await.unwrap();
+    }
+
+    /// The store operations one wrong sign-in for `email` makes, and its answer.
+    async fn store_work(fake: &FakeServices, email: &str) -> (Vec<String>, String) {
+        fake.store.take_calls();
+        let browser = Browser {
+            ip: Some("198.51.100.7".into()),
+            ..Browser::default()
+        };
+        let answer = sign_in(&fake.services, email, "not it at all".into(), &browser)
+            .await
+            .unwrap_err();
+        (fake.store.take_calls(), answer.to_string())
+    }
+
+    #[tokio::test]
+    async fn a_known_and_an_unknown_email_take_the_same_store_work() {
+        let fake = FakeServices::default();
+        firm_user(&fake, "sam@example.com", Role::Staff).await;
+        firm_user(&fake, "casey@example.com", Role::Client).await;
+        let known = store_work(&fake, "sam@example.com").await;
+        let unknown = store_work(&fake, "nobody@example.com").await;
+        let client = store_work(&fake, "casey@example.com").await;
+        assert!(!known.0.is_empty());
+        assert_eq!(known, unknown);
+        assert_eq!(known, client);
+    }
+}
