@@ -311,8 +311,19 @@ async fn opening_the_link_page_does_not_spend_the_token() {
         assert!(page.text().await.unwrap().contains("/assets/verify.js"));
     }
     // The page's script POSTs the token; loading it (and the page) spends nothing.
-    let script = app.api.get(app.url("/assets/verify.js")).send().await.unwrap();
-    assert!(script.text().await.unwrap().contains("/auth/login-link/verify"));
+    let script = app
+        .api
+        .get(app.url("/assets/verify.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        script
+            .text()
+            .await
+            .unwrap()
+            .contains("/auth/login-link/verify")
+    );
 
     assert_eq!(app.verify(&token).await.status(), StatusCode::OK);
 }
