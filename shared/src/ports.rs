@@ -325,7 +325,8 @@ pub trait MfaStore: Send + Sync {
     ) -> anyhow::Result<Conditional>;
     /// Confirms the pending factor, stores the backup codes, moves the credential
     /// version on and ends the user's other sessions, all at once; `Refused` when
-    /// there is no pending one, or the version is no longer the one expected.
+    /// there is no pending one, the version is no longer the one expected, or (a
+    /// phone) the user has [`crate::domain::MAX_PUSH_DEVICES`] already.
     async fn confirm_factor(
         &self,
         confirmation: &FactorConfirmation<'_>,
@@ -366,14 +367,16 @@ pub trait MfaStore: Send + Sync {
     async fn pass_mfa_challenge(&self, pass: &ChallengePass<'_>) -> anyhow::Result<Conditional>;
     async fn has_backup_code(&self, user: UserId, digest: &str) -> anyhow::Result<bool>;
     /// Replaces the user's backup codes with these (the old ones void), moves the
-    /// credential version on and ends every other session, at once.
+    /// credential version on and ends every other session, at once; `Refused`
+    /// when the version is no longer `expected_version`.
     async fn replace_backup_codes(
         &self,
         user: UserId,
+        expected_version: u64,
         digests: &[String],
         keep_session: &TokenDigest,
         audit: &AuditEvent,
-    ) -> anyhow::Result<()>;
+    ) -> anyhow::Result<Conditional>;
     /// Removes second factors of the kinds `methods` (every phone, every backup
     /// code), moves the credential version on and ends every other session, at
     /// once; `Refused` when the version is no longer `expected_version`.
@@ -401,10 +404,9 @@ pub trait MfaStore: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmedFactor {
     /// The authenticator app, with the time step of the code that proved it.
-    Totp {
-        step: u64,
-    },
-    Sms,
+    Totp { step: u64 },
+    /// The pending phone for SMS codes, on condition that it is still this number.
+    Sms(PhoneNumber),
     /// A phone for push approval, registered with its platform already.
     Push(PushDevice),
 }
@@ -437,7 +439,8 @@ pub trait RecoveryStore: Send + Sync {
     ) -> anyhow::Result<Conditional>;
     /// Records the identity check's result on condition that the case is pending
     /// verification; a pass also removes `remove`, moves the user's credential
-    /// version on and ends every session of the user, all at once. A replayed result is `Refused` and changes nothing.
+    /// version on (on condition that it is still `expected_version`) and ends
+    /// every session of the user, all at once. A replayed result is `Refused` and changes nothing.
     async fn settle_recovery(
         &self,
         settlement: &RecoverySettlement<'_>,
@@ -469,8 +472,9 @@ pub struct RecoverySettlement<'a> {
     pub decided_by: Option<UserId>,
     pub decided_at: OffsetDateTime,
     pub note: Option<&'a str>,
-    /// The second factors to remove on a pass.
+    /// The second factors to remove on a pass, as read at `expected_version`.
     pub remove: &'a [MfaMethod],
+    pub expected_version: u64,
     pub audit: &'a AuditEvent,
 }
 

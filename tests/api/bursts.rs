@@ -91,14 +91,97 @@ async fn forty_wrong_passwords_typed_again_at_once_are_checked_ten_times() {
         count(&answers, StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         30
     );
-    // The same account limit as at sign-in.
+    // The user's own limit, not the email's: sign-in is not locked by it.
     let signing_in = app
         .post_json(
             "/auth/password",
             &json!({"email": user.email, "password": FIRM_PASSWORD}),
         )
         .await;
-    assert_eq!(signing_in.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(signing_in.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn strangers_wrong_sign_ins_do_not_keep_a_signed_in_user_from_typing_their_password_again() {
+    let app = spawn_app().await;
+    let user = app.seed_firm_user(Role::Staff).await;
+    let session = app.password_sign_in(&user.email).await;
+    let answers = burst(
+        (0..BURST).map(|_| app.post_request("/auth/password", None, &wrong_password(&user.email))),
+    )
+    .await;
+    assert_eq!(
+        count(&answers, StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        30
+    );
+    let enrolling = app
+        .post_as(
+            "/mfa/totp/enroll",
+            &session,
+            &json!({"password": FIRM_PASSWORD}),
+        )
+        .await;
+    assert_eq!(enrolling.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_second_step_codes_stop_at_ten_per_user_over_every_sign_in_attempt() {
+    let e = enrolled().await;
+    let wrong = json!("0000-0000-0000");
+    for _ in 0..2 {
+        let token = e.mfa_token().await;
+        let answers = burst((0..5).map(|_| {
+            e.app.post_request(
+                "/auth/mfa/backup-code",
+                None,
+                &json!({"mfa_token": token, "code": wrong}),
+            )
+        }))
+        .await;
+        assert_eq!(count(&answers, StatusCode::UNAUTHORIZED, "invalid_code"), 5);
+    }
+    // A fresh token is no fresh start: even the right code waits.
+    let token = e.mfa_token().await;
+    let late = e
+        .app
+        .post_json(
+            "/auth/mfa/totp",
+            &json!({"mfa_token": token, "code": e.code_at_offset(0)}),
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(late.headers().contains_key("retry-after"));
+    e.app.clock.advance(Duration::minutes(15));
+    let token = e.mfa_token().await;
+    let later = e
+        .app
+        .post_json(
+            "/auth/mfa/totp",
+            &json!({"mfa_token": token, "code": e.code_at_offset(0)}),
+        )
+        .await;
+    assert_eq!(later.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forty_new_sets_of_backup_codes_at_once_leave_one_set() {
+    let e = enrolled().await;
+    let answers = burst((0..BURST).map(|_| {
+        e.app.post_request(
+            "/mfa/backup-codes",
+            Some(&e.session),
+            &json!({"password": FIRM_PASSWORD}),
+        )
+    }))
+    .await;
+    assert!(count(&answers, StatusCode::OK, "") >= 1);
+    assert!(answers.iter().all(|(status, code)| {
+        *status == StatusCode::OK
+            || (*status == StatusCode::CONFLICT && code == "mfa_changed")
+            || (*status == StatusCode::TOO_MANY_REQUESTS && code == "rate_limited")
+    }));
+    let mfa: Value = e.app.get("/mfa", &e.session).await.json().await.unwrap();
+    assert_eq!(mfa["backup_codes_left"], 10);
 }
 
 #[tokio::test]

@@ -154,3 +154,19 @@ async fn too_many_failures_from_one_address_lock_that_address_out() {
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn known_and_unknown_emails_are_both_answered_no_sooner_than_the_response_floor() {
+    let floor = std::time::Duration::from_millis(300);
+    let app = spawn_app_with(&[("PASSWORD_RESPONSE_FLOOR_MS", "300")]).await;
+    let admin = firm_user_with_password(&app).await;
+    for (email, password) in [
+        (admin.email.as_str(), "not the password"),
+        ("nobody-at-all@example.com", "not the password"),
+        (admin.email.as_str(), PASSWORD),
+    ] {
+        let started = std::time::Instant::now();
+        sign_in(&app, email, password).await;
+        assert!(started.elapsed() >= floor, "{email} was answered early");
+    }
+}

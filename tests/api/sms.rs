@@ -218,3 +218,32 @@ async fn removing_the_phone_turns_mfa_off_with_its_backup_codes() {
         json!({"mfa_enabled": false, "methods": [], "backup_codes_left": 0, "push_devices": []})
     );
 }
+
+#[tokio::test]
+async fn a_code_texted_for_one_number_does_not_turn_on_another() {
+    let app = spawn_app().await;
+    let user = app.seed_firm_user(Role::Staff).await;
+    let session = app.password_sign_in(&user.email).await;
+    let (first, second) = (unique_phone(), unique_phone());
+    for phone in [&first, &second] {
+        let response = app
+            .post_as(
+                "/mfa/sms/enroll",
+                &session,
+                &json!({"password": FIRM_PASSWORD, "phone": phone}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    // The second number is the pending one: the first's code is no good for it.
+    let code = last_code(&app, &first).await;
+    let response = app
+        .post_as("/mfa/sms/confirm", &session, &json!({"code": code}))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let code = last_code(&app, &second).await;
+    let response = app
+        .post_as("/mfa/sms/confirm", &session, &json!({"code": code}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

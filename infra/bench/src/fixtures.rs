@@ -227,7 +227,7 @@ async fn firm_user_with_factors(services: &Services) -> anyhow::Result<FirmSubje
         credential_digest: services.key.digest(&credential),
         created_at: now,
     };
-    for (version, factor) in [ConfirmedFactor::Sms, ConfirmedFactor::Push(device)]
+    for (version, factor) in [ConfirmedFactor::Sms(phone), ConfirmedFactor::Push(device)]
         .into_iter()
         .enumerate()
     {

@@ -33,9 +33,9 @@ pub use one_time_code::{BackupCode, SmsCode};
 pub use password::{InvalidPassword, Password, PasswordHash};
 pub use phone::{InvalidPhone, PhoneNumber};
 pub use push::{
-    DeviceToken, InvalidDeviceName, InvalidDeviceToken, MAX_PUSH_DEVICES, PUSH_TTL, PushChallenge,
-    PushDevice, PushPlatform, PushStatus, UnsupportedPlatform, device_name, matching_numbers,
-    push_device_slots,
+    DeviceToken, InvalidDeviceName, InvalidDeviceToken, MAX_PUSH_DEVICES,
+    PUSH_REGISTRATIONS_PER_HOUR, PUSH_TTL, PushChallenge, PushDevice, PushPlatform, PushStatus,
+    UnsupportedPlatform, device_name, matching_numbers,
 };
 pub use records::{
     AuditEvent, AuditKind, Case, Firm, LinkKind, OneTimeLink, PasswordState, Session,

@@ -104,11 +104,9 @@ pub struct PushDevice {
 /// Devices a user may register.
 pub const MAX_PUSH_DEVICES: u64 = 5;
 
-/// The key of the counter of the user's registered (and registering) phones,
-/// which the store resets when it removes them.
-pub fn push_device_slots(user: super::UserId) -> String {
-    format!("push-devices#{user}")
-}
+/// Phones a user may register in an hour: each takes a slot before its platform
+/// endpoint is made.
+pub const PUSH_REGISTRATIONS_PER_HOUR: u64 = 10;
 
 /// How long a push waits for its answer.
 pub const PUSH_TTL: time::Duration = time::Duration::minutes(2);

@@ -66,8 +66,8 @@ impl MfaStore for MemoryStore {
                 }
                 _ => false,
             },
-            ConfirmedFactor::Sms => match t.sms.get_mut(&confirmation.user) {
-                Some(sms) if sms.confirmed_at.is_none() => {
+            ConfirmedFactor::Sms(phone) => match t.sms.get_mut(&confirmation.user) {
+                Some(sms) if sms.confirmed_at.is_none() && sms.phone == *phone => {
                     sms.confirmed_at = Some(confirmation.at);
                     true
                 }
@@ -75,7 +75,8 @@ impl MfaStore for MemoryStore {
             },
             ConfirmedFactor::Push(device) => {
                 let devices = t.push_devices.entry(confirmation.user).or_default();
-                let new = !devices.iter().any(|known| known.id == device.id);
+                let new = !devices.iter().any(|known| known.id == device.id)
+                    && (devices.len() as u64) < crate::domain::MAX_PUSH_DEVICES;
                 if new {
                     devices.push(device.clone());
                 }
@@ -230,17 +231,21 @@ impl MfaStore for MemoryStore {
     async fn replace_backup_codes(
         &self,
         user: UserId,
+        expected_version: u64,
         digests: &[String],
         keep_session: &TokenDigest,
         audit: &AuditEvent,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
+        if !t.at_version(user, expected_version) {
+            return Ok(Conditional::Refused);
+        }
         t.credential_change(user);
         t.backup_codes.insert(user, digests.to_vec());
         t.sessions
             .retain(|digest, session| session.user_id != user || digest == keep_session);
         t.audit.push(audit.clone());
-        Ok(())
+        Ok(Conditional::Applied)
     }
 
     async fn remove_mfa_methods(

@@ -87,8 +87,6 @@ impl Tables {
                 }
                 MfaMethod::Push => {
                     self.push_devices.remove(&user);
-                    self.counters
-                        .remove(&crate::domain::push_device_slots(user));
                 }
             }
         }

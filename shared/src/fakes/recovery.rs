@@ -82,6 +82,11 @@ impl RecoveryStore for MemoryStore {
         let user = settlement.recovery.user_id;
         {
             let mut t = self.tables();
+            let stale = settlement.outcome == VerificationOutcome::Passed
+                && !t.at_version(user, settlement.expected_version);
+            if stale {
+                return Ok(Conditional::Refused);
+            }
             match t.recoveries.get_mut(&settlement.recovery.id) {
                 Some(recovery) if recovery.status == RecoveryStatus::PendingVerification => {
                     recovery.status = settlement.outcome.status();

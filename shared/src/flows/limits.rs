@@ -29,8 +29,6 @@ pub enum Window {
     /// One count for the life of what is counted (an `mfa_token`, a code), which
     /// ends at this time.
     Until(OffsetDateTime),
-    /// One count for good, until the store resets it (the phones of a user).
-    Forever,
 }
 
 /// A limit: at most `max` attempts under one subject in a window.
@@ -41,9 +39,6 @@ pub struct Limit {
     window: Window,
 }
 
-/// How long a counter of the whole life of something is kept.
-const FOREVER: Duration = Duration::days(3650);
-
 impl Limit {
     /// A limit of `max` under `scope` for `subject`. Subjects (emails, addresses,
     /// phone numbers) are stored only as keyed digests.
@@ -52,9 +47,7 @@ impl Limit {
         Self::with_key(format!("{scope}#{digest}"), max, window)
     }
 
-    /// A limit whose counter key the store knows too, to reset it in the same
-    /// transaction as a change (see [`crate::domain::push_device_slots`]).
-    pub fn with_key(key: String, max: u64, window: Window) -> Self {
+    fn with_key(key: String, max: u64, window: Window) -> Self {
         Self { key, max, window }
     }
 
@@ -73,7 +66,6 @@ impl Limit {
                 )
             }
             Window::Until(end) => (self.key.clone(), end + Duration::DAY, end),
-            Window::Forever => (self.key.clone(), now + FOREVER, now + FOREVER),
         }
     }
 }
@@ -108,11 +100,18 @@ pub async fn take_all(
 ) -> anyhow::Result<Result<Vec<Slot>, Exceeded>> {
     let mut slots = Vec::with_capacity(limits.len());
     for limit in limits {
-        match take(svc, limit).await? {
-            Ok(slot) => slots.push(slot),
-            Err(exceeded) => {
+        match take(svc, limit).await {
+            Ok(Ok(slot)) => slots.push(slot),
+            Ok(Err(exceeded)) => {
                 give_back(svc, slots).await?;
                 return Ok(Err(exceeded));
+            }
+            Err(err) => {
+                // Nothing was attempted: the slots taken so far go back too.
+                if let Err(also) = give_back(svc, slots).await {
+                    tracing::warn!(error = format!("{also:#}"), "slots not given back");
+                }
+                return Err(err);
             }
         }
     }

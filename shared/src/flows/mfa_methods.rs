@@ -62,14 +62,21 @@ pub async fn regenerate_backup_codes(
     let audit = AuditEvent::new(AuditKind::MfaChanged, svc.clock.now(), user.id)
         .from_ip(source_ip)
         .with_detail("backup codes replaced");
-    svc.store
+    // On condition that nothing changed since the factors were read: of two
+    // concurrent new sets one is kept, and none outlives the factors it backs.
+    let replaced = svc
+        .store
         .replace_backup_codes(
             user.id,
+            user.credential_version,
             &backup_code_digests(svc, &codes),
             &principal.session,
             &audit,
         )
         .await?;
+    if replaced == Conditional::Refused {
+        return Err(MfaError::ChangedMeanwhile);
+    }
     Ok(codes)
 }
 

@@ -11,7 +11,7 @@ use crate::domain::{
     AuditEvent, AuditKind, BackupCode, MAX_CHALLENGE_ATTEMPTS, MfaChallenge, MfaChallengePurpose,
     MfaMethod, MfaState, Token, TokenDigest, User,
 };
-use crate::flows::limits::{self, Limit, Window};
+use crate::flows::limits::{self, Limit, Slot, Window};
 use crate::flows::session::{SignedIn, new_session_lasting};
 use crate::flows::sms_codes::{Sending, matching_code, send_code};
 use crate::flows::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
@@ -67,6 +67,8 @@ pub enum MfaSignInError {
     TooSoon(u64),
     #[error("Too many codes were texted. Please wait before asking again, or use another method.")]
     TooManyTexts(u64),
+    #[error("Too many wrong codes. Please wait before trying again.")]
+    TooManyCodes(u64),
     #[error("This sign-in cannot use that method.")]
     MethodUnavailable,
     #[error("Too many sign-in requests were pushed. Please wait before asking again.")]
@@ -92,9 +94,10 @@ impl ApiError for MfaSignInError {
         match self {
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
-            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyPushes(_) => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            Self::TooSoon(_)
+            | Self::TooManyTexts(_)
+            | Self::TooManyCodes(_)
+            | Self::TooManyPushes(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::PushUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::MethodUnavailable | Self::PushAnswered => StatusCode::CONFLICT,
             Self::PushNotFound => StatusCode::NOT_FOUND,
@@ -110,7 +113,10 @@ impl ApiError for MfaSignInError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidMfaToken => "invalid_mfa_token",
             Self::InvalidCode => "invalid_code",
-            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyPushes(_) => "rate_limited",
+            Self::TooSoon(_)
+            | Self::TooManyTexts(_)
+            | Self::TooManyCodes(_)
+            | Self::TooManyPushes(_) => "rate_limited",
             Self::PushUnavailable => "push_unavailable",
             Self::MethodUnavailable => "method_unavailable",
             Self::PushNotFound => "push_not_found",
@@ -124,9 +130,10 @@ impl ApiError for MfaSignInError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooSoon(seconds) | Self::TooManyTexts(seconds) | Self::TooManyPushes(seconds) => {
-                Some(*seconds)
-            }
+            Self::TooSoon(seconds)
+            | Self::TooManyTexts(seconds)
+            | Self::TooManyCodes(seconds)
+            | Self::TooManyPushes(seconds) => Some(*seconds),
             _ => None,
         }
     }
@@ -157,6 +164,22 @@ pub async fn challenge(
     }))
 }
 
+/// Wrong second-step codes a user may send in a window, over every sign-in
+/// attempt: someone with the password cannot try 5 codes on each of endless
+/// `mfa_token`s.
+pub const CODES_PER_USER: u64 = 10;
+pub const CODES_PER_USER_WINDOW: time::Duration = time::Duration::minutes(15);
+
+fn user_codes(svc: &Services, user: &User) -> Limit {
+    Limit::new(
+        svc,
+        "mfa-codes-user",
+        &user.id.to_string(),
+        CODES_PER_USER,
+        Window::Every(CODES_PER_USER_WINDOW),
+    )
+}
+
 /// The codes (and push denials) `challenge` takes: 5 in its life.
 fn attempts(svc: &Services, challenge: &MfaChallenge) -> Limit {
     Limit::new(
@@ -180,7 +203,11 @@ pub async fn sign_in_with_totp(
     browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (challenge, user) = attempt(svc, raw_token, now).await?;
+    let Attempt {
+        challenge,
+        user,
+        slot,
+    } = attempt(svc, raw_token, now).await?;
     let state = svc.store.mfa_state(user.id).await?;
     let totp = state
         .totp
@@ -196,7 +223,13 @@ pub async fn sign_in_with_totp(
         return Err(refusal(svc, &challenge, now).await?);
     };
     let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Totp);
-    finish(svc, second_step, Passed::TotpStep(step), browser).await
+    finish(
+        svc,
+        second_step.holding(slot),
+        Passed::TotpStep(step),
+        browser,
+    )
+    .await
 }
 
 /// Trades the `mfa_token` and one of the user's backup codes for a session. The
@@ -211,7 +244,11 @@ pub async fn sign_in_with_backup_code(
     browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (challenge, user) = attempt(svc, raw_token, now).await?;
+    let Attempt {
+        challenge,
+        user,
+        slot,
+    } = attempt(svc, raw_token, now).await?;
     let code_digest = BackupCode::parse(raw_code).map(|code| {
         svc.key
             .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
@@ -230,7 +267,13 @@ pub async fn sign_in_with_backup_code(
         keep_for_a_week,
         MfaMethod::BackupCode,
     );
-    finish(svc, second_step, Passed::BackupCode(&code_digest), browser).await
+    finish(
+        svc,
+        second_step.holding(slot),
+        Passed::BackupCode(&code_digest),
+        browser,
+    )
+    .await
 }
 
 fn sign_in_scope(challenge: &TokenDigest) -> String {
@@ -269,7 +312,11 @@ pub async fn sign_in_with_sms(
     browser: &Browser,
 ) -> Result<SignedIn, MfaSignInError> {
     let now = svc.clock.now();
-    let (challenge, user) = attempt(svc, raw_token, now).await?;
+    let Attempt {
+        challenge,
+        user,
+        slot,
+    } = attempt(svc, raw_token, now).await?;
     let scope = sign_in_scope(&challenge.digest);
     let Some(digest) = matching_code(svc, &scope, raw_code).await? else {
         return Err(refusal(svc, &challenge, now).await?);
@@ -279,7 +326,7 @@ pub async fn sign_in_with_sms(
         scope: &scope,
         digest: &digest,
     };
-    finish(svc, second_step, passed, browser).await
+    finish(svc, second_step.holding(slot), passed, browser).await
 }
 
 /// The challenge `raw_token` names, with its user, when it is unexpired and was
@@ -305,20 +352,40 @@ async fn open_challenge(
     Ok((challenge, user))
 }
 
-/// The open challenge `raw_token` names, and one of its attempts: a code is
-/// compared only with an attempt in hand, and a token whose attempts ran out
-/// (concurrent wrong codes included) is dead.
+/// An attempt at the second step: the open challenge, its user, and the slot
+/// the attempt holds of the user's limit (given back when the code is right).
+struct Attempt {
+    challenge: MfaChallenge,
+    user: User,
+    slot: Slot,
+}
+
+/// The open challenge `raw_token` names, with one of its attempts and one of its
+/// user's: a code is compared only with both in hand. A token whose attempts ran
+/// out (concurrent wrong codes included) is dead; a user whose wrong codes ran
+/// out waits for the window to end.
 async fn attempt(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
-) -> Result<(MfaChallenge, User), MfaSignInError> {
+) -> Result<Attempt, MfaSignInError> {
     let (challenge, user) = open_challenge(svc, raw_token, now).await?;
-    // The slot is kept: a right code ends the challenge, a wrong one counts.
-    let _kept = limits::take(svc, &attempts(svc, &challenge))
+    // The challenge's slot is kept: a right code ends it, a wrong one counts.
+    let kept = limits::take(svc, &attempts(svc, &challenge))
         .await?
         .map_err(|_| MfaSignInError::InvalidMfaToken)?;
-    Ok((challenge, user))
+    match limits::take(svc, &user_codes(svc, &user)).await? {
+        Ok(slot) => Ok(Attempt {
+            challenge,
+            user,
+            slot,
+        }),
+        Err(exceeded) => {
+            // Not compared: the token keeps the attempt.
+            limits::give_back(svc, vec![kept]).await?;
+            Err(MfaSignInError::TooManyCodes(exceeded.retry_after))
+        }
+    }
 }
 
 /// The open challenge `raw_token` names, when it has attempts left: for the
@@ -348,6 +415,8 @@ pub(crate) struct SecondStep<'a> {
     pub now: OffsetDateTime,
     pub keep_for_a_week: bool,
     pub method: MfaMethod,
+    /// The slot of the user's code limit this step holds, given back on a pass.
+    pub slot: Option<Slot>,
 }
 
 impl<'a> SecondStep<'a> {
@@ -364,6 +433,14 @@ impl<'a> SecondStep<'a> {
             now,
             keep_for_a_week,
             method,
+            slot: None,
+        }
+    }
+
+    fn holding(self, slot: Slot) -> Self {
+        Self {
+            slot: Some(slot),
+            ..self
         }
     }
 }
@@ -392,7 +469,11 @@ pub(crate) async fn finish(
     };
     match svc.store.pass_mfa_challenge(&pass).await? {
         Conditional::Applied => {
-            let trusted = trusted_browser::trust(svc, &step.user, browser, step.now).await?;
+            // Signed in by now: a slot not given back only counts a right code.
+            if let Err(err) = limits::give_back(svc, step.slot.into_iter().collect()).await {
+                tracing::warn!(error = format!("{err:#}"), "slot not given back");
+            }
+            let trusted = trusted_browser::trust(svc, &step.user, browser, step.now).await;
             Ok(SignedIn {
                 token,
                 session,

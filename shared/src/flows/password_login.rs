@@ -74,10 +74,9 @@ impl ApiError for PasswordLoginError {
 /// How long the token to replace an expired or forced password works.
 const CHANGE_TOKEN_TTL: time::Duration = time::Duration::minutes(15);
 
-/// Failed password checks count under the email address they were made for,
-/// wherever they were made (sign-in or password change), from browsers the user
-/// never signed in with.
-pub(crate) fn account_limit(svc: &Services, email: &str) -> Limit {
+/// Failed sign-ins count under the email address they were made for, from
+/// browsers the user never signed in with.
+fn account_limit(svc: &Services, email: &str) -> Limit {
     let numbers = svc.settings.password_failure_limits;
     Limit::new(
         svc,
@@ -232,7 +231,7 @@ async fn attempt(
         .from_ip(source_ip)
         .with_detail("password")];
     svc.store.start_session(&session, &audit).await?;
-    let trusted = trusted_browser::trust(svc, &user, browser, now).await?;
+    let trusted = trusted_browser::trust(svc, &user, browser, now).await;
     Ok(PasswordSignIn::SignedIn(Box::new(SignedIn {
         token,
         session,

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::Services;
 use crate::domain::{
-    DeviceCredentialPurpose, DeviceId, DeviceToken, MAX_PUSH_DEVICES, PushDevice, PushPlatform,
-    Token, device_name, push_device_slots,
+    DeviceCredentialPurpose, DeviceId, DeviceToken, MAX_PUSH_DEVICES, PUSH_REGISTRATIONS_PER_HOUR,
+    PushDevice, PushPlatform, Token, device_name,
 };
 use crate::flows::limits::{self, Limit, Window};
 use crate::flows::totp_enrollment::{
@@ -29,9 +29,10 @@ pub struct DeviceRegistration {
 /// store keeps its digest) and, the first time MFA is turned on, the backup
 /// codes. Every other session ends; audited.
 ///
-/// A phone takes one of the user's 5 slots before it is registered with its
-/// platform, so however many registrations race, at most 5 phones are made; a
-/// registration that fails gives its slot back and forgets its endpoint.
+/// A registration takes a slot of the user's hourly limit before the phone is
+/// registered with its platform, and the phone is counted against the 5 a user
+/// may have in the transaction that turns it on: however many registrations
+/// race, at most 5 phones are on, with one set of backup codes.
 #[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
 pub async fn register_device(
     svc: &Services,
@@ -46,21 +47,24 @@ pub async fn register_device(
         return Err(MfaError::PlatformUnavailable);
     }
     let user = firm_user_with_password(svc, principal, registration.password).await?;
-    let phones = Limit::with_key(
-        push_device_slots(user.id),
-        MAX_PUSH_DEVICES,
-        Window::Forever,
+    let state = svc.store.mfa_state(user.id).await?;
+    let full =
+        |state: &crate::domain::MfaState| state.push_devices.len() as u64 >= MAX_PUSH_DEVICES;
+    if full(&state) {
+        return Err(MfaError::TooManyDevices);
+    }
+    let registrations = Limit::new(
+        svc,
+        "push-registrations",
+        &user.id.to_string(),
+        PUSH_REGISTRATIONS_PER_HOUR,
+        Window::Every(time::Duration::HOUR),
     );
-    let slot = limits::take(svc, &phones)
+    // The slot is kept: a registration counts whatever becomes of it.
+    let _kept = limits::take(svc, &registrations)
         .await?
-        .map_err(|_| MfaError::TooManyDevices)?;
-    let endpoint_arn = match svc.push.register(platform, &token).await {
-        Ok(endpoint_arn) => endpoint_arn,
-        Err(err) => {
-            limits::give_back(svc, vec![slot]).await?;
-            return Err(err.into());
-        }
-    };
+        .map_err(MfaError::TooManyRegistrations)?;
+    let endpoint_arn = svc.push.register(platform, &token).await?;
     let credential = Token::<DeviceCredentialPurpose>::generate(svc.random.as_ref());
     let device = PushDevice {
         id: DeviceId::new(),
@@ -72,43 +76,35 @@ pub async fn register_device(
     };
     let device_id = device.id;
     let endpoint = device.endpoint_arn.clone();
-    let state = svc.store.mfa_state(user.id).await?;
-    let turned_on = turn_on_factor(
+    let codes = turn_on_factor(
         svc,
         principal,
         (&user, state),
         ConfirmedFactor::Push(device),
         source_ip,
-        // The platform gives one phone the same endpoint every time.
-        |state| match state
-            .push_devices
-            .iter()
-            .any(|known| known.endpoint_arn == endpoint)
-        {
-            true => Err(MfaError::AlreadyEnrolled),
-            false => Ok(()),
+        |state| {
+            if full(state) {
+                return Err(MfaError::TooManyDevices);
+            }
+            // The platform gives one phone the same endpoint every time.
+            match state
+                .push_devices
+                .iter()
+                .any(|known| known.endpoint_arn == endpoint)
+            {
+                true => Err(MfaError::AlreadyEnrolled),
+                false => Ok(()),
+            }
         },
     )
-    .await;
-    let codes = match turned_on {
-        Ok(codes) => codes,
-        Err(err) => {
-            limits::give_back(svc, vec![slot]).await?;
-            // The same phone registered already keeps its endpoint.
-            if !matches!(err, MfaError::AlreadyEnrolled) {
-                forget_endpoint(svc, &endpoint).await;
-            }
-            return Err(err);
-        }
-    };
+    .await
+    // Refused with no race lost: the phones filled up meanwhile.
+    .map_err(|err| match err {
+        MfaError::NoPendingEnrollment => MfaError::TooManyDevices,
+        other => other,
+    })?;
     let mut body = backup_codes_json(&codes);
     body["device_id"] = json!(device_id.to_string());
     body["device_credential"] = json!(credential.expose());
     Ok(body)
-}
-
-async fn forget_endpoint(svc: &Services, endpoint: &str) {
-    if let Err(err) = svc.push.unregister(endpoint).await {
-        tracing::warn!(error = format!("{err:#}"), "push endpoint not deleted");
-    }
 }

@@ -351,49 +351,76 @@ pub async fn settle(
         Decider::Administrator(admin) => Some(admin),
         Decider::Operator | Decider::Provider => None,
     };
-    let user = svc
-        .store
-        .user(recovery.user_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the user of recovery {} is gone", recovery.id))?;
     let now = svc.clock.now();
-    let factors = svc.store.mfa_state(user.id).await?;
-    let remove = factors.stored_methods();
     let kind = match outcome {
         VerificationOutcome::Passed => AuditKind::RecoveryPassed,
         VerificationOutcome::Failed => AuditKind::RecoveryFailed,
     };
-    let mut audit = AuditEvent::new(kind, now, user.id).with_detail(match decider {
+    let mut audit = AuditEvent::new(kind, now, recovery.user_id).with_detail(match decider {
         Decider::Administrator(_) => "by an administrator".to_owned(),
         Decider::Operator => "by an operator".to_owned(),
         Decider::Provider => format!("by the {} provider", recovery.provider),
     });
     audit.actor = decided_by;
-    let settlement = RecoverySettlement {
-        recovery,
-        outcome,
-        decided_by,
-        decided_at: now,
-        note,
-        remove: &remove,
-        audit: &audit,
-    };
-    let settled = svc.store.settle_recovery(&settlement).await?;
-    if settled == Conditional::Applied && outcome == VerificationOutcome::Passed {
-        forget_phones(svc, &factors.push_devices).await;
-    }
-    if settled == Conditional::Applied {
-        let email = match outcome {
-            VerificationOutcome::Passed => {
-                recovery_passed_email(user.language, &user.name, &svc.settings.portal_url)
-            }
-            VerificationOutcome::Failed => recovery_failed_email(user.language, &user.name),
+    let mut user = recovery_user(svc, recovery).await?;
+    for _ in 0..SETTLEMENT_ROUNDS {
+        // A pass removes the factors as read, on condition that none changed
+        // since: a factor turned on meanwhile is read again and removed too.
+        let factors = svc.store.mfa_state(user.id).await?;
+        let remove = factors.stored_methods();
+        let settlement = RecoverySettlement {
+            recovery,
+            outcome,
+            decided_by,
+            decided_at: now,
+            note,
+            remove: &remove,
+            expected_version: user.credential_version,
+            audit: &audit,
         };
-        // The decision stands either way: failing it now would only make its
-        // retry look like a second decision.
-        if let Err(err) = svc.mailer.send(&email.to(&user.email)).await {
-            tracing::error!(recovery = %recovery.id, error = %err, "the recovery result was not emailed");
+        let settled = svc.store.settle_recovery(&settlement).await?;
+        if settled == Conditional::Applied {
+            if outcome == VerificationOutcome::Passed {
+                forget_phones(svc, &factors.push_devices).await;
+            }
+            tell_user(svc, recovery, &user, outcome).await;
+            return Ok(Conditional::Applied);
         }
+        let current = recovery_user(svc, recovery).await?;
+        if outcome == VerificationOutcome::Failed
+            || current.credential_version == user.credential_version
+        {
+            // Not pending any more: a replay, or a second decision.
+            return Ok(Conditional::Refused);
+        }
+        user = current;
     }
-    Ok(settled)
+    Err(anyhow::anyhow!(
+        "the credentials of recovery {}'s user kept changing",
+        recovery.id
+    ))
+}
+
+/// How often a pass is tried again after the user's factors changed meanwhile.
+const SETTLEMENT_ROUNDS: usize = 4;
+
+async fn recovery_user(svc: &Services, recovery: &Recovery) -> anyhow::Result<User> {
+    svc.store
+        .user(recovery.user_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the user of recovery {} is gone", recovery.id))
+}
+
+/// Emails the user the result. The decision stands either way: failing it now
+/// would only make its retry look like a second decision.
+async fn tell_user(svc: &Services, recovery: &Recovery, user: &User, outcome: VerificationOutcome) {
+    let email = match outcome {
+        VerificationOutcome::Passed => {
+            recovery_passed_email(user.language, &user.name, &svc.settings.portal_url)
+        }
+        VerificationOutcome::Failed => recovery_failed_email(user.language, &user.name),
+    };
+    if let Err(err) = svc.mailer.send(&email.to(&user.email)).await {
+        tracing::error!(recovery = %recovery.id, error = %err, "the recovery result was not emailed");
+    }
 }

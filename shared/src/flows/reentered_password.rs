@@ -1,11 +1,12 @@
 //! A signed-in firm user typing their password again before a sensitive change
-//! (a new password, a second factor). A wrong password counts towards the
-//! account's sign-in limit, as at sign-in, and takes its slot before Argon2 runs.
+//! (a new password, a second factor). The check takes a slot of the user's own
+//! limit before Argon2 runs, and a right password gives it back. It is not the
+//! sign-in limit of the email: wrong sign-ins from strangers must not keep a
+//! signed-in user from changing their password or their factors.
 
 use crate::Services;
 use crate::domain::{Password, User};
-use crate::flows::limits::{self, Exceeded};
-use crate::flows::password_login::account_limit;
+use crate::flows::limits::{self, Exceeded, Limit, Window};
 use crate::passwords;
 
 /// How the password typed again compared.
@@ -27,7 +28,15 @@ pub async fn check_reentered_password(
     let Some(state) = &user.password else {
         return Ok(Reentered::NoPassword);
     };
-    let slot = match limits::take(svc, &account_limit(svc, user.email.as_str())).await? {
+    let numbers = svc.settings.password_failure_limits;
+    let limit = Limit::new(
+        svc,
+        "password-reentry",
+        &user.id.to_string(),
+        numbers.per_email,
+        Window::Every(numbers.window),
+    );
+    let slot = match limits::take(svc, &limit).await? {
         Ok(slot) => slot,
         Err(lock) => return Ok(Reentered::Locked(lock)),
     };

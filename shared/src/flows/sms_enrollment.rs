@@ -8,8 +8,10 @@ use crate::flows::totp_enrollment::{MfaError, firm_user, firm_user_with_password
 use crate::http::Principal;
 use crate::ports::{Conditional, ConfirmedFactor};
 
-fn enrolment_scope(principal: &Principal) -> String {
-    format!("ENROL#{}", principal.user_id)
+/// A code texted to enrol `phone` confirms that phone only: one asked for
+/// another number since cannot turn on a number that never got a code.
+fn enrolment_scope(principal: &Principal, phone: &PhoneNumber) -> String {
+    format!("ENROL#{}#{}", principal.user_id, phone.as_str())
 }
 
 /// Stores the phone as pending and texts it a code, in the user's language.
@@ -30,7 +32,7 @@ pub async fn enroll_sms(
     {
         return Err(MfaError::AlreadyEnrolled);
     }
-    match send_code(svc, &enrolment_scope(principal), &phone, &user).await? {
+    match send_code(svc, &enrolment_scope(principal, &phone), &phone, &user).await? {
         Sending::Sent => Ok(phone),
         Sending::TooSoon(seconds) => Err(MfaError::TooSoon(seconds)),
         Sending::OverCap(exceeded) => Err(MfaError::TooManyTexts(exceeded)),
@@ -50,11 +52,10 @@ pub async fn confirm_sms(
     let pending = state
         .sms
         .as_ref()
-        .is_some_and(|sms| sms.confirmed_at.is_none());
-    if !pending {
-        return Err(MfaError::NoPendingEnrollment);
-    }
-    if !redeem_code(svc, &enrolment_scope(principal), raw_code).await? {
+        .filter(|sms| sms.confirmed_at.is_none())
+        .map(|sms| sms.phone.clone())
+        .ok_or(MfaError::NoPendingEnrollment)?;
+    if !redeem_code(svc, &enrolment_scope(principal, &pending), raw_code).await? {
         return Err(MfaError::InvalidCode);
     }
     let read = (&user, state);
@@ -62,7 +63,7 @@ pub async fn confirm_sms(
         svc,
         principal,
         read,
-        ConfirmedFactor::Sms,
+        ConfirmedFactor::Sms(pending),
         source_ip,
         |_| Ok(()),
     )

@@ -66,6 +66,10 @@ pub enum MfaError {
     TooSoon(u64),
     #[error("Too many codes were texted. Please wait before asking again.")]
     TooManyTexts(Exceeded),
+    #[error("Too many phones were registered lately. Please wait before trying again.")]
+    TooManyRegistrations(Exceeded),
+    #[error("Your second factors changed meanwhile. Please try again.")]
+    ChangedMeanwhile,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -89,7 +93,10 @@ impl ApiError for MfaError {
             | Self::InvalidDeviceToken(_)
             | Self::InvalidDeviceName(_) => StatusCode::BAD_REQUEST,
             Self::TooManyDevices | Self::MfaRequired => StatusCode::CONFLICT,
-            Self::TooSoon(_) | Self::TooManyTexts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyRegistrations(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::ChangedMeanwhile => StatusCode::CONFLICT,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,16 +119,19 @@ impl ApiError for MfaError {
             Self::InvalidDeviceName(_) => "invalid_device_name",
             Self::TooManyDevices => "too_many_devices",
             Self::MfaRequired => "mfa_required",
-            Self::TooSoon(_) | Self::TooManyTexts(_) => "rate_limited",
+            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyRegistrations(_) => {
+                "rate_limited"
+            }
+            Self::ChangedMeanwhile => "mfa_changed",
             Self::Unexpected(_) => "internal_error",
         }
     }
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::RateLimited(exceeded) | Self::TooManyTexts(exceeded) => {
-                Some(exceeded.retry_after)
-            }
+            Self::RateLimited(exceeded)
+            | Self::TooManyTexts(exceeded)
+            | Self::TooManyRegistrations(exceeded) => Some(exceeded.retry_after),
             Self::TooSoon(seconds) => Some(*seconds),
             _ => None,
         }
@@ -251,7 +261,7 @@ pub async fn turn_on_factor(
     let mut version = user.credential_version;
     let method = match factor {
         ConfirmedFactor::Totp { .. } => MfaMethod::Totp,
-        ConfirmedFactor::Sms => MfaMethod::Sms,
+        ConfirmedFactor::Sms(_) => MfaMethod::Sms,
         ConfirmedFactor::Push(_) => MfaMethod::Push,
     };
     for _ in 0..CONFIRMATION_ROUNDS {

@@ -22,28 +22,35 @@ pub async fn presented(svc: &Services, browser: &Browser) -> anyhow::Result<Opti
 }
 
 /// Trusts the browser `user` just signed in with: a new device cookie, unless the
-/// one it presents trusts them already.
+/// one it presents trusts them already. The sign-in has happened by then, so a
+/// failure here is logged and the user is simply not trusted this time.
 pub async fn trust(
     svc: &Services,
     user: &User,
     browser: &Browser,
     now: OffsetDateTime,
-) -> anyhow::Result<Option<Token<TrustedDevicePurpose>>> {
-    if presented(svc, browser)
-        .await?
-        .is_some_and(|device| device.trusts(user, now))
-    {
-        return Ok(None);
-    }
-    let token = Token::<TrustedDevicePurpose>::generate(svc.random.as_ref());
-    svc.store
-        .put_trusted_device(&TrustedDevice {
-            digest: svc.key.digest(&token),
-            user_id: user.id,
-            created_at: now,
-            expires_at: now + TrustedDevice::LIFETIME,
-            credential_version: user.credential_version,
-        })
-        .await?;
-    Ok(Some(token))
+) -> Option<Token<TrustedDevicePurpose>> {
+    let trusting = async {
+        if presented(svc, browser)
+            .await?
+            .is_some_and(|device| device.trusts(user, now))
+        {
+            return Ok(None);
+        }
+        let token = Token::<TrustedDevicePurpose>::generate(svc.random.as_ref());
+        svc.store
+            .put_trusted_device(&TrustedDevice {
+                digest: svc.key.digest(&token),
+                user_id: user.id,
+                created_at: now,
+                expires_at: now + TrustedDevice::LIFETIME,
+                credential_version: user.credential_version,
+            })
+            .await?;
+        anyhow::Ok(Some(token))
+    };
+    trusting.await.unwrap_or_else(|err| {
+        tracing::warn!(user_id = %user.id, error = format!("{err:#}"), "browser not trusted");
+        None
+    })
 }

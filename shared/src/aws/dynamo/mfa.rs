@@ -6,12 +6,12 @@ use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use super::schema::{PK, SK, TTL};
-use super::{DynamoStore, conditional, counter_pk, session_item, user_pk};
+use super::{DynamoStore, Phones, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::domain::{
-    AuditEvent, DeviceId, MfaChallenge, MfaMethod, MfaState, PhoneNumber, PushChallenge,
-    PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor, TokenDigest,
-    TotpFactor, UserId, push_device_slots,
+    AuditEvent, DeviceId, MAX_PUSH_DEVICES, MfaChallenge, MfaMethod, MfaState, PhoneNumber,
+    PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor,
+    TokenDigest, TotpFactor, UserId,
 };
 use crate::ports::{
     ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore, Passed,
@@ -194,11 +194,16 @@ impl MfaStore for DynamoStore {
                         .build()?,
                 )
                 .build(),
-            ConfirmedFactor::Sms => TransactWriteItem::builder()
+            ConfirmedFactor::Sms(phone) => TransactWriteItem::builder()
                 .update(
                     confirm
                         .set_key(Some(Self::key(user_pk(confirmation.user), SMS)))
                         .update_expression("SET confirmed_at = :at")
+                        .condition_expression(
+                            "attribute_exists(pk) AND attribute_not_exists(confirmed_at) \
+                             AND phone = :phone",
+                        )
+                        .expression_attribute_values(":phone", s(phone.as_str()))
                         .build()?,
                 )
                 .build(),
@@ -209,7 +214,16 @@ impl MfaStore for DynamoStore {
         };
         let mut items = vec![
             confirm,
-            self.credential_change(confirmation.user, Some(confirmation.expected_version))?,
+            self.credential_change(
+                confirmation.user,
+                Some(confirmation.expected_version),
+                match confirmation.factor {
+                    ConfirmedFactor::Push(_) => Phones::OneMore {
+                        max: MAX_PUSH_DEVICES,
+                    },
+                    _ => Phones::Unchanged,
+                },
+            )?,
             self.audit_put(confirmation.audit)?,
         ];
         for digest in confirmation.backup_code_digests {
@@ -388,24 +402,20 @@ impl MfaStore for DynamoStore {
     async fn replace_backup_codes(
         &self,
         user: UserId,
+        expected_version: u64,
         digests: &[String],
         keep_session: &TokenDigest,
         audit: &AuditEvent,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Conditional> {
         let mut items = self.partition_deletes(user, BACKUP).await?;
         for digest in digests {
             let code = item([(PK, s(user_pk(user))), (SK, s(format!("{BACKUP}{digest}")))]);
             items.push(self.put(code, None)?);
         }
         items.push(self.audit_put(audit)?);
-        items.push(self.credential_change(user, None)?);
-        match self
-            .transact_ending_sessions(items, user, Some(keep_session))
-            .await?
-        {
-            Conditional::Applied => Ok(()),
-            Conditional::Refused => anyhow::bail!("backup codes changed meanwhile"),
-        }
+        items.push(self.credential_change(user, Some(expected_version), Phones::Unchanged)?);
+        self.transact_ending_sessions(items, user, Some(keep_session))
+            .await
     }
 
     async fn remove_mfa_methods(
@@ -418,7 +428,11 @@ impl MfaStore for DynamoStore {
     ) -> anyhow::Result<Conditional> {
         let mut items = vec![
             self.audit_put(audit)?,
-            self.credential_change(user, Some(expected_version))?,
+            self.credential_change(
+                user,
+                Some(expected_version),
+                Phones::after_removing(methods),
+            )?,
         ];
         items.extend(self.mfa_removal(user, methods).await?);
         self.transact_ending_sessions(items, user, keep_session)
@@ -507,18 +521,7 @@ impl DynamoStore {
                     items.push(TransactWriteItem::builder().delete(factor).build());
                 }
                 MfaMethod::BackupCode => items.extend(self.partition_deletes(user, BACKUP).await?),
-                MfaMethod::Push => {
-                    items.extend(self.partition_deletes(user, DEVICE).await?);
-                    // The phones are gone, and so are the slots they held.
-                    let slots = Delete::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(Self::key(
-                            counter_pk(&push_device_slots(user)),
-                            "RATE",
-                        )))
-                        .build()?;
-                    items.push(TransactWriteItem::builder().delete(slots).build());
-                }
+                MfaMethod::Push => items.extend(self.partition_deletes(user, DEVICE).await?),
             }
         }
         Ok(items)

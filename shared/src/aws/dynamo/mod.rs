@@ -169,23 +169,41 @@ impl DynamoStore {
     }
 
     /// Moves the user's credential version on, on condition (with `expected`)
-    /// that it is still the version the caller read.
+    /// that it is still the version the caller read, and keeps the count of
+    /// their phones: a new phone is counted on condition that there is room.
     fn credential_change(
         &self,
         user: UserId,
         expected: Option<u64>,
+        phones: Phones,
     ) -> anyhow::Result<TransactWriteItem> {
+        let mut conditions = vec!["attribute_exists(pk)".to_owned()];
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::key(user_pk(user), "PROFILE")))
-            .update_expression("ADD credential_version :one")
             .expression_attribute_values(":one", n(1));
-        let update = match expected {
-            Some(version) => update
-                .condition_expression(format!("attribute_exists(pk) AND {}", at_version(version)))
-                .expression_attribute_values(":version", n(version)),
-            None => update.condition_expression("attribute_exists(pk)"),
+        let update = match phones {
+            Phones::Unchanged => update.update_expression("ADD credential_version :one"),
+            Phones::OneMore { max } => {
+                conditions.push(
+                    "(attribute_not_exists(push_devices) OR push_devices < :max_phones)".into(),
+                );
+                update
+                    .update_expression("ADD credential_version :one, push_devices :one")
+                    .expression_attribute_values(":max_phones", n(max))
+            }
+            Phones::NoneLeft => {
+                update.update_expression("ADD credential_version :one REMOVE push_devices")
+            }
         };
+        let update = match expected {
+            Some(version) => {
+                conditions.push(at_version(version).to_owned());
+                update.expression_attribute_values(":version", n(version))
+            }
+            None => update,
+        };
+        let update = update.condition_expression(conditions.join(" AND "));
         Ok(TransactWriteItem::builder().update(update.build()?).build())
     }
 
@@ -372,6 +390,27 @@ fn cancellation(err: &SdkError<TransactWriteItemsError>) -> Option<Cancellation>
         Some(Cancellation::Conflict)
     } else {
         None
+    }
+}
+
+/// What a change of credentials does to the count of the user's phones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phones {
+    Unchanged,
+    /// One more, of at most `max`.
+    OneMore {
+        max: u64,
+    },
+    /// Every phone is removed.
+    NoneLeft,
+}
+
+impl Phones {
+    fn after_removing(methods: &[crate::domain::MfaMethod]) -> Self {
+        match methods.contains(&crate::domain::MfaMethod::Push) {
+            true => Self::NoneLeft,
+            false => Self::Unchanged,
+        }
     }
 }
 

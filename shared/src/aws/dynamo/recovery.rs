@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update}
 use time::OffsetDateTime;
 
 use super::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
-use super::{DynamoStore, firm_pk};
+use super::{DynamoStore, Phones, firm_pk};
 use crate::aws::items::{Item, Reader, epoch, item, s};
 use crate::domain::{
     AuditEvent, FirmId, Recovery, RecoveryId, RecoveryStatus, TokenDigest, UserId,
@@ -256,7 +256,11 @@ impl RecoveryStore for DynamoStore {
         ];
         match settlement.outcome {
             VerificationOutcome::Passed => {
-                items.push(self.credential_change(recovery.user_id, None)?);
+                items.push(self.credential_change(
+                    recovery.user_id,
+                    Some(settlement.expected_version),
+                    Phones::after_removing(settlement.remove),
+                )?);
                 items.extend(
                     self.mfa_removal(recovery.user_id, settlement.remove)
                         .await?,
