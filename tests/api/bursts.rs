@@ -12,7 +12,7 @@ use crate::helpers::{
     FIRM_PASSWORD, TestApp, TestClient, burst, count, spawn_app, spawn_app_with, unique_email,
 };
 use crate::push::{apns_token, register};
-use crate::sms::{last_code, unique_phone};
+use crate::sms::{enrol_phone, last_code, unique_phone};
 use crate::totp::enrolled;
 
 const BURST: usize = 40;
@@ -259,23 +259,6 @@ async fn a_right_code_sent_forty_times_at_once_signs_in_once_and_the_rest_find_t
         );
         e.app.clock.advance(Duration::seconds(30));
     }
-}
-
-/// Turns SMS codes on for the user of `session` with `phone`.
-async fn enrol_phone(app: &TestApp, session: &str, phone: &str) {
-    let response = app
-        .post_as(
-            "/mfa/sms/enroll",
-            session,
-            &json!({"password": FIRM_PASSWORD, "phone": phone}),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let code = last_code(app, phone).await;
-    let response = app
-        .post_as("/mfa/sms/confirm", session, &json!({"code": code}))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
 }
 
 /// A firm user with SMS codes on `phone`.

@@ -29,25 +29,31 @@ struct WithPhone {
     session: String,
 }
 
+/// Turns SMS codes on for the user of `session` with `phone`, through the API;
+/// what the confirmation answered.
+pub async fn enrol_phone(app: &TestApp, session: &str, phone: &str) -> Value {
+    let response = app
+        .post_as(
+            "/mfa/sms/enroll",
+            session,
+            &json!({"password": FIRM_PASSWORD, "phone": phone}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let code = last_code(app, phone).await;
+    let response = app
+        .post_as("/mfa/sms/confirm", session, &json!({"code": code}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 async fn with_phone() -> WithPhone {
     let app = spawn_app().await;
     let user = app.seed_firm_user(Role::Staff).await;
     let session = app.password_sign_in(&user.email).await;
     let phone = unique_phone();
-    let response = app
-        .post_as(
-            "/mfa/sms/enroll",
-            &session,
-            &json!({"password": FIRM_PASSWORD, "phone": phone}),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let code = last_code(&app, &phone).await;
-    let response = app
-        .post_as("/mfa/sms/confirm", &session, &json!({"code": code}))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
+    let body = enrol_phone(&app, &session, &phone).await;
     assert_eq!(body["backup_codes"].as_array().unwrap().len(), 10);
     WithPhone {
         app,
