@@ -24,13 +24,27 @@ pub const FIRM_PASSWORD: &str = "lantern orbit quietly";
 /// Every login-link answer waits this long in the tests (production: 600 ms).
 pub const RESPONSE_FLOOR: StdDuration = StdDuration::from_millis(100);
 
+/// Emulators the tests of this binary share, each app on one of them in turn.
+/// The emulator serves one request at a time and its outbox is a dump of all it
+/// holds, so several small ones take the tests' load on every core, each with a
+/// fraction of the state.
+const EMULATORS: usize = 4;
+
 fn emulator() -> &'static Emulator {
-    static EMULATOR: OnceLock<Emulator> = OnceLock::new();
-    EMULATOR.get_or_init(|| Emulator::start().expect("the emulator must start"))
+    static POOL: OnceLock<Vec<Emulator>> = OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let pool = POOL.get_or_init(|| {
+        (0..EMULATORS)
+            .map(|_| Emulator::start().expect("the emulator must start"))
+            .collect()
+    });
+    &pool[NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % pool.len()]
 }
 
 pub struct TestApp {
     pub address: String,
+    /// The emulator this app's table, bucket and mail live on.
+    pub emulator: &'static Emulator,
     /// What the scheduled functions get: the same services, for invoking them as
     /// their schedule would.
     pub services: Services,
@@ -57,7 +71,8 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts an app whose configuration has these extra environment variables.
 pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
-    let endpoint = emulator().endpoint();
+    let emulator = emulator();
+    let endpoint = emulator.endpoint();
     let resources = stack::resources(&format!("portcullis-{}", uuid::Uuid::new_v4().simple()));
     let sdk = sdk_config(endpoint).await;
     let push = provision(&sdk, &resources).await.expect("provisioning");
@@ -91,6 +106,7 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     TestApp {
         address,
+        emulator,
         services: jobs,
         api: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -343,7 +359,7 @@ impl TestApp {
 
     /// Everything the emulator sent to `email`, oldest first.
     pub async fn emails_to(&self, email: &str) -> Vec<SentEmail> {
-        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        let outbox: Outbox = self.emulator.outbox().await.expect("the outbox");
         outbox
             .emails
             .into_iter()
@@ -353,7 +369,7 @@ impl TestApp {
 
     /// Every text message the emulator sent to `phone`, oldest first.
     pub async fn sms_to(&self, phone: &str) -> Vec<String> {
-        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        let outbox: Outbox = self.emulator.outbox().await.expect("the outbox");
         outbox
             .sms
             .into_iter()
@@ -365,7 +381,7 @@ impl TestApp {
     /// Every push the emulator published to the phone with `device_token`, oldest
     /// first, as published (one payload per platform).
     pub async fn pushes_to(&self, device_token: &str) -> Vec<Value> {
-        let outbox: Outbox = emulator().outbox().await.expect("the outbox");
+        let outbox: Outbox = self.emulator.outbox().await.expect("the outbox");
         outbox
             .pushes
             .into_iter()
