@@ -46,7 +46,7 @@ pub fn verify_against_dummy(password: &Password) {
     static DUMMY: LazyLock<Option<PasswordHash>> = LazyLock::new(|| {
         let mut secret = [0u8; 32];
         OsRandom.fill(&mut secret);
-        let unknowable = Password::parse(crate::crypto::hex(&secret)).ok()?;
+        let unknowable = Password::parse(hex::encode(secret)).ok()?;
         hash(&unknowable, &OsRandom).ok()
     });
     if let Some(dummy) = DUMMY.as_ref() {

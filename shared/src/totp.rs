@@ -1,8 +1,9 @@
 //! Time-based one-time passwords (RFC 6238 over RFC 4226): the secret an
-//! authenticator app holds, and the codes it shows.
+//! authenticator app holds, and the codes it shows. The algorithm and base32
+//! are totp-rs's; this module fixes the parameters and finds the matching step
+//! (the caller refuses a step already accepted, against replay).
 
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use totp_rs::{Algorithm, TOTP};
 
 use crate::ports::Random;
 
@@ -43,6 +44,18 @@ impl TotpSecret {
         base32(&self.0)
     }
 
+    /// totp-rs's generator for this secret with `digits` digits and no skew:
+    /// the window is walked here, to learn which step matched.
+    fn totp(&self, digits: u32) -> TOTP {
+        TOTP::new_unchecked(
+            Algorithm::SHA1,
+            digits as usize,
+            0,
+            STEP_SECONDS,
+            self.0.to_vec(),
+        )
+    }
+
     /// The `otpauth://` URI an authenticator app scans.
     pub fn otpauth_uri(&self, issuer: &str, account: &str) -> String {
         use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -57,54 +70,34 @@ impl TotpSecret {
 
     /// The code for time step `step`, with `digits` digits (RFC 4226 §5.3).
     pub fn code_at_step(&self, step: u64, digits: u32) -> u32 {
-        hotp(&self.0, step, digits)
+        self.totp(digits)
+            .generate(step * STEP_SECONDS)
+            .parse()
+            .expect("totp-rs gives decimal digits")
     }
 
     /// The step of `code` within ±[`WINDOW`] of the step of `unix_seconds`, if
-    /// any. The caller refuses a step already accepted for the user (replay).
+    /// any, compared in constant time. The caller refuses a step already
+    /// accepted for the user (replay).
     pub fn matching_step(&self, code: u32, unix_seconds: u64) -> Option<u64> {
+        let totp = self.totp(DIGITS);
+        let typed = format!("{code:0width$}", width = DIGITS as usize);
         let now = unix_seconds / STEP_SECONDS;
         (now.saturating_sub(WINDOW)..=now + WINDOW)
-            .find(|step| constant_time_eq(self.code_at_step(*step, DIGITS), code))
+            .find(|step| totp.check(&typed, step * STEP_SECONDS))
     }
 }
 
-fn constant_time_eq(a: u32, b: u32) -> bool {
-    use subtle::ConstantTimeEq;
-    a.to_be_bytes().ct_eq(&b.to_be_bytes()).into()
-}
-
-fn hotp(key: &[u8], counter: u64, digits: u32) -> u32 {
-    let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(&counter.to_be_bytes());
-    let hash = mac.finalize().into_bytes();
-    let offset = usize::from(hash[19] & 0x0f);
-    let binary = u32::from_be_bytes([
-        hash[offset] & 0x7f,
-        hash[offset + 1],
-        hash[offset + 2],
-        hash[offset + 3],
-    ]);
-    binary % 10u32.pow(digits)
-}
-
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
+/// RFC 4648 base32 without padding, as authenticator apps take secrets.
 fn base32(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &byte in bytes {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
+    TOTP::new_unchecked(
+        Algorithm::SHA1,
+        DIGITS as usize,
+        0,
+        STEP_SECONDS,
+        bytes.to_vec(),
+    )
+    .get_secret_base32()
 }
 
 #[cfg(test)]
