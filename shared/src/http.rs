@@ -181,7 +181,7 @@ pub fn enrolling_principal(req: &Request) -> Option<Principal> {
 
 pub const SESSION_COOKIE: &str = "session";
 /// The cookie of a browser that signed in as a user before (see
-/// [`crate::domain::TrustedDevice`]). Only the sign-in routes under `/auth` read it.
+/// [`crate::sign_in::TrustedDevice`]). Only the sign-in routes under `/auth` read it.
 pub const DEVICE_COOKIE: &str = "device";
 
 /// Where a sign-in comes from: the browser's address and user agent, and the
@@ -257,9 +257,9 @@ pub fn set_session_cookie(response: &mut Response<Body>, token: &str, max_age_se
     }
 }
 
-/// Trusts this browser for 90 days (see [`crate::domain::TrustedDevice`]).
+/// Trusts this browser for 90 days (see [`crate::sign_in::TrustedDevice`]).
 pub fn set_device_cookie(response: &mut Response<Body>, token: &str) {
-    let max_age = crate::domain::TrustedDevice::LIFETIME.whole_seconds();
+    let max_age = crate::sign_in::TrustedDevice::LIFETIME.whole_seconds();
     let cookie = format!(
         "{DEVICE_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age={max_age}"
     );

@@ -2,24 +2,23 @@
 //! randomness), the AWS adapters behind those ports, and the HTTP helpers every
 //! Lambda function shares.
 
+pub mod accounts;
 pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod documents;
 pub mod domain;
 pub mod email;
 #[cfg(feature = "fakes")]
 pub mod fakes;
-pub mod flows;
 pub mod http;
-pub mod passwords;
-pub mod phone_texts;
+pub mod mfa;
 pub mod ports;
-pub mod qr;
+pub mod recovery;
 pub mod runtime;
 pub mod services;
+pub mod sign_in;
 pub mod telemetry;
-pub mod totp;
-pub mod verifiers;
 
 pub use services::Services;

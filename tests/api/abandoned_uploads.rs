@@ -8,7 +8,7 @@ use time::Duration;
 use crate::helpers::{TestApp, spawn_app};
 use crate::uploads::pdf;
 
-async fn sweep(app: &TestApp) -> portcullis::flows::abandoned_uploads::SweepRun {
+async fn sweep(app: &TestApp) -> portcullis::documents::abandoned_uploads::SweepRun {
     settle_abandoned_uploads::handler(&app.services, serde_json::json!({}))
         .await
         .expect("the sweep runs")

@@ -136,7 +136,7 @@ fn every_sample_authorizer_event_is_one_the_authorizer_accepts() {
 fn every_sample_s3_event_is_one_aws_sends_and_the_function_reads() {
     for event in sample_events("document-uploaded") {
         serde_json::from_str::<aws_lambda_events::s3::S3Event>(&event).unwrap();
-        let read: portcullis::flows::document_uploaded::S3Notification =
+        let read: portcullis::documents::uploaded::S3Notification =
             serde_json::from_str(&event).unwrap();
         assert!(!read.records.is_empty());
     }

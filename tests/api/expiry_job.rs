@@ -1,8 +1,8 @@
 //! The scheduled password-expiry job, invoked as its EventBridge schedule would.
 
 use expire_passwords::handler;
+use portcullis::accounts::expire_passwords::ExpiryRun;
 use portcullis::domain::Role;
-use portcullis::flows::expire_passwords::ExpiryRun;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;

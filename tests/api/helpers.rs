@@ -187,15 +187,15 @@ impl TestApp {
 
     /// The ids of the cases `user` is a member of, by title.
     pub async fn case_ids_of(&self, user: UserId) -> Vec<CaseId> {
-        use portcullis::ports::CaseStore;
+        use portcullis::documents::CaseStore;
         let mut cases = self.store.cases_of(user).await.expect("cases");
         cases.sort_by(|a, b| a.title.cmp(&b.title));
         cases.into_iter().map(|case| case.id).collect()
     }
 
     /// The user as stored.
-    pub async fn store_user(&self, id: UserId) -> portcullis::domain::User {
-        use portcullis::ports::UserStore;
+    pub async fn store_user(&self, id: UserId) -> portcullis::accounts::User {
+        use portcullis::accounts::UserStore;
         self.store
             .user(id)
             .await

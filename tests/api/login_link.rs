@@ -335,7 +335,7 @@ async fn a_login_link_never_signs_in_a_firm_user() {
     let user = app.store_user(lawyer.id).await;
     // However a firm user came by a link (none is ever sent to one), it is refused:
     // their sign-in takes their password and second factor.
-    let url = portcullis::flows::login_link::sign_in_url(&app.services, &user, None)
+    let url = portcullis::sign_in::login_link::sign_in_url(&app.services, &user, None)
         .await
         .unwrap();
     let token = url.split("token=").nth(1).unwrap();

@@ -484,7 +484,7 @@ async fn endpoint_exists(app: &TestApp, arn: &str) -> bool {
 }
 
 async fn endpoints_of(app: &TestApp, user: &TestClient) -> Vec<String> {
-    use portcullis::ports::MfaStore;
+    use portcullis::mfa::MfaStore;
     let state = app.store.mfa_state(user.id).await.unwrap();
     state
         .push_devices

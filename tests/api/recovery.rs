@@ -1,10 +1,12 @@
 //! Account recovery: the 72-hour link, the identity check (manual review or a
 //! signed provider callback), and the hourly job that expires old links.
 
-use portcullis::domain::{RecoveryId, RecoveryStatus, Role};
-use portcullis::flows::expire_recovery_links::expire_recovery_links_by;
-use portcullis::flows::recovery_callback::signature;
+use portcullis::domain::{RecoveryId, Role};
+
 use portcullis::ports::Clock;
+use portcullis::recovery::RecoveryStatus;
+use portcullis::recovery::callback::signature;
+use portcullis::recovery::expire_links::expire_recovery_links_by;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
@@ -98,7 +100,7 @@ impl LockedOut {
 
     async fn status(&self, recovery: &str) -> RecoveryStatus {
         let id = RecoveryId::parse(recovery).unwrap();
-        use portcullis::ports::RecoveryStore;
+        use portcullis::recovery::RecoveryStore;
         self.app.store.recovery(id).await.unwrap().unwrap().status
     }
 }
@@ -274,7 +276,7 @@ async fn the_job_pages_through_many_expired_links() {
     // Two a page, so the last page is a short one.
     let run = expire_recovery_links_by(&l.app.services, 2).await.unwrap();
     assert_eq!(run.expired, 5);
-    let listed = portcullis::ports::RecoveryStore::expired_open_recoveries(
+    let listed = portcullis::recovery::RecoveryStore::expired_open_recoveries(
         &l.app.store,
         l.app.clock.now(),
         None,

@@ -2,7 +2,7 @@
 //! to set one up with an enrolment-only session.
 
 use portcullis::domain::Role;
-use portcullis::totp::{DIGITS, STEP_SECONDS};
+use portcullis::mfa::totp::{DIGITS, STEP_SECONDS};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;

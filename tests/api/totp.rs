@@ -1,7 +1,7 @@
 //! Authenticator apps: enrolment, confirmation, and the second step of a sign-in.
 
 use portcullis::domain::Role;
-use portcullis::totp::{DIGITS, STEP_SECONDS, TotpSecret};
+use portcullis::mfa::totp::{DIGITS, STEP_SECONDS, TotpSecret};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;

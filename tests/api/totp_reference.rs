@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
+use portcullis::mfa::totp::{DIGITS, STEP_SECONDS, TotpSecret};
 use portcullis::ports::{OsRandom, Random};
-use portcullis::totp::{DIGITS, STEP_SECONDS, TotpSecret};
 
 #[test]
 fn six_digit_codes_agree_with_pyotp() {
@@ -56,7 +56,8 @@ fn six_digit_codes_agree_with_pyotp() {
 #[test]
 fn the_qr_png_reads_as_a_valid_png_with_the_standard_library_of_python() {
     let png =
-        portcullis::qr::qr_png("otpauth://totp/Example%20LLP:ada?secret=GEZDGNBVGY3TQOJQ").unwrap();
+        portcullis::mfa::qr::qr_png("otpauth://totp/Example%20LLP:ada?secret=GEZDGNBVGY3TQOJQ")
+            .unwrap();
     let script = "import struct, sys, zlib\n\
                   data = sys.stdin.buffer.read()\n\
                   assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n\

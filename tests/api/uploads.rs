@@ -2,8 +2,8 @@
 //! as a browser would, and delivering S3's notification of the real object.
 
 use percent_encoding::percent_decode_str;
+use portcullis::documents::uploaded::{S3Notification, UploadedRun};
 use portcullis::domain::CaseId;
-use portcullis::flows::document_uploaded::{S3Notification, UploadedRun};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 

@@ -4,11 +4,11 @@ use futures::future::BoxFuture;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::flows::account::{AccountError, profile, set_language};
-use portcullis::flows::session::sign_out;
+use portcullis::accounts::account::{AccountError, profile, set_language};
 use portcullis::http::{
     clear_session_cookie, empty_response, json_response, parse_json, principal, respond, source_ip,
 };
+use portcullis::sign_in::session::sign_out;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

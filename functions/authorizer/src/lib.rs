@@ -13,8 +13,8 @@ use aws_lambda_events::apigw::{
 };
 use futures::future::BoxFuture;
 use portcullis::Services;
-use portcullis::flows::session::authenticate;
 use portcullis::http::{authorizer_context, presented_session_token};
+use portcullis::sign_in::session::authenticate;
 use serde_json::{Value, json};
 
 pub type AuthorizerRequest = ApiGatewayV2CustomAuthorizerV2Request;

@@ -5,11 +5,11 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::domain::MfaMethod;
-use portcullis::flows::mfa_methods::regenerate_backup_codes;
-use portcullis::flows::mfa_sign_in::second_step_response;
-use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json};
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
+use portcullis::mfa::MfaMethod;
+use portcullis::mfa::methods::regenerate_backup_codes;
+use portcullis::mfa::second_step::second_step_response;
+use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -9,14 +9,14 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::link_request::LinkRequestError;
-use portcullis::flows::password_change::{
+use portcullis::accounts::password_change::{
     PasswordChangeError, change_password, change_password_with_token,
 };
-use portcullis::flows::password_reset::{PasswordResetError, request_reset, reset_password};
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
+use portcullis::sign_in::link_request::LinkRequestError;
+use portcullis::sign_in::password_reset::{PasswordResetError, request_reset, reset_password};
 use serde::Deserialize;
 use serde_json::json;
 

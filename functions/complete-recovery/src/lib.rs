@@ -7,12 +7,12 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::flows::firm_admin::FirmAdminError;
-use portcullis::flows::recovery::{RecoveryError, decide, firm_recoveries, link_status, submit};
-use portcullis::flows::recovery_callback::{SIGNATURE_HEADER, receive_callback};
+use portcullis::accounts::firm_admin::FirmAdminError;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
+use portcullis::recovery::callback::{SIGNATURE_HEADER, receive_callback};
+use portcullis::recovery::process::{RecoveryError, decide, firm_recoveries, link_status, submit};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 use portcullis::Services;
-use portcullis::flows::document_uploaded::{S3Notification, UploadedRun, documents_uploaded};
+use portcullis::documents::uploaded::{S3Notification, UploadedRun, documents_uploaded};
 
 pub fn handler(
     svc: &Services,

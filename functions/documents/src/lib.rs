@@ -5,8 +5,8 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::flows::cases::CaseAccessError;
-use portcullis::flows::documents::{DocumentError, download_url, list_documents};
+use portcullis::documents::cases::CaseAccessError;
+use portcullis::documents::transfer::{DocumentError, download_url, list_documents};
 use portcullis::http::{json_response, principal, respond, route_key};
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {

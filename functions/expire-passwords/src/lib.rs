@@ -2,7 +2,7 @@
 
 use futures::future::BoxFuture;
 use portcullis::Services;
-use portcullis::flows::expire_passwords::{ExpiryRun, expire_passwords};
+use portcullis::accounts::expire_passwords::{ExpiryRun, expire_passwords};
 use serde_json::Value;
 
 /// The schedule's event says only when it fired; the job reads the clock itself.

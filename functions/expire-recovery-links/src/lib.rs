@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 use portcullis::Services;
-use portcullis::flows::expire_recovery_links::{ExpiryRun, expire_recovery_links};
+use portcullis::recovery::expire_links::{ExpiryRun, expire_recovery_links};
 use serde_json::Value;
 
 /// The schedule's event says only when it fired; the job reads the clock itself.

@@ -4,12 +4,12 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_methods::{mfa_summary, remove_method};
-use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
     empty_response, enrolling_principal, json_response, parse_json, principal, respond, route_key,
     source_ip,
 };
+use portcullis::mfa::methods::{mfa_summary, remove_method};
+use portcullis::mfa::totp_enrollment::MfaError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -7,14 +7,14 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::flows::mfa_sign_in::MfaSignInError;
-use portcullis::flows::push_devices::{DeviceRegistration, register_device};
-use portcullis::flows::push_sign_in::{PushPoll, answer_push, poll_push, send_push};
-use portcullis::flows::totp_enrollment::MfaError;
 use portcullis::http::{
     Browser, InvalidBody, bearer_token, enrolling_principal, json_response, parse_json, respond,
     route_key,
 };
+use portcullis::mfa::push_devices::{DeviceRegistration, register_device};
+use portcullis::mfa::push_sign_in::{PushPoll, answer_push, poll_push, send_push};
+use portcullis::mfa::second_step::MfaSignInError;
+use portcullis::mfa::totp_enrollment::MfaError;
 use serde::Deserialize;
 use serde_json::json;
 

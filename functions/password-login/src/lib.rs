@@ -3,8 +3,8 @@
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::password_login::{PasswordLoginError, sign_in};
 use portcullis::http::{Browser, parse_json, respond};
+use portcullis::sign_in::password_login::{PasswordLoginError, sign_in};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

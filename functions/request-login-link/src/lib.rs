@@ -4,9 +4,9 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::link_request::LinkRequestError;
-use portcullis::flows::login_link::{REQUEST_ACCEPTED_MESSAGE, request_login_link};
 use portcullis::http::{json_response, parse_json, respond, source_ip};
+use portcullis::sign_in::link_request::LinkRequestError;
+use portcullis::sign_in::login_link::{REQUEST_ACCEPTED_MESSAGE, request_login_link};
 use serde::Deserialize;
 use serde_json::json;
 

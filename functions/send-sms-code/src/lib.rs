@@ -6,13 +6,13 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::domain::MfaMethod;
-use portcullis::flows::mfa_sign_in::{MfaSignInError, second_step_response, send_sign_in_code};
-use portcullis::flows::sms_enrollment::{confirm_sms, enroll_sms};
-use portcullis::flows::totp_enrollment::{MfaError, backup_codes_json};
 use portcullis::http::{
     empty_response, enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
+use portcullis::mfa::MfaMethod;
+use portcullis::mfa::second_step::{MfaSignInError, second_step_response, send_sign_in_code};
+use portcullis::mfa::sms_enrollment::{confirm_sms, enroll_sms};
+use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
 use serde::Deserialize;
 use serde_json::json;
 

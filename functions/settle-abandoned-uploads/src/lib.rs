@@ -4,7 +4,7 @@
 
 use futures::future::BoxFuture;
 use portcullis::Services;
-use portcullis::flows::abandoned_uploads::{SweepRun, settle_abandoned_uploads};
+use portcullis::documents::abandoned_uploads::{SweepRun, settle_abandoned_uploads};
 use serde_json::Value;
 
 /// The schedule's event says only when it fired; the job reads the clock itself.

@@ -3,8 +3,8 @@
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
-use portcullis::flows::login_link::{VerifyLoginLinkError, verify_login_link};
 use portcullis::http::{parse_json, respond, source_ip};
+use portcullis::sign_in::login_link::{VerifyLoginLinkError, verify_login_link};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -15,14 +15,15 @@ use portcullis::aws::{load_server_key, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::PushApplications;
 use portcullis::domain::{
-    AuditEvent, AuditKind, CaseId, DeviceCredentialPurpose, DeviceId, DeviceToken, EmailAddress,
-    PhoneNumber, PushDevice, PushPlatform, Token, UserId,
+    AuditEvent, AuditKind, CaseId, DeviceCredentialPurpose, DeviceId, EmailAddress, PhoneNumber,
+    Token, UserId,
 };
 use portcullis::fakes::FakeServices;
-use portcullis::flows::login_link::{sign_in_url, verify_login_link};
-use portcullis::flows::mfa_sign_in::challenge;
-use portcullis::flows::session::new_session;
-use portcullis::ports::{ConfirmedFactor, FactorConfirmation};
+use portcullis::mfa::second_step::challenge;
+use portcullis::mfa::{ConfirmedFactor, FactorConfirmation};
+use portcullis::mfa::{DeviceToken, PushDevice, PushPlatform};
+use portcullis::sign_in::login_link::{sign_in_url, verify_login_link};
+use portcullis::sign_in::session::new_session;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
 use portcullis_cli::provision::{Resources, provision};

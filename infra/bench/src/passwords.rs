@@ -6,15 +6,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use aws_config::SdkConfig;
 use devserver::stack;
+use portcullis::accounts::FirmStore;
+use portcullis::accounts::expire_passwords::expire_passwords;
+use portcullis::accounts::passwords;
+use portcullis::accounts::{Firm, FirmSettings, Password, PasswordExpiry, PasswordState, User};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
-use portcullis::domain::{
-    EmailAddress, Firm, FirmId, FirmSettings, Language, Password, PasswordExpiry, PasswordState,
-    Role, User, UserId,
-};
-use portcullis::flows::expire_passwords::expire_passwords;
-use portcullis::passwords;
-use portcullis::ports::{Clock, FirmStore, OsRandom};
+use portcullis::domain::{EmailAddress, FirmId, Language, Role, UserId};
+use portcullis::ports::{Clock, OsRandom};
 use portcullis_cli::provision::provision;
 
 use crate::stats::Summary;

@@ -2,12 +2,14 @@
 //! get its first administrator, and what the demo data is made of.
 
 use anyhow::bail;
+use portcullis::accounts::PasswordChange;
+use portcullis::accounts::passwords::{PolicyContext, check_policy, hash};
+use portcullis::accounts::{Firm, FirmSettings, Password, PasswordState, User};
+use portcullis::documents::Case;
 use portcullis::domain::{
-    AuditEvent, AuditKind, Case, CaseId, EmailAddress, Firm, FirmId, FirmSettings, Language,
-    Password, PasswordState, Role, User, UserId,
+    AuditEvent, AuditKind, CaseId, EmailAddress, FirmId, Language, Role, UserId,
 };
-use portcullis::passwords::{PolicyContext, check_policy, hash};
-use portcullis::ports::{Clock, Conditional, OsRandom, PasswordChange, Store};
+use portcullis::ports::{Clock, Conditional, OsRandom, Store};
 
 pub struct Admin<'a> {
     pub store: &'a dyn Store,

@@ -4,8 +4,9 @@
 
 use anyhow::Context;
 use portcullis::Services;
-use portcullis::domain::{EmailAddress, Recovery, Role};
-use portcullis::flows::recovery::{Opener, decide_as_operator, start_recovery};
+use portcullis::domain::{EmailAddress, Role};
+use portcullis::recovery::Recovery;
+use portcullis::recovery::process::{Opener, decide_as_operator, start_recovery};
 
 /// Opens a recovery for the firm user with `email` and emails them the link.
 /// Refused when another administrator of their firm can open it.

@@ -15,7 +15,7 @@ use aws_sdk_s3::types::{
 use aws_sdk_sqs::types::QueueAttributeName;
 use portcullis::Services;
 use portcullis::aws::s3_client;
-use portcullis::flows::document_uploaded::S3Notification;
+use portcullis::documents::uploaded::S3Notification;
 use tokio::task::JoinHandle;
 
 /// How often an empty queue is asked again. The emulator serves one request at a

@@ -11,7 +11,9 @@ use time::{Duration, OffsetDateTime};
 
 use super::{S3Bucket, s3_client, sns_push, sns_sms};
 use crate::config::Config;
-use crate::domain::{DeviceToken, DocumentName, MediaType, PhoneNumber, PushPlatform};
+use crate::documents::{DocumentName, MediaType};
+use crate::domain::PhoneNumber;
+use crate::mfa::{DeviceToken, PushPlatform};
 use crate::ports::{DocumentBucket, PushMessage, PushSender, SmsSender, StoredObject};
 
 /// Builds a function's documents bucket.

@@ -9,7 +9,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use time::{Duration, OffsetDateTime};
 
-use crate::domain::{DocumentName, MediaType};
+use crate::documents::{DocumentName, MediaType};
 use crate::ports::{DocumentBucket, StoredObject};
 
 #[derive(Debug, Clone)]

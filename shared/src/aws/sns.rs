@@ -11,9 +11,10 @@ use aws_sdk_sns::types::MessageAttributeValue;
 use serde_json::json;
 
 use crate::config::{Config, PushApplications};
-use crate::domain::{DeviceToken, PhoneNumber, PushPlatform};
-use crate::flows::session::rfc3339;
+use crate::domain::PhoneNumber;
+use crate::mfa::{DeviceToken, PushPlatform};
 use crate::ports::{PushMessage, PushSender, SmsSender};
+use crate::sign_in::session::rfc3339;
 
 /// Sends SMS with `Publish` to a phone number, as transactional messages (the
 /// type SNS delivers first and never drops for cost).
@@ -111,7 +112,7 @@ pub fn push_payload(message: &PushMessage) -> anyhow::Result<String> {
 fn push_ttl() -> anyhow::Result<MessageAttributeValue> {
     Ok(MessageAttributeValue::builder()
         .data_type("String")
-        .string_value(crate::domain::PUSH_TTL.whole_seconds().to_string())
+        .string_value(crate::mfa::PUSH_TTL.whole_seconds().to_string())
         .build()?)
 }
 

@@ -10,9 +10,9 @@ use tokio::sync::OnceCell;
 
 use super::secrets::load_secret_text;
 use crate::config::{Config, VerifierConfig};
-use crate::domain::Recovery;
 use crate::ports::IdentityVerifier;
-use crate::verifiers::{ManualReview, WEBHOOK};
+use crate::recovery::Recovery;
+use crate::recovery::verifiers::{ManualReview, WEBHOOK};
 
 /// The shortest callback key accepted.
 const MIN_KEY_BYTES: usize = 32;

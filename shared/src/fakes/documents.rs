@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
 use super::MemoryStore;
-use crate::domain::{
-    AuditEvent, Case, CaseId, Document, DocumentId, DocumentName, DocumentStatus, FirmId,
-    MediaType, Upload, UploadId, UserId,
+use crate::documents::{
+    Case, Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId,
 };
-use crate::ports::{
-    CaseStore, Conditional, DocumentBucket, DocumentPage, DocumentStore, NoticeClaim, NoticeStore,
-    Settlement, StoredObject,
+use crate::documents::{
+    CaseStore, DocumentPage, DocumentStore, NoticeClaim, NoticeStore, Settlement,
 };
+use crate::domain::{AuditEvent, CaseId, FirmId, UserId};
+use crate::ports::{Conditional, DocumentBucket, StoredObject};
 
 #[async_trait]
 impl CaseStore for MemoryStore {

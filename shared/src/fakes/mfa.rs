@@ -4,13 +4,12 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::MemoryStore;
-use crate::domain::{
-    AuditEvent, MfaChallenge, MfaMethod, MfaState, PhoneNumber, PushChallenge, PushChallengeId,
-    PushStatus, SentCode, SmsFactor, TokenDigest, TotpFactor, UserId,
+use crate::domain::{AuditEvent, PhoneNumber, PushChallengeId, TokenDigest, UserId};
+use crate::mfa::{ChallengePass, ConfirmedFactor, FactorConfirmation, MfaStore, Passed};
+use crate::mfa::{
+    MfaChallenge, MfaMethod, MfaState, PushChallenge, PushStatus, SentCode, SmsFactor, TotpFactor,
 };
-use crate::ports::{
-    ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore, Passed,
-};
+use crate::ports::Conditional;
 
 #[async_trait]
 impl MfaStore for MemoryStore {
@@ -76,7 +75,7 @@ impl MfaStore for MemoryStore {
             ConfirmedFactor::Push(device) => {
                 let devices = t.push_devices.entry(confirmation.user).or_default();
                 let new = !devices.iter().any(|known| known.id == device.id)
-                    && (devices.len() as u64) < crate::domain::MAX_PUSH_DEVICES;
+                    && (devices.len() as u64) < crate::mfa::MAX_PUSH_DEVICES;
                 if new {
                     devices.push(device.clone());
                 }

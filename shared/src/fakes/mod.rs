@@ -13,19 +13,20 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::Services;
+use crate::accounts::{Firm, FirmSettings, User};
+use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::clock::ManualClock;
 use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
-use crate::domain::{
-    AuditEvent, Case, CaseId, Document, DocumentId, EmailAddress, Firm, FirmId, FirmSettings,
-    Language, LinkKind, OneTimeLink, Session, TokenDigest, TrustedDevice, Upload, UploadId, User,
-    UserId,
-};
-use crate::domain::{DeviceToken, PhoneNumber, PushPlatform};
+use crate::documents::{Case, Document, DocumentId, Upload, UploadId};
+use crate::domain::PhoneNumber;
+use crate::domain::{AuditEvent, CaseId, EmailAddress, FirmId, Language, TokenDigest, UserId};
+use crate::mfa::{DeviceToken, PushPlatform};
 use crate::ports::{
-    Conditional, CounterStore, FirmStore, LinkStore, Mailer, OsRandom, OutgoingEmail,
-    PasswordChange, PushMessage, PushSender, SessionStore, SmsSender, UserStore,
+    Conditional, Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender,
 };
+use crate::sign_in::{CounterStore, LinkStore, SessionStore};
+use crate::sign_in::{LinkKind, OneTimeLink, Session, TrustedDevice};
 
 #[derive(Debug, Default)]
 struct Tables {
@@ -47,14 +48,14 @@ struct Tables {
     /// Slots taken, by counter key.
     counters: HashMap<String, u64>,
     audit: Vec<AuditEvent>,
-    totp: HashMap<UserId, crate::domain::TotpFactor>,
-    sms: HashMap<UserId, crate::domain::SmsFactor>,
-    sent_codes: HashMap<String, crate::domain::SentCode>,
+    totp: HashMap<UserId, crate::mfa::TotpFactor>,
+    sms: HashMap<UserId, crate::mfa::SmsFactor>,
+    sent_codes: HashMap<String, crate::mfa::SentCode>,
     backup_codes: HashMap<UserId, Vec<String>>,
-    challenges: HashMap<TokenDigest, crate::domain::MfaChallenge>,
-    push_devices: HashMap<UserId, Vec<crate::domain::PushDevice>>,
-    pushes: HashMap<crate::domain::PushChallengeId, crate::domain::PushChallenge>,
-    recoveries: HashMap<crate::domain::RecoveryId, crate::domain::Recovery>,
+    challenges: HashMap<TokenDigest, crate::mfa::MfaChallenge>,
+    push_devices: HashMap<UserId, Vec<crate::mfa::PushDevice>>,
+    pushes: HashMap<crate::domain::PushChallengeId, crate::mfa::PushChallenge>,
+    recoveries: HashMap<crate::domain::RecoveryId, crate::recovery::Recovery>,
     /// Unspent recovery links.
     recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
 }
@@ -72,8 +73,8 @@ impl Tables {
         }
     }
 
-    fn remove_factors(&mut self, user: UserId, methods: &[crate::domain::MfaMethod]) {
-        use crate::domain::MfaMethod;
+    fn remove_factors(&mut self, user: UserId, methods: &[crate::mfa::MfaMethod]) {
+        use crate::mfa::MfaMethod;
         for method in methods {
             match method {
                 MfaMethod::Totp => {
@@ -526,7 +527,7 @@ impl Default for FakeServices {
             mailer: mailer.clone(),
             sms: sms.clone(),
             push: push.clone(),
-            verifier: Arc::new(crate::verifiers::ManualReview {
+            verifier: Arc::new(crate::recovery::verifiers::ManualReview {
                 portal_url: "http://127.0.0.1:3000".into(),
             }),
             clock: clock.clone(),

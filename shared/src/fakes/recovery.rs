@@ -4,10 +4,10 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::MemoryStore;
-use crate::domain::{
-    AuditEvent, FirmId, Recovery, RecoveryId, RecoveryStatus, TokenDigest, VerificationOutcome,
-};
-use crate::ports::{Conditional, RecoverySettlement, RecoveryStore};
+use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest};
+use crate::ports::Conditional;
+use crate::recovery::{Recovery, RecoveryStatus, VerificationOutcome};
+use crate::recovery::{RecoverySettlement, RecoveryStore};
 
 #[async_trait]
 impl RecoveryStore for MemoryStore {

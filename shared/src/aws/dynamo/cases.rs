@@ -7,8 +7,10 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use super::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use super::{DynamoStore, case_pk, firm_pk, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, s};
-use crate::domain::{AuditEvent, Case, CaseId, FirmId, UserId};
-use crate::ports::{CaseStore, Conditional};
+use crate::documents::Case;
+use crate::documents::CaseStore;
+use crate::domain::{AuditEvent, CaseId, FirmId, UserId};
+use crate::ports::Conditional;
 
 fn case_item(case: &Case) -> Item {
     item([

@@ -8,11 +8,12 @@ use time::OffsetDateTime;
 use super::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use super::{DynamoStore, case_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
-use crate::domain::{
-    CaseId, Document, DocumentId, DocumentName, DocumentStatus, MediaType, Role, Upload, UploadId,
-    Uploader, UserId,
+use crate::documents::{
+    Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId, Uploader,
 };
-use crate::ports::{Conditional, DocumentPage, DocumentStore, Settlement};
+use crate::documents::{DocumentPage, DocumentStore, Settlement};
+use crate::domain::{CaseId, Role, UserId};
+use crate::ports::Conditional;
 
 fn document_sk(id: DocumentId) -> String {
     format!("DOC#{id}")

@@ -8,14 +8,13 @@ use time::OffsetDateTime;
 use super::schema::{PK, SK, TTL};
 use super::{DynamoStore, Phones, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
-use crate::domain::{
-    AuditEvent, DeviceId, MAX_PUSH_DEVICES, MfaChallenge, MfaMethod, MfaState, PhoneNumber,
-    PushChallenge, PushChallengeId, PushDevice, PushPlatform, PushStatus, SentCode, SmsFactor,
-    TokenDigest, TotpFactor, UserId,
+use crate::domain::{AuditEvent, DeviceId, PhoneNumber, PushChallengeId, TokenDigest, UserId};
+use crate::mfa::{ChallengePass, ConfirmedFactor, FactorConfirmation, MfaStore, Passed};
+use crate::mfa::{
+    MAX_PUSH_DEVICES, MfaChallenge, MfaMethod, MfaState, PushChallenge, PushDevice, PushPlatform,
+    PushStatus, SentCode, SmsFactor, TotpFactor,
 };
-use crate::ports::{
-    ChallengePass, Conditional, ConfirmedFactor, FactorConfirmation, MfaStore, Passed,
-};
+use crate::ports::Conditional;
 
 const TOTP: &str = "TOTP";
 const SMS: &str = "SMS";

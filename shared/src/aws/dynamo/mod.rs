@@ -44,14 +44,14 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::items::{Item, Reader, epoch, item, n, s};
+use crate::accounts::{Firm, FirmSettings, PasswordExpiry, PasswordHash, PasswordState, User};
+use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::domain::{
-    AuditEvent, CaseId, EmailAddress, Firm, FirmId, FirmSettings, Language, LinkKind, OneTimeLink,
-    PasswordExpiry, PasswordHash, PasswordState, Role, Session, TokenDigest, TrustedDevice, User,
-    UserId,
+    AuditEvent, CaseId, EmailAddress, FirmId, Language, Role, TokenDigest, UserId,
 };
-use crate::ports::{
-    Conditional, CounterStore, FirmStore, LinkStore, PasswordChange, SessionStore, UserStore,
-};
+use crate::ports::Conditional;
+use crate::sign_in::{CounterStore, LinkStore, SessionStore};
+use crate::sign_in::{LinkKind, OneTimeLink, Session, TrustedDevice};
 
 /// Attribute and index names, shared with provisioning and the SAM template.
 pub mod schema {
@@ -406,8 +406,8 @@ enum Phones {
 }
 
 impl Phones {
-    fn after_removing(methods: &[crate::domain::MfaMethod]) -> Self {
-        match methods.contains(&crate::domain::MfaMethod::Push) {
+    fn after_removing(methods: &[crate::mfa::MfaMethod]) -> Self {
+        match methods.contains(&crate::mfa::MfaMethod::Push) {
             true => Self::NoneLeft,
             false => Self::Unchanged,
         }

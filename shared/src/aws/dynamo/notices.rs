@@ -7,7 +7,8 @@ use time::{Duration, OffsetDateTime};
 use super::schema::{PK, SK};
 use super::{DynamoStore, conditional};
 use crate::aws::items::{epoch, item, s};
-use crate::ports::{Conditional, NoticeClaim, NoticeStore};
+use crate::documents::{NoticeClaim, NoticeStore};
+use crate::ports::Conditional;
 
 fn notice_pk(id: &str) -> String {
     format!("NOTICE#{id}")

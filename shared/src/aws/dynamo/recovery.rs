@@ -10,11 +10,10 @@ use time::OffsetDateTime;
 use super::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
 use super::{DynamoStore, Phones, firm_pk};
 use crate::aws::items::{Item, Reader, epoch, item, s};
-use crate::domain::{
-    AuditEvent, FirmId, Recovery, RecoveryId, RecoveryStatus, TokenDigest, UserId,
-    VerificationOutcome,
-};
-use crate::ports::{Conditional, RecoverySettlement, RecoveryStore};
+use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest, UserId};
+use crate::ports::Conditional;
+use crate::recovery::{Recovery, RecoveryStatus, VerificationOutcome};
+use crate::recovery::{RecoverySettlement, RecoveryStore};
 
 const CASE: &str = "RECOVERY";
 const OPEN: &str = "OPENRECOVERY";

@@ -1,0 +1,471 @@
+//! Case documents: their names, types and states as the domain sees them.
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use time::OffsetDateTime;
+use uuid::{NoContext, Timestamp, Uuid};
+
+use crate::domain::{CaseId, InvalidId, Role, UserId};
+
+/// A document of a case. Its text form sorts by creation time (a UUIDv7), so a
+/// case's documents list newest first straight from the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId(Uuid);
+
+impl DocumentId {
+    pub fn new_at(at: OffsetDateTime) -> Self {
+        let seconds = u64::try_from(at.unix_timestamp()).unwrap_or_default();
+        Self(Uuid::new_v7(Timestamp::from_unix(
+            NoContext,
+            seconds,
+            at.nanosecond(),
+        )))
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidId> {
+        Uuid::try_parse(raw).map(Self).map_err(|_| InvalidId)
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// An upload request: the files one person sent together, with their message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UploadId(Uuid);
+
+impl UploadId {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidId> {
+        Uuid::try_parse(raw).map(Self).map_err(|_| InvalidId)
+    }
+}
+
+impl Default for UploadId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for UploadId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("The file name is empty, too long, or has nothing readable left once made safe.")]
+pub struct InvalidFileName;
+
+/// A file name that is safe as the last segment of an S3 key and in a
+/// `Content-Disposition` header: no path separators, no `..`, no control
+/// characters, none of the characters S3 advises against. Everything else is kept
+/// (accents, spaces, brackets), so people still recognise their files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DocumentName(String);
+
+/// Longest name kept, in bytes: the key prefix takes about 100 of S3's 1,024.
+const MAX_NAME_BYTES: usize = 255;
+
+impl DocumentName {
+    pub fn parse(raw: &str) -> Result<Self, InvalidFileName> {
+        let replaced: String = raw
+            .chars()
+            .filter(|c| !c.is_control() && !is_invisible(*c))
+            .map(|c| if UNSAFE.contains(c) { '_' } else { c })
+            .collect();
+        let mut name = replaced.trim().to_owned();
+        while name.contains("..") {
+            name = name.replace("..", ".");
+        }
+        // A leading dot would make a hidden file on the recipient's computer.
+        let name = name.trim_start_matches(['.', ' ']).to_owned();
+        if name.is_empty()
+            || name.len() > MAX_NAME_BYTES
+            || !name.chars().any(char::is_alphanumeric)
+        {
+            return Err(InvalidFileName);
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A name read back from the store, as it was made safe then: never parsed
+    /// again, so the key of a stored document cannot change with this parser.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
+    /// The name with an extension of `media_type`: kept when it has one, appended
+    /// otherwise (the stem shortened if need be), so `payload.exe` declared as a
+    /// PDF is saved as `payload.exe.pdf` and opens as what it was checked to be.
+    pub fn with_extension_of(self, media_type: &MediaType) -> Self {
+        // A trailing dot would leave an empty extension, and `..` once appended.
+        let mut stem = self.0.trim_end_matches(['.', ' ']).to_owned();
+        let extension = stem
+            .rsplit_once('.')
+            .map(|(_, extension)| extension.to_ascii_lowercase());
+        let extensions = media_type.extensions();
+        if extension.is_some_and(|extension| extensions.contains(&extension.as_str())) {
+            return Self(stem);
+        }
+        let appended = extensions[0];
+        while stem.len() + 1 + appended.len() > MAX_NAME_BYTES {
+            stem.pop();
+        }
+        Self(format!("{}.{appended}", stem.trim_end_matches(['.', ' '])))
+    }
+
+    /// A `Content-Disposition` that saves the file under this name (RFC 6266): an
+    /// ASCII fallback for old clients, and the exact name in UTF-8.
+    pub fn attachment_disposition(&self) -> String {
+        let fallback: String = self
+            .0
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '_' })
+            .collect();
+        let exact = utf8_percent_encode(&self.0, RFC5987_ESCAPED);
+        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}")
+    }
+}
+
+/// Everything but RFC 5987's `attr-char` is percent-encoded.
+const RFC5987_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// Characters that display as nothing or reorder what follows (format characters
+/// such as the right-to-left override, and line and paragraph separators): with
+/// them, `invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`.
+/// The zero-width joiners U+200C and U+200D stay: Persian and Indic names need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Path separators and the characters Amazon S3's key-naming guide says to avoid.
+const UNSAFE: &str = "/\\{}^%`[]\"<>~#|";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "This type of file is not accepted. Send PDF, images, Office or OpenDocument files, \
+     plain text, CSV or ZIP."
+)]
+pub struct UnsupportedMediaType;
+
+/// A content type on the allow-list, lower-cased and without parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MediaType(&'static str, &'static [&'static str]);
+
+/// The accepted types, each with the extensions a file of that type may have (the
+/// first is the one appended to a name without any of them).
+const ALLOWED_MEDIA_TYPES: [(&str, &[&str]); 23] = [
+    ("application/pdf", &["pdf"]),
+    ("image/jpeg", &["jpg", "jpeg", "jpe"]),
+    ("image/png", &["png"]),
+    ("image/gif", &["gif"]),
+    ("image/webp", &["webp"]),
+    ("image/tiff", &["tif", "tiff"]),
+    ("image/heic", &["heic", "heif"]),
+    ("application/msword", &["doc", "dot"]),
+    // Windows browsers report CSV files as Excel.
+    ("application/vnd.ms-excel", &["xls", "xlt", "csv"]),
+    ("application/vnd.ms-powerpoint", &["ppt", "pps", "pot"]),
+    ("application/rtf", &["rtf"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        &["pptx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+    ("application/vnd.oasis.opendocument.presentation", &["odp"]),
+    ("application/vnd.oasis.opendocument.graphics", &["odg"]),
+    ("text/plain", &["txt", "text", "log", "md"]),
+    ("text/csv", &["csv"]),
+    ("application/zip", &["zip"]),
+    ("application/x-zip-compressed", &["zip"]),
+    ("application/vnd.ms-outlook", &["msg"]),
+];
+
+impl MediaType {
+    /// Accepts a type on the allow-list, whatever its case, without parameters
+    /// (S3 stores the header exactly as signed, so one spelling is kept).
+    pub fn parse(raw: &str) -> Result<Self, UnsupportedMediaType> {
+        let wanted = raw.trim().to_ascii_lowercase();
+        ALLOWED_MEDIA_TYPES
+            .iter()
+            .find(|(allowed, _)| *allowed == wanted)
+            .map(|(allowed, extensions)| Self(allowed, extensions))
+            .ok_or(UnsupportedMediaType)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+
+    /// The extensions a file of this type may have, the usual one first.
+    pub fn extensions(&self) -> &'static [&'static str] {
+        self.1
+    }
+}
+
+/// Where a document is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentStatus {
+    /// The upload URL was handed out; the bytes have not been checked yet.
+    Pending,
+    /// The object arrived as declared and can be downloaded.
+    Available,
+    /// The object did not match what was declared and was deleted.
+    Rejected,
+}
+
+impl DocumentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Available => "available",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "pending" => Some(Self::Pending),
+            "available" => Some(Self::Available),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// Who sent a document, as the listing shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploader {
+    pub id: UserId,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub id: DocumentId,
+    pub case_id: CaseId,
+    pub upload_id: UploadId,
+    pub file_name: DocumentName,
+    pub content_type: MediaType,
+    pub size_bytes: u64,
+    pub status: DocumentStatus,
+    pub uploaded_by: Uploader,
+    pub message: Option<String>,
+    /// When the upload URL was handed out.
+    pub created_at: OffsetDateTime,
+    /// When the object was found to match, or was rejected.
+    pub settled_at: Option<OffsetDateTime>,
+    /// The S3 version that was checked; downloads serve this version only, so an
+    /// overwrite through a still-valid upload URL is never what the other side gets.
+    pub version_id: Option<String>,
+}
+
+impl Document {
+    /// The object's key: `cases/{case}/documents/{document}/{name}`.
+    pub fn key(&self) -> String {
+        format!(
+            "cases/{}/documents/{}/{}",
+            self.case_id,
+            self.id,
+            self.file_name.as_str()
+        )
+    }
+}
+
+/// The files one person sent together, and how many of them have been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub id: UploadId,
+    pub case_id: CaseId,
+    pub uploaded_by: Uploader,
+    pub message: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub documents: Vec<DocumentId>,
+    /// How many of the documents have been checked, and how many of those passed.
+    pub settled: u32,
+    pub available: u32,
+}
+
+impl Upload {
+    /// Every document has been checked, one way or the other.
+    pub fn is_settled(&self) -> bool {
+        usize::try_from(self.settled).is_ok_and(|settled| settled >= self.documents.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_readable_name_is_kept_as_it_is() {
+        for name in [
+            "Contract (final) v2.pdf",
+            "Relevé de compte.pdf",
+            "scan 01.jpeg",
+        ] {
+            assert_eq!(DocumentName::parse(name).unwrap().as_str(), name);
+        }
+    }
+
+    #[test]
+    fn path_tricks_and_control_characters_are_made_safe() {
+        let cases = [
+            ("../../etc/passwd", "_._etc_passwd"),
+            ("a/b\\c.pdf", "a_b_c.pdf"),
+            ("report\u{0}\n.pdf", "report.pdf"),
+            ("..hidden.txt", "hidden.txt"),
+            ("  spaced.txt  ", "spaced.txt"),
+            ("x....pdf", "x.pdf"),
+            ("50% <draft> #2.docx", "50_ _draft_ _2.docx"),
+        ];
+        for (raw, safe) in cases {
+            assert_eq!(DocumentName::parse(raw).unwrap().as_str(), safe, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_and_reordering_characters_are_removed() {
+        let name = DocumentName::parse("invoice\u{202E}fdp.exe\u{200B}\u{2028}\u{E0041}").unwrap();
+        assert_eq!(name.as_str(), "invoicefdp.exe");
+        let persian = "نامه\u{200C}ها.pdf";
+        assert_eq!(DocumentName::parse(persian).unwrap().as_str(), persian);
+    }
+
+    #[test]
+    fn a_name_gets_the_extension_of_its_declared_type_when_it_lacks_one() {
+        let pdf = MediaType::parse("application/pdf").unwrap();
+        let named = |raw: &str, media: &MediaType| {
+            DocumentName::parse(raw)
+                .unwrap()
+                .with_extension_of(media)
+                .as_str()
+                .to_owned()
+        };
+        assert_eq!(named("Will.PDF", &pdf), "Will.PDF");
+        assert_eq!(named("payload.exe", &pdf), "payload.exe.pdf");
+        assert_eq!(named("scan", &pdf), "scan.pdf");
+        assert_eq!(named("scan.", &pdf), "scan.pdf");
+        assert_eq!(named("a.pdf. .", &pdf), "a.pdf");
+        let excel = MediaType::parse("application/vnd.ms-excel").unwrap();
+        assert_eq!(named("ledger.csv", &excel), "ledger.csv");
+        let long = named(&"é".repeat(127), &pdf);
+        assert!(
+            long.len() <= MAX_NAME_BYTES && long.ends_with("é.pdf"),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn a_safe_name_is_its_own_safe_name() {
+        let pdf = MediaType::parse("application/pdf").unwrap();
+        for raw in [
+            "scan.",
+            "a..b",
+            " x .",
+            "../../y",
+            &"é".repeat(127),
+            "Relevé (1)",
+        ] {
+            let safe = DocumentName::parse(raw).unwrap().with_extension_of(&pdf);
+            assert_eq!(
+                DocumentName::parse(safe.as_str()).as_ref(),
+                Ok(&safe),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_with_nothing_readable_or_too_long_is_refused() {
+        for raw in ["", "   ", "..", "/", "\u{7}", "._-", &"a".repeat(256)] {
+            assert_eq!(DocumentName::parse(raw), Err(InvalidFileName), "{raw:?}");
+        }
+        assert!(DocumentName::parse(&"é".repeat(127)).is_ok());
+        assert!(DocumentName::parse(&"é".repeat(128)).is_err());
+    }
+
+    #[test]
+    fn the_attachment_disposition_keeps_the_exact_name_and_an_ascii_fallback() {
+        let name = DocumentName::parse("Relevé (1).pdf").unwrap();
+        assert_eq!(
+            name.attachment_disposition(),
+            "attachment; filename=\"Relev_ (1).pdf\"; filename*=UTF-8''Relev%C3%A9%20%281%29.pdf"
+        );
+    }
+
+    #[test]
+    fn only_allowed_media_types_are_accepted_in_one_spelling() {
+        assert_eq!(
+            MediaType::parse(" Application/PDF ").unwrap().as_str(),
+            "application/pdf"
+        );
+        for refused in [
+            "text/html",
+            "image/svg+xml",
+            "application/x-msdownload",
+            "application/pdf; charset=binary",
+            "",
+        ] {
+            assert_eq!(MediaType::parse(refused), Err(UnsupportedMediaType));
+        }
+    }
+
+    #[test]
+    fn document_ids_sort_by_creation_time() {
+        let earlier = DocumentId::new_at(datetime!(2026-01-01 12:00:00 UTC));
+        let later = DocumentId::new_at(datetime!(2026-01-01 12:00:01 UTC));
+        assert!(earlier.to_string() < later.to_string());
+        assert_eq!(DocumentId::parse(&later.to_string()), Ok(later));
+    }
+}

@@ -1,0 +1,179 @@
+//! Sessions: starting one, recognising one, ending one.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::Services;
+use crate::accounts::User;
+use crate::domain::{AuditEvent, AuditKind, SessionPurpose, Token, TrustedDevicePurpose};
+use crate::http::{Principal, json_response, set_device_cookie, set_session_cookie};
+use crate::ports::Conditional;
+use crate::sign_in::Session;
+
+/// A session that has just started, with the one copy of its token, and the
+/// device cookie of a browser trusted by this sign-in, if it was not already.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: Token<SessionPurpose>,
+    pub session: Session,
+    pub user: User,
+    pub trusted: Option<Token<TrustedDevicePurpose>>,
+}
+
+/// A fresh session for `user`. Every sign-in gets a new token; nothing is reused.
+pub fn new_session(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+) -> (Token<SessionPurpose>, Session) {
+    new_session_lasting(svc, user, now, false)
+}
+
+/// How long "keep me logged in for a week" keeps a session, idle or not.
+pub const A_WEEK: time::Duration = time::Duration::days(7);
+
+/// A fresh session, for a week when the user asked to be kept signed in (only
+/// after a second factor), else the normal lifetime and idle timeout.
+pub fn new_session_lasting(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+    keep_for_a_week: bool,
+) -> (Token<SessionPurpose>, Session) {
+    let policy = svc.settings.session;
+    match keep_for_a_week {
+        true => session_of(svc, user, now, (A_WEEK, A_WEEK), false),
+        false => session_of(
+            svc,
+            user,
+            now,
+            (policy.lifetime, policy.idle_timeout),
+            false,
+        ),
+    }
+}
+
+/// How long a user made to set up a second factor may take to do it.
+pub const ENROLLMENT_TTL: time::Duration = time::Duration::minutes(15);
+
+/// A session that may only set up a second factor, for a user of a firm that
+/// requires MFA who has none yet. It ends when the first factor is on.
+pub fn enrollment_session(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+) -> (Token<SessionPurpose>, Session) {
+    session_of(svc, user, now, (ENROLLMENT_TTL, ENROLLMENT_TTL), true)
+}
+
+/// A fresh session token and its record, lasting `(lifetime, idle timeout)`.
+fn session_of(
+    svc: &Services,
+    user: &User,
+    now: OffsetDateTime,
+    (lifetime, idle_timeout): (time::Duration, time::Duration),
+    enrollment_only: bool,
+) -> (Token<SessionPurpose>, Session) {
+    let token = Token::generate(svc.random.as_ref());
+    let session = Session {
+        digest: svc.key.digest(&token),
+        user_id: user.id,
+        role: user.role,
+        created_at: now,
+        expires_at: now + lifetime,
+        last_seen_at: now,
+        idle_timeout,
+        enrollment_only,
+        credential_version: user.credential_version,
+    };
+    (token, session)
+}
+
+/// The user as the API shows them to themselves.
+pub fn user_json(user: &User) -> serde_json::Value {
+    json!({
+        "id": user.id.to_string(),
+        "email": user.email.as_str(),
+        "name": user.name,
+        "role": user.role.as_str(),
+        "language": user.language.code(),
+    })
+}
+
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+impl SignedIn {
+    /// `200` with the session body and the `session` cookie.
+    pub fn into_response(self) -> Response<Body> {
+        let mut response = json_response(
+            StatusCode::OK,
+            &json!({
+                "session_token": self.token.expose(),
+                "expires_at": rfc3339(self.session.expires_at),
+                "user": user_json(&self.user),
+            }),
+        );
+        let max_age = (self.session.expires_at - self.session.created_at).whole_seconds();
+        set_session_cookie(&mut response, self.token.expose(), max_age);
+        if let Some(device) = &self.trusted {
+            set_device_cookie(&mut response, device.expose());
+        }
+        response
+    }
+}
+
+/// Recognises a presented session token: `Some` when it names a live session.
+/// Records activity at most once per touch interval.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Option<Principal>> {
+    let Some(token) = Token::<SessionPurpose>::parse(presented) else {
+        return Ok(None);
+    };
+    let digest = svc.key.digest(&token);
+    let Some(session) = svc.store.session(&digest).await? else {
+        return Ok(None);
+    };
+    let now = svc.clock.now();
+    if !session.is_live_at(now) {
+        return Ok(None);
+    }
+    // A session to set up a first factor dies with the credentials it was
+    // issued under (full sessions are ended outright by every change).
+    if session.enrollment_only
+        && svc
+            .store
+            .user(session.user_id)
+            .await?
+            .is_none_or(|user| user.credential_version != session.credential_version)
+    {
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= svc.settings.session.touch_interval
+        && svc.store.touch_session(&digest, now).await? == Conditional::Refused
+    {
+        return Ok(None);
+    }
+    Ok(Some(Principal {
+        user_id: session.user_id,
+        role: session.role,
+        session: digest,
+        enrollment_only: session.enrollment_only,
+    }))
+}
+
+/// Ends the caller's session server-side.
+#[tracing::instrument(skip_all, fields(user_id = %principal.user_id))]
+pub async fn sign_out(
+    svc: &Services,
+    principal: &Principal,
+    source_ip: Option<&str>,
+) -> anyhow::Result<()> {
+    let audit = AuditEvent::new(AuditKind::SignedOut, svc.clock.now(), principal.user_id)
+        .from_ip(source_ip);
+    svc.store.revoke_session(&principal.session, &audit).await
+}
