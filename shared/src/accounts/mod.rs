@@ -2,9 +2,12 @@
 //! expiry, password changes, administrators' controls.
 
 pub mod account;
+pub(crate) mod dynamo;
 pub mod expire_passwords;
 pub mod firm_admin;
 mod firm_settings;
+#[cfg(feature = "fakes")]
+mod memory;
 mod model;
 mod password;
 pub mod password_change;

@@ -6,12 +6,12 @@
 //! local emulator without knowing which.
 
 mod buckets;
-mod dynamo;
-mod items;
+pub(crate) mod items;
 mod s3;
 mod secrets;
 mod ses;
 mod sns;
+pub(crate) mod table;
 mod verifier;
 
 use std::sync::Arc;
@@ -25,11 +25,11 @@ use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 pub use buckets::{
     Adapters, BucketAdapter, PushAdapter, SmsAdapter, no_documents, no_push, no_sms, s3_documents,
 };
-pub use dynamo::{DynamoStore, schema};
 pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
 pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
+pub use table::{DynamoStore, schema};
 pub use verifier::{WebhookVerifier, identity_verifier};
 
 use crate::Services;

@@ -5,7 +5,10 @@ pub mod abandoned_uploads;
 mod case;
 pub mod cases;
 pub mod check;
+mod dynamo;
 pub mod firm_cases;
+#[cfg(feature = "fakes")]
+pub(crate) mod memory;
 mod model;
 pub mod once;
 mod store;

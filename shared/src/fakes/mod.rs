@@ -2,10 +2,6 @@
 //! integration tests never use these: they run the AWS adapters against the
 //! emulator.
 
-mod documents;
-mod mfa;
-mod recovery;
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -13,67 +9,63 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::Services;
-use crate::accounts::{Firm, FirmSettings, User};
-use crate::accounts::{FirmStore, PasswordChange, UserStore};
+use crate::accounts::{Firm, User};
 use crate::clock::ManualClock;
 use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
 use crate::crypto::ServerKey;
 use crate::documents::{Case, Document, DocumentId, Upload, UploadId};
 use crate::domain::PhoneNumber;
-use crate::domain::{AuditEvent, CaseId, EmailAddress, FirmId, Language, TokenDigest, UserId};
+use crate::domain::{AuditEvent, CaseId, EmailAddress, FirmId, TokenDigest, UserId};
 use crate::mfa::{DeviceToken, PushPlatform};
-use crate::ports::{
-    Conditional, Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender,
-};
-use crate::sign_in::{CounterStore, LinkStore, SessionStore};
-use crate::sign_in::{LinkKind, OneTimeLink, Session, TrustedDevice};
+use crate::ports::{Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender};
+use crate::sign_in::{OneTimeLink, Session, TrustedDevice};
 
 #[derive(Debug, Default)]
-struct Tables {
-    firms: HashMap<FirmId, Firm>,
-    users: HashMap<UserId, User>,
-    emails: HashMap<EmailAddress, UserId>,
-    cases: HashMap<CaseId, Case>,
-    members: Vec<(CaseId, UserId)>,
+pub(crate) struct Tables {
+    pub(crate) firms: HashMap<FirmId, Firm>,
+    pub(crate) users: HashMap<UserId, User>,
+    pub(crate) emails: HashMap<EmailAddress, UserId>,
+    pub(crate) cases: HashMap<CaseId, Case>,
+    pub(crate) members: Vec<(CaseId, UserId)>,
     /// Clients of a firm other than the one that brought them.
-    clients_of_firms: HashSet<(FirmId, UserId)>,
-    uploads: HashMap<(CaseId, UploadId), Upload>,
-    announced: HashSet<(CaseId, UploadId)>,
+    pub(crate) clients_of_firms: HashSet<(FirmId, UserId)>,
+    pub(crate) uploads: HashMap<(CaseId, UploadId), Upload>,
+    pub(crate) announced: HashSet<(CaseId, UploadId)>,
     /// When each notice was claimed, and when it was sent.
-    notices: HashMap<String, (OffsetDateTime, Option<OffsetDateTime>)>,
-    documents: BTreeMap<(CaseId, DocumentId), Document>,
-    links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
-    sessions: HashMap<TokenDigest, Session>,
-    trusted_devices: HashMap<TokenDigest, TrustedDevice>,
+    pub(crate) notices: HashMap<String, (OffsetDateTime, Option<OffsetDateTime>)>,
+    pub(crate) documents: BTreeMap<(CaseId, DocumentId), Document>,
+    pub(crate) links: HashMap<(&'static str, TokenDigest), OneTimeLink>,
+    pub(crate) sessions: HashMap<TokenDigest, Session>,
+    pub(crate) trusted_devices: HashMap<TokenDigest, TrustedDevice>,
     /// Slots taken, by counter key.
-    counters: HashMap<String, u64>,
-    audit: Vec<AuditEvent>,
-    totp: HashMap<UserId, crate::mfa::TotpFactor>,
-    sms: HashMap<UserId, crate::mfa::SmsFactor>,
-    sent_codes: HashMap<String, crate::mfa::SentCode>,
-    backup_codes: HashMap<UserId, Vec<String>>,
-    challenges: HashMap<TokenDigest, crate::mfa::MfaChallenge>,
-    push_devices: HashMap<UserId, Vec<crate::mfa::PushDevice>>,
-    pushes: HashMap<crate::domain::PushChallengeId, crate::mfa::PushChallenge>,
-    recoveries: HashMap<crate::domain::RecoveryId, crate::recovery::Recovery>,
+    pub(crate) counters: HashMap<String, u64>,
+    pub(crate) audit: Vec<AuditEvent>,
+    pub(crate) totp: HashMap<UserId, crate::mfa::TotpFactor>,
+    pub(crate) sms: HashMap<UserId, crate::mfa::SmsFactor>,
+    pub(crate) sent_codes: HashMap<String, crate::mfa::SentCode>,
+    pub(crate) backup_codes: HashMap<UserId, Vec<String>>,
+    pub(crate) challenges: HashMap<TokenDigest, crate::mfa::MfaChallenge>,
+    pub(crate) push_devices: HashMap<UserId, Vec<crate::mfa::PushDevice>>,
+    pub(crate) pushes: HashMap<crate::domain::PushChallengeId, crate::mfa::PushChallenge>,
+    pub(crate) recoveries: HashMap<crate::domain::RecoveryId, crate::recovery::Recovery>,
     /// Unspent recovery links.
-    recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
+    pub(crate) recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
 }
 
 impl Tables {
-    fn at_version(&self, user: UserId, version: u64) -> bool {
+    pub(crate) fn at_version(&self, user: UserId, version: u64) -> bool {
         self.users
             .get(&user)
             .is_some_and(|user| user.credential_version == version)
     }
 
-    fn credential_change(&mut self, user: UserId) {
+    pub(crate) fn credential_change(&mut self, user: UserId) {
         if let Some(user) = self.users.get_mut(&user) {
             user.credential_version += 1;
         }
     }
 
-    fn remove_factors(&mut self, user: UserId, methods: &[crate::mfa::MfaMethod]) {
+    pub(crate) fn remove_factors(&mut self, user: UserId, methods: &[crate::mfa::MfaMethod]) {
         use crate::mfa::MfaMethod;
         for method in methods {
             match method {
@@ -99,16 +91,16 @@ impl Tables {
 /// two requests did.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    tables: Mutex<Tables>,
-    calls: Mutex<Vec<&'static std::panic::Location<'static>>>,
+    pub(crate) tables: Mutex<Tables>,
+    pub(crate) calls: Mutex<Vec<&'static std::panic::Location<'static>>>,
 }
 
-pub use documents::MemoryBucket;
+pub use crate::documents::memory::MemoryBucket;
 
 impl MemoryStore {
     /// The tables, locked: every operation takes them once.
     #[track_caller]
-    fn tables(&self) -> MutexGuard<'_, Tables> {
+    pub(crate) fn tables(&self) -> MutexGuard<'_, Tables> {
         self.calls
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -129,295 +121,6 @@ impl MemoryStore {
 
     pub fn audit_trail(&self) -> Vec<AuditEvent> {
         self.tables().audit.clone()
-    }
-}
-
-#[async_trait]
-impl UserStore for MemoryStore {
-    async fn user_id_by_email(&self, email: &EmailAddress) -> anyhow::Result<Option<UserId>> {
-        Ok(self.tables().emails.get(email).copied())
-    }
-
-    async fn user(&self, id: UserId) -> anyhow::Result<Option<User>> {
-        Ok(self.tables().users.get(&id).cloned())
-    }
-
-    async fn create_user(&self, user: &User, audit: &AuditEvent) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        if t.emails.contains_key(&user.email) || t.users.contains_key(&user.id) {
-            return Ok(Conditional::Refused);
-        }
-        t.emails.insert(user.email.clone(), user.id);
-        t.users.insert(user.id, user.clone());
-        t.audit.push(audit.clone());
-        Ok(Conditional::Applied)
-    }
-
-    async fn set_language(
-        &self,
-        id: UserId,
-        language: Language,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        let Some(user) = t.users.get_mut(&id) else {
-            return Ok(Conditional::Refused);
-        };
-        user.language = language;
-        t.audit.push(audit.clone());
-        Ok(Conditional::Applied)
-    }
-
-    async fn force_password_change(
-        &self,
-        id: UserId,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        match t.users.get_mut(&id).and_then(|user| user.password.as_mut()) {
-            Some(password) => password.must_change = true,
-            None => return Ok(Conditional::Refused),
-        }
-        t.credential_change(id);
-        t.audit.push(audit.clone());
-        Ok(Conditional::Applied)
-    }
-
-    async fn claim_expiry_notice(
-        &self,
-        id: UserId,
-        password_changed_at: OffsetDateTime,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        match t.users.get_mut(&id).and_then(|user| user.password.as_mut()) {
-            Some(password)
-                if password.changed_at == password_changed_at
-                    && password.notice_sent_for != Some(password_changed_at) =>
-            {
-                password.notice_sent_for = Some(password_changed_at);
-                Ok(Conditional::Applied)
-            }
-            _ => Ok(Conditional::Refused),
-        }
-    }
-
-    async fn release_expiry_notice(&self, id: UserId) -> anyhow::Result<()> {
-        if let Some(password) = self
-            .tables()
-            .users
-            .get_mut(&id)
-            .and_then(|user| user.password.as_mut())
-        {
-            password.notice_sent_for = None;
-        }
-        Ok(())
-    }
-
-    async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>> {
-        Ok(self
-            .tables()
-            .users
-            .values()
-            .filter(|user| user.firm_id == firm)
-            .cloned()
-            .collect())
-    }
-
-    async fn replace_password(&self, change: &PasswordChange<'_>) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        let Some(user) = t.users.get_mut(&change.user) else {
-            return Ok(Conditional::Refused);
-        };
-        if change.expected.is_some() && user.password.as_ref().map(|p| &p.hash) != change.expected
-            || user.credential_version != change.expected_version
-        {
-            return Ok(Conditional::Refused);
-        }
-        if let Some((kind, token, now)) = change.spends {
-            match t.links.get_mut(&(kind.as_str(), token.clone())) {
-                Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
-                _ => return Ok(Conditional::Refused),
-            }
-        }
-        let Some(user) = t.users.get_mut(&change.user) else {
-            return Ok(Conditional::Refused);
-        };
-        user.password = Some(change.new.clone());
-        user.credential_version += 1;
-        t.sessions.retain(|digest, session| {
-            session.user_id != change.user || Some(digest) == change.keep_session
-        });
-        t.audit.push(change.audit.clone());
-        Ok(Conditional::Applied)
-    }
-}
-
-#[async_trait]
-impl FirmStore for MemoryStore {
-    async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()> {
-        self.tables().firms.insert(firm.id, firm.clone());
-        Ok(())
-    }
-
-    async fn firm(&self, id: FirmId) -> anyhow::Result<Option<Firm>> {
-        Ok(self.tables().firms.get(&id).cloned())
-    }
-
-    async fn firms(&self) -> anyhow::Result<Vec<Firm>> {
-        Ok(self.tables().firms.values().cloned().collect())
-    }
-
-    async fn add_client(
-        &self,
-        firm: FirmId,
-        client: UserId,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        if !t.clients_of_firms.insert((firm, client)) {
-            return Ok(Conditional::Refused);
-        }
-        t.audit.push(audit.clone());
-        Ok(Conditional::Applied)
-    }
-
-    async fn is_client_of(&self, firm: FirmId, user: UserId) -> anyhow::Result<bool> {
-        Ok(self.tables().clients_of_firms.contains(&(firm, user)))
-    }
-
-    async fn set_firm_settings(
-        &self,
-        id: FirmId,
-        settings: &FirmSettings,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        let Some(firm) = t.firms.get_mut(&id) else {
-            return Ok(Conditional::Refused);
-        };
-        firm.settings = *settings;
-        t.audit.push(audit.clone());
-        Ok(Conditional::Applied)
-    }
-}
-
-#[async_trait]
-impl LinkStore for MemoryStore {
-    async fn put_link(
-        &self,
-        kind: LinkKind,
-        link: &OneTimeLink,
-        audit: &AuditEvent,
-    ) -> anyhow::Result<()> {
-        let mut t = self.tables();
-        t.links
-            .insert((kind.as_str(), link.digest.clone()), link.clone());
-        t.audit.push(audit.clone());
-        Ok(())
-    }
-
-    async fn link(
-        &self,
-        kind: LinkKind,
-        digest: &TokenDigest,
-    ) -> anyhow::Result<Option<OneTimeLink>> {
-        Ok(self
-            .tables()
-            .links
-            .get(&(kind.as_str(), digest.clone()))
-            .cloned())
-    }
-
-    async fn redeem_login_link(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-        session: &Session,
-        audit: &[AuditEvent],
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        match t.links.get_mut(&(LinkKind::Login.as_str(), digest.clone())) {
-            Some(link) if link.is_redeemable_at(now) => link.used_at = Some(now),
-            _ => return Ok(Conditional::Refused),
-        }
-        t.sessions.insert(session.digest.clone(), session.clone());
-        t.audit.extend_from_slice(audit);
-        Ok(Conditional::Applied)
-    }
-}
-
-#[async_trait]
-impl SessionStore for MemoryStore {
-    async fn put_trusted_device(&self, device: &TrustedDevice) -> anyhow::Result<()> {
-        self.tables()
-            .trusted_devices
-            .insert(device.digest.clone(), device.clone());
-        Ok(())
-    }
-
-    async fn trusted_device(&self, digest: &TokenDigest) -> anyhow::Result<Option<TrustedDevice>> {
-        Ok(self.tables().trusted_devices.get(digest).cloned())
-    }
-
-    async fn session(&self, digest: &TokenDigest) -> anyhow::Result<Option<Session>> {
-        Ok(self.tables().sessions.get(digest).cloned())
-    }
-
-    async fn touch_session(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-    ) -> anyhow::Result<Conditional> {
-        Ok(match self.tables().sessions.get_mut(digest) {
-            Some(session) => {
-                session.last_seen_at = now;
-                Conditional::Applied
-            }
-            None => Conditional::Refused,
-        })
-    }
-
-    async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {
-        let mut t = self.tables();
-        t.sessions.insert(session.digest.clone(), session.clone());
-        t.audit.extend_from_slice(audit);
-        Ok(())
-    }
-
-    async fn revoke_session(&self, digest: &TokenDigest, audit: &AuditEvent) -> anyhow::Result<()> {
-        let mut t = self.tables();
-        t.sessions.remove(digest);
-        t.audit.push(audit.clone());
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl CounterStore for MemoryStore {
-    async fn take_slot(
-        &self,
-        key: &str,
-        max: u64,
-        _expires_at: OffsetDateTime,
-    ) -> anyhow::Result<Conditional> {
-        let mut t = self.tables();
-        let taken = t.counters.entry(key.to_owned()).or_default();
-        if *taken >= max {
-            return Ok(Conditional::Refused);
-        }
-        *taken += 1;
-        Ok(Conditional::Applied)
-    }
-
-    async fn give_back_slot(&self, key: &str) -> anyhow::Result<()> {
-        if let Some(taken) = self.tables().counters.get_mut(key) {
-            *taken = taken.saturating_sub(1);
-        }
-        Ok(())
-    }
-
-    async fn slots_taken(&self, key: &str) -> anyhow::Result<u64> {
-        Ok(self.tables().counters.get(key).copied().unwrap_or_default())
     }
 }
 

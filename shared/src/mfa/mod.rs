@@ -1,6 +1,9 @@
 //! Second factors: authenticator apps (TOTP), texted codes, push approval,
 //! backup codes; enrolment, the second step of a sign-in, and removal.
 
+mod dynamo;
+#[cfg(feature = "fakes")]
+mod memory;
 pub mod methods;
 mod model;
 mod one_time_code;

@@ -2,7 +2,10 @@
 //! by hand, and the expiry of old links.
 
 pub mod callback;
+mod dynamo;
 pub mod expire_links;
+#[cfg(feature = "fakes")]
+mod memory;
 mod model;
 pub mod process;
 mod store;

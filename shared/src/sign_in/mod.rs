@@ -1,9 +1,12 @@
 //! Signing in: emailed login links, passwords, resets, sessions, trusted
 //! browsers, and the limits that bound every attempt.
 
+pub(crate) mod dynamo;
 pub mod limits;
 pub mod link_request;
 pub mod login_link;
+#[cfg(feature = "fakes")]
+mod memory;
 mod model;
 pub mod one_time;
 pub mod password_login;

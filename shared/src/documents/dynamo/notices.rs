@@ -4,13 +4,13 @@ use anyhow::Context;
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
-use super::schema::{PK, SK};
-use super::{DynamoStore, conditional};
 use crate::aws::items::{epoch, item, s};
+use crate::aws::table::schema::{PK, SK};
+use crate::aws::table::{DynamoStore, conditional};
 use crate::documents::{NoticeClaim, NoticeStore};
 use crate::ports::Conditional;
 
-fn notice_pk(id: &str) -> String {
+pub(crate) fn notice_pk(id: &str) -> String {
     format!("NOTICE#{id}")
 }
 

@@ -7,35 +7,35 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
-use super::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
-use super::{DynamoStore, Phones, firm_pk};
 use crate::aws::items::{Item, Reader, epoch, item, s};
+use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
+use crate::aws::table::{DynamoStore, Phones, firm_pk};
 use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest, UserId};
 use crate::ports::Conditional;
 use crate::recovery::{Recovery, RecoveryStatus, VerificationOutcome};
 use crate::recovery::{RecoverySettlement, RecoveryStore};
 
-const CASE: &str = "RECOVERY";
-const OPEN: &str = "OPENRECOVERY";
+pub(crate) const CASE: &str = "RECOVERY";
+pub(crate) const OPEN: &str = "OPENRECOVERY";
 
-fn case_pk(id: RecoveryId) -> String {
+pub(crate) fn case_pk(id: RecoveryId) -> String {
     format!("RECOVERY#{id}")
 }
 
-fn link_pk(digest: &TokenDigest) -> String {
+pub(crate) fn link_pk(digest: &TokenDigest) -> String {
     format!("RECOVERYLINK#{digest}")
 }
 
-fn firm_index(firm: FirmId) -> String {
+pub(crate) fn firm_index(firm: FirmId) -> String {
     format!("RECOVERIES#{}", firm_pk(firm))
 }
 
 /// Sorts by time, then id: zero-padded seconds sort as numbers do.
-fn time_key(at: OffsetDateTime, id: RecoveryId) -> String {
+pub(crate) fn time_key(at: OffsetDateTime, id: RecoveryId) -> String {
     format!("{:012}#{id}", at.unix_timestamp().max(0))
 }
 
-fn case_item(recovery: &Recovery) -> Item {
+pub(crate) fn case_item(recovery: &Recovery) -> Item {
     let mut case = item([
         (PK, s(case_pk(recovery.id))),
         (SK, s(CASE)),
@@ -56,7 +56,7 @@ fn case_item(recovery: &Recovery) -> Item {
     case
 }
 
-fn read_case(item: &Item) -> anyhow::Result<Recovery> {
+pub(crate) fn read_case(item: &Item) -> anyhow::Result<Recovery> {
     let r = Reader(item);
     Ok(Recovery {
         id: r.parsed("id", RecoveryId::parse)?,
@@ -201,7 +201,7 @@ impl RecoveryStore for DynamoStore {
             .client
             .query()
             .table_name(&self.table)
-            .index_name(super::schema::GSI1)
+            .index_name(crate::aws::table::schema::GSI1)
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", GSI1_PK)
             .expression_attribute_values(":pk", s(firm_index(firm)))

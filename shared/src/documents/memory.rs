@@ -3,7 +3,6 @@
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
-use super::MemoryStore;
 use crate::documents::{
     Case, Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId,
 };
@@ -11,6 +10,7 @@ use crate::documents::{
     CaseStore, DocumentPage, DocumentStore, NoticeClaim, NoticeStore, Settlement,
 };
 use crate::domain::{AuditEvent, CaseId, FirmId, UserId};
+use crate::fakes::MemoryStore;
 use crate::ports::{Conditional, DocumentBucket, StoredObject};
 
 #[async_trait]

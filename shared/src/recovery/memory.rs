@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::MemoryStore;
 use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest};
+use crate::fakes::MemoryStore;
 use crate::ports::Conditional;
 use crate::recovery::{Recovery, RecoveryStatus, VerificationOutcome};
 use crate::recovery::{RecoverySettlement, RecoveryStore};

@@ -4,15 +4,15 @@ use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 
-use super::schema::{GSI1_PK, GSI1_SK, PK, SK};
-use super::{DynamoStore, case_pk, firm_pk, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, s};
+use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
+use crate::aws::table::{DynamoStore, case_pk, firm_pk, user_pk};
 use crate::documents::Case;
 use crate::documents::CaseStore;
 use crate::domain::{AuditEvent, CaseId, FirmId, UserId};
 use crate::ports::Conditional;
 
-fn case_item(case: &Case) -> Item {
+pub(crate) fn case_item(case: &Case) -> Item {
     item([
         (PK, s(case_pk(case.id))),
         (SK, s("CASE")),
@@ -26,7 +26,7 @@ fn case_item(case: &Case) -> Item {
     ])
 }
 
-fn read_case(item: &Item) -> anyhow::Result<Case> {
+pub(crate) fn read_case(item: &Item) -> anyhow::Result<Case> {
     let r = Reader(item);
     let created_at = r.time("created_at")?;
     Ok(Case {
@@ -39,11 +39,11 @@ fn read_case(item: &Item) -> anyhow::Result<Case> {
     })
 }
 
-fn member_sk(user: UserId) -> String {
+pub(crate) fn member_sk(user: UserId) -> String {
     format!("MEMBER#{user}")
 }
 
-fn membership_item(case: CaseId, user: UserId) -> Item {
+pub(crate) fn membership_item(case: CaseId, user: UserId) -> Item {
     item([
         (PK, s(case_pk(case))),
         (SK, s(member_sk(user))),

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::MemoryStore;
 use crate::domain::{AuditEvent, PhoneNumber, PushChallengeId, TokenDigest, UserId};
+use crate::fakes::MemoryStore;
 use crate::mfa::{ChallengePass, ConfirmedFactor, FactorConfirmation, MfaStore, Passed};
 use crate::mfa::{
     MfaChallenge, MfaMethod, MfaState, PushChallenge, PushStatus, SentCode, SmsFactor, TotpFactor,

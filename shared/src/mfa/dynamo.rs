@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
-use super::schema::{PK, SK, TTL};
-use super::{DynamoStore, Phones, conditional, session_item, user_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::table::schema::{PK, SK, TTL};
+use crate::aws::table::{DynamoStore, Phones, conditional, session_item, user_pk};
 use crate::domain::{AuditEvent, DeviceId, PhoneNumber, PushChallengeId, TokenDigest, UserId};
 use crate::mfa::{ChallengePass, ConfirmedFactor, FactorConfirmation, MfaStore, Passed};
 use crate::mfa::{
@@ -16,16 +16,16 @@ use crate::mfa::{
 };
 use crate::ports::Conditional;
 
-const TOTP: &str = "TOTP";
-const SMS: &str = "SMS";
-const BACKUP: &str = "BACKUP#";
-const DEVICE: &str = "PUSHDEVICE#";
+pub(crate) const TOTP: &str = "TOTP";
+pub(crate) const SMS: &str = "SMS";
+pub(crate) const BACKUP: &str = "BACKUP#";
+pub(crate) const DEVICE: &str = "PUSHDEVICE#";
 
-fn push_pk(id: PushChallengeId) -> String {
+pub(crate) fn push_pk(id: PushChallengeId) -> String {
     format!("PUSH#{id}")
 }
 
-fn device_item(user: UserId, device: &PushDevice) -> Item {
+pub(crate) fn device_item(user: UserId, device: &PushDevice) -> Item {
     item([
         (PK, s(user_pk(user))),
         (SK, s(format!("{DEVICE}{}", device.id))),
@@ -37,7 +37,7 @@ fn device_item(user: UserId, device: &PushDevice) -> Item {
     ])
 }
 
-fn read_device(item: &Item) -> anyhow::Result<PushDevice> {
+pub(crate) fn read_device(item: &Item) -> anyhow::Result<PushDevice> {
     let r = Reader(item);
     let id = r.string(SK)?.trim_start_matches(DEVICE);
     Ok(PushDevice {
@@ -52,7 +52,7 @@ fn read_device(item: &Item) -> anyhow::Result<PushDevice> {
     })
 }
 
-fn read_push(item: &Item) -> anyhow::Result<PushChallenge> {
+pub(crate) fn read_push(item: &Item) -> anyhow::Result<PushChallenge> {
     let r = Reader(item);
     let number = |name: &str| -> anyhow::Result<u8> {
         u8::try_from(r.number(name)?).with_context(|| format!("{name} is not a number to match"))
@@ -76,11 +76,11 @@ fn read_push(item: &Item) -> anyhow::Result<PushChallenge> {
     })
 }
 
-fn challenge_pk(digest: &TokenDigest) -> String {
+pub(crate) fn challenge_pk(digest: &TokenDigest) -> String {
     format!("MFA#{digest}")
 }
 
-fn read_totp(item: &Item) -> anyhow::Result<TotpFactor> {
+pub(crate) fn read_totp(item: &Item) -> anyhow::Result<TotpFactor> {
     let r = Reader(item);
     Ok(TotpFactor {
         sealed_secret: r.string("sealed_secret")?.to_owned(),
@@ -90,7 +90,7 @@ fn read_totp(item: &Item) -> anyhow::Result<TotpFactor> {
     })
 }
 
-fn read_sms(item: &Item) -> anyhow::Result<SmsFactor> {
+pub(crate) fn read_sms(item: &Item) -> anyhow::Result<SmsFactor> {
     let r = Reader(item);
     Ok(SmsFactor {
         phone: r.parsed("phone", PhoneNumber::parse)?,
@@ -99,11 +99,11 @@ fn read_sms(item: &Item) -> anyhow::Result<SmsFactor> {
     })
 }
 
-fn code_pk(scope: &str) -> String {
+pub(crate) fn code_pk(scope: &str) -> String {
     format!("SMSCODE#{scope}")
 }
 
-fn read_sent_code(item: &Item) -> anyhow::Result<SentCode> {
+pub(crate) fn read_sent_code(item: &Item) -> anyhow::Result<SentCode> {
     let r = Reader(item);
     Ok(SentCode {
         digest: r.string("digest")?.to_owned(),
@@ -112,7 +112,7 @@ fn read_sent_code(item: &Item) -> anyhow::Result<SentCode> {
     })
 }
 
-fn read_challenge(digest: &TokenDigest, item: &Item) -> anyhow::Result<MfaChallenge> {
+pub(crate) fn read_challenge(digest: &TokenDigest, item: &Item) -> anyhow::Result<MfaChallenge> {
     let r = Reader(item);
     Ok(MfaChallenge {
         digest: digest.clone(),
@@ -499,7 +499,7 @@ impl MfaStore for DynamoStore {
 
 impl DynamoStore {
     /// Deletes of the user's second factors of the kinds `methods`.
-    pub(super) async fn mfa_removal(
+    pub(crate) async fn mfa_removal(
         &self,
         user: UserId,
         methods: &[MfaMethod],

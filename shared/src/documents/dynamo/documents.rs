@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
-use super::schema::{GSI1_PK, GSI1_SK, PK, SK};
-use super::{DynamoStore, case_pk};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
+use crate::aws::table::{DynamoStore, case_pk};
 use crate::documents::{
     Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId, Uploader,
 };
@@ -15,15 +15,15 @@ use crate::documents::{DocumentPage, DocumentStore, Settlement};
 use crate::domain::{CaseId, Role, UserId};
 use crate::ports::Conditional;
 
-fn document_sk(id: DocumentId) -> String {
+pub(crate) fn document_sk(id: DocumentId) -> String {
     format!("DOC#{id}")
 }
 
-fn upload_sk(id: UploadId) -> String {
+pub(crate) fn upload_sk(id: UploadId) -> String {
     format!("UPLOAD#{id}")
 }
 
-fn uploader_attributes(uploader: &Uploader) -> Item {
+pub(crate) fn uploader_attributes(uploader: &Uploader) -> Item {
     item([
         ("uploader_id", s(uploader.id.to_string())),
         ("uploader_name", s(uploader.name.as_str())),
@@ -31,7 +31,7 @@ fn uploader_attributes(uploader: &Uploader) -> Item {
     ])
 }
 
-fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
+pub(crate) fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
     Ok(Uploader {
         id: r.parsed("uploader_id", UserId::parse)?,
         name: r.string("uploader_name")?.to_owned(),
@@ -41,13 +41,13 @@ fn read_uploader(r: &Reader<'_>) -> anyhow::Result<Uploader> {
 
 /// The index partition of uploads whose announcement is not done, for the sweep;
 /// an upload leaves it once every email about it is out.
-const UNANNOUNCED: &str = "UNANNOUNCED";
+pub(crate) const UNANNOUNCED: &str = "UNANNOUNCED";
 
-fn unannounced_sk(created_at: OffsetDateTime, case: CaseId, id: UploadId) -> String {
+pub(crate) fn unannounced_sk(created_at: OffsetDateTime, case: CaseId, id: UploadId) -> String {
     format!("{:012}#{case}#{id}", created_at.unix_timestamp())
 }
 
-fn document_item(document: &Document) -> Item {
+pub(crate) fn document_item(document: &Document) -> Item {
     let mut record = item([
         (PK, s(case_pk(document.case_id))),
         (SK, s(document_sk(document.id))),
@@ -67,7 +67,7 @@ fn document_item(document: &Document) -> Item {
     record
 }
 
-fn read_document(item: &Item) -> anyhow::Result<Document> {
+pub(crate) fn read_document(item: &Item) -> anyhow::Result<Document> {
     let r = Reader(item);
     Ok(Document {
         id: r.parsed("id", DocumentId::parse)?,
@@ -85,14 +85,14 @@ fn read_document(item: &Item) -> anyhow::Result<Document> {
     })
 }
 
-fn optional_string(r: &Reader<'_>, name: &str) -> anyhow::Result<Option<String>> {
+pub(crate) fn optional_string(r: &Reader<'_>, name: &str) -> anyhow::Result<Option<String>> {
     match r.0.contains_key(name) {
         true => Ok(Some(r.string(name)?.to_owned())),
         false => Ok(None),
     }
 }
 
-fn upload_item(upload: &Upload) -> Item {
+pub(crate) fn upload_item(upload: &Upload) -> Item {
     let mut record = item([
         (PK, s(case_pk(upload.case_id))),
         (SK, s(upload_sk(upload.id))),
@@ -124,7 +124,7 @@ fn upload_item(upload: &Upload) -> Item {
     record
 }
 
-fn read_upload(item: &Item) -> anyhow::Result<Upload> {
+pub(crate) fn read_upload(item: &Item) -> anyhow::Result<Upload> {
     let r = Reader(item);
     let documents = match item.get("documents") {
         Some(AttributeValue::L(ids)) => ids

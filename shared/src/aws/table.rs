@@ -1,0 +1,495 @@
+//! The store on one DynamoDB table (single-table design).
+//!
+//! | item | pk | sk | gsi1pk / gsi1sk |
+//! | --- | --- | --- | --- |
+//! | firm | `FIRM#id` | `PROFILE` | |
+//! | user | `USER#id` | `PROFILE` | `FIRM#firm` / `USER#id` |
+//! | email claim | `EMAIL#address` | `EMAIL` | |
+//! | client of another firm | `FIRM#firm` | `CLIENT#user` | |
+//! | case | `CASE#id` | `CASE` | `FIRM#firm` / `CASE#id` |
+//! | membership | `CASE#id` | `MEMBER#user` | `USER#user` / `CASE#id` |
+//! | upload | `CASE#id` | `UPLOAD#id` | `UNANNOUNCED` / `time#case#id` until announced |
+//! | document | `CASE#id` | `DOC#id` (time-ordered) | |
+//! | notice claim | `NOTICE#what#whom` | `NOTICE` | |
+//! | authenticator app | `USER#user` | `TOTP` | |
+//! | backup code | `USER#user` | `BACKUP#digest` | |
+//! | MFA challenge | `MFA#digest` | `MFA` | |
+//! | login link | `LOGINLINK#digest` | `LOGINLINK` | |
+//! | session | `SESSION#digest` | `SESSION` | `USER#user` / `SESSION#digest` |
+//! | trusted browser | `TRUSTED#digest` | `TRUSTED` | |
+//! | limit counter | `RATE#scope#digest[#window]` | `RATE` | |
+//! | audit entry | `AUDIT#user` | `time#uuid` | |
+//!
+//! Every one-time secret is consumed by a conditional write, and expiry is checked
+//! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
+
+use self::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK, TTL};
+use crate::accounts::User;
+use crate::accounts::dynamo::{email_pk, user_item};
+use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::domain::{AuditEvent, CaseId, FirmId, TokenDigest, UserId};
+use crate::ports::Conditional;
+use crate::sign_in::{LinkKind, Session};
+use anyhow::Context;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update,
+    WriteRequest,
+};
+use std::time::Duration as StdDuration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Attribute and index names, shared with provisioning and the SAM template.
+pub mod schema {
+    pub const PK: &str = "pk";
+    pub const SK: &str = "sk";
+    pub const GSI1: &str = "gsi1";
+    pub const GSI1_PK: &str = "gsi1pk";
+    pub const GSI1_SK: &str = "gsi1sk";
+    pub const TTL: &str = "ttl";
+}
+
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    pub(crate) client: Client,
+    pub(crate) table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Writes users and their email claims in bulk, without conditions or audit
+    /// entries: for importing into an empty table (a migration, a benchmark), never
+    /// for users who may exist already.
+    pub async fn import_users(&self, users: &[User]) -> anyhow::Result<()> {
+        let items: Vec<Item> = users
+            .iter()
+            .flat_map(|user| {
+                let claim = item([
+                    (PK, s(email_pk(&user.email))),
+                    (SK, s("EMAIL")),
+                    ("user_id", s(user.id.to_string())),
+                ]);
+                [user_item(user), claim]
+            })
+            .collect();
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<anyhow::Result<_>>()?;
+            while !pending.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .context("BatchWriteItem users")?;
+                pending = output
+                    .unprocessed_items
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn key(pk: String, sk: &str) -> Item {
+        item([(PK, s(pk)), (SK, s(sk))])
+    }
+
+    pub(crate) async fn get(&self, pk: String, sk: &str) -> anyhow::Result<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("GetItem")?;
+        Ok(output.item)
+    }
+
+    pub(crate) fn put(
+        &self,
+        item: Item,
+        condition: Option<&str>,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned))
+            .build()?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Marks a one-time link used, on condition that it is unused and unexpired.
+    pub(crate) fn spend_link(
+        &self,
+        kind: LinkKind,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let spend = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(link_pk(kind, digest), kind.as_str())))
+            .update_expression("SET used_at = :now")
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(used_at) AND expires_at > :now",
+            )
+            .expression_attribute_values(":now", epoch(now))
+            .build()?;
+        Ok(TransactWriteItem::builder().update(spend).build())
+    }
+
+    pub(crate) fn session_delete(&self, digest: &TokenDigest) -> anyhow::Result<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(session_pk(digest), "SESSION")))
+            .build()?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Moves the user's credential version on, on condition (with `expected`)
+    /// that it is still the version the caller read, and keeps the count of
+    /// their phones: a new phone is counted on condition that there is room.
+    pub(crate) fn credential_change(
+        &self,
+        user: UserId,
+        expected: Option<u64>,
+        phones: Phones,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let mut conditions = vec!["attribute_exists(pk)".to_owned()];
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(user), "PROFILE")))
+            .expression_attribute_values(":one", n(1));
+        let update = match phones {
+            Phones::Unchanged => update.update_expression("ADD credential_version :one"),
+            Phones::OneMore { max } => {
+                conditions.push(
+                    "(attribute_not_exists(push_devices) OR push_devices < :max_phones)".into(),
+                );
+                update
+                    .update_expression("ADD credential_version :one, push_devices :one")
+                    .expression_attribute_values(":max_phones", n(max))
+            }
+            Phones::NoneLeft => {
+                update.update_expression("ADD credential_version :one REMOVE push_devices")
+            }
+        };
+        let update = match expected {
+            Some(version) => {
+                conditions.push(at_version(version).to_owned());
+                update.expression_attribute_values(":version", n(version))
+            }
+            None => update,
+        };
+        let update = update.condition_expression(conditions.join(" AND "));
+        Ok(TransactWriteItem::builder().update(update.build()?).build())
+    }
+
+    /// A condition that the user's credentials are still at `version`.
+    pub(crate) fn credentials_at(
+        &self,
+        user: UserId,
+        version: u64,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(user), "PROFILE")))
+            .condition_expression(at_version(version))
+            .expression_attribute_values(":version", n(version))
+            .build()?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
+    }
+
+    /// Every item of the index partition `pk` whose sort key starts with
+    /// `sk_prefix`, page after page.
+    pub(crate) async fn index_items(
+        &self,
+        pk: String,
+        sk_prefix: &str,
+    ) -> anyhow::Result<Vec<Item>> {
+        self.index_query(pk, "begins_with(#sk, :sk)", sk_prefix)
+            .await
+    }
+
+    /// Every item of the index partition `pk` whose sort key meets `sk_condition`
+    /// (written with `#sk` and `:sk`, the latter bound to `sk`), page after page.
+    pub(crate) async fn index_query(
+        &self,
+        pk: String,
+        sk_condition: &str,
+        sk: &str,
+    ) -> anyhow::Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression(format!("#pk = :pk AND {sk_condition}"))
+            .expression_attribute_names("#pk", GSI1_PK)
+            .expression_attribute_names("#sk", GSI1_SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":sk", s(sk))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = pages.next().await {
+            items.push(item.with_context(|| format!("Query {GSI1} where {sk_condition}"))?);
+        }
+        Ok(items)
+    }
+
+    /// Every item of the table partition `pk` whose sort key starts with
+    /// `sk_prefix`, page after page, read consistently.
+    pub(crate) async fn partition_items(
+        &self,
+        pk: String,
+        sk_prefix: &str,
+    ) -> anyhow::Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(sk_prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = pages.next().await {
+            items.push(item.with_context(|| format!("Query for {sk_prefix}"))?);
+        }
+        Ok(items)
+    }
+
+    /// The digests of the user's sessions, from the index.
+    pub(crate) async fn sessions_of(&self, user: UserId) -> anyhow::Result<Vec<TokenDigest>> {
+        self.index_items(user_pk(user), "SESSION#")
+            .await?
+            .iter()
+            .map(|session| {
+                Reader(session)
+                    .string(GSI1_SK)?
+                    .strip_prefix("SESSION#")
+                    .and_then(TokenDigest::from_stored)
+                    .context("a session key in the index is malformed")
+            })
+            .collect()
+    }
+
+    /// Runs the transaction with the user's other sessions ended in it. A
+    /// transaction takes 100 items: the sessions that do not fit (nobody has that
+    /// many) are ended right after it, before the change is reported done.
+    pub(crate) async fn transact_ending_sessions(
+        &self,
+        mut items: Vec<TransactWriteItem>,
+        user: UserId,
+        keep: Option<&TokenDigest>,
+    ) -> anyhow::Result<Conditional> {
+        let ended: Vec<TokenDigest> = self
+            .sessions_of(user)
+            .await?
+            .into_iter()
+            .filter(|digest| Some(digest) != keep)
+            .collect();
+        let (now, later) = ended.split_at(ended.len().min(100usize.saturating_sub(items.len())));
+        for digest in now {
+            items.push(self.session_delete(digest)?);
+        }
+        if self.transact(items).await? == Conditional::Refused {
+            return Ok(Conditional::Refused);
+        }
+        for digest in later {
+            self.transact(vec![self.session_delete(digest)?]).await?;
+        }
+        Ok(Conditional::Applied)
+    }
+
+    pub(crate) fn audit_put(&self, event: &AuditEvent) -> anyhow::Result<TransactWriteItem> {
+        self.put(audit_item(event), Some("attribute_not_exists(pk)"))
+    }
+
+    /// Runs a transaction. `Refused` when a condition did not hold. A conflict with
+    /// another transaction on the same items is retried a few times, so that the
+    /// loser of a race sees the winner's write and is refused by its condition.
+    pub(crate) async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> anyhow::Result<Conditional> {
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(err) = result else {
+                return Ok(Conditional::Applied);
+            };
+            match cancellation(&err) {
+                Some(Cancellation::ConditionFailed) => return Ok(Conditional::Refused),
+                Some(Cancellation::Conflict) if attempt < 3 => {
+                    attempt += 1;
+                    tokio::time::sleep(StdDuration::from_millis(20 * attempt)).await;
+                }
+                _ => return Err(err).context("TransactWriteItems"),
+            }
+        }
+    }
+}
+
+/// A conditional write's outcome (PutItem, UpdateItem, DeleteItem): `Refused`
+/// when its condition did not hold.
+pub(crate) fn conditional<T, E>(
+    result: Result<T, SdkError<E>>,
+    what: &'static str,
+) -> anyhow::Result<Conditional>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(Conditional::Applied),
+        Err(err) if err.code() == Some("ConditionalCheckFailedException") => {
+            Ok(Conditional::Refused)
+        }
+        Err(err) => Err(err).context(what),
+    }
+}
+
+pub(crate) enum Cancellation {
+    ConditionFailed,
+    Conflict,
+}
+
+pub(crate) fn cancellation(err: &SdkError<TransactWriteItemsError>) -> Option<Cancellation> {
+    let TransactWriteItemsError::TransactionCanceledException(cancelled) =
+        err.as_service_error()?
+    else {
+        return None;
+    };
+    let codes: Vec<&str> = cancelled
+        .cancellation_reasons()
+        .iter()
+        .filter_map(|reason| reason.code())
+        .collect();
+    if codes.contains(&"ConditionalCheckFailed") {
+        Some(Cancellation::ConditionFailed)
+    } else if codes.contains(&"TransactionConflict") {
+        Some(Cancellation::Conflict)
+    } else {
+        None
+    }
+}
+
+/// What a change of credentials does to the count of the user's phones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phones {
+    Unchanged,
+    /// One more, of at most `max`.
+    OneMore {
+        max: u64,
+    },
+    /// Every phone is removed.
+    NoneLeft,
+}
+
+impl Phones {
+    pub(crate) fn after_removing(methods: &[crate::mfa::MfaMethod]) -> Self {
+        match methods.contains(&crate::mfa::MfaMethod::Push) {
+            true => Self::NoneLeft,
+            false => Self::Unchanged,
+        }
+    }
+}
+
+/// The condition (on `:version`) that an item's credential version is `version`;
+/// users written before versions existed are at 0.
+pub(crate) fn at_version(version: u64) -> &'static str {
+    match version {
+        0 => "(attribute_not_exists(credential_version) OR credential_version = :version)",
+        _ => "credential_version = :version",
+    }
+}
+
+pub(crate) fn user_pk(id: UserId) -> String {
+    format!("USER#{id}")
+}
+
+pub(crate) fn firm_pk(id: FirmId) -> String {
+    format!("FIRM#{id}")
+}
+
+pub(crate) fn case_pk(id: CaseId) -> String {
+    format!("CASE#{id}")
+}
+
+pub(crate) fn link_pk(kind: LinkKind, digest: &TokenDigest) -> String {
+    format!("{}#{digest}", kind.as_str())
+}
+
+pub(crate) fn session_pk(digest: &TokenDigest) -> String {
+    format!("SESSION#{digest}")
+}
+
+pub(crate) fn audit_item(event: &AuditEvent) -> Item {
+    let at = event.at.format(&Rfc3339).unwrap_or_default();
+    let mut audit = item([
+        (PK, s(user_pk(event.subject))),
+        (SK, s(format!("{at}#{}", uuid::Uuid::new_v4()))),
+        ("kind", s(event.kind.as_str())),
+        ("at", epoch(event.at)),
+    ]);
+    if let Some(actor) = event.actor {
+        audit.insert("actor".into(), s(actor.to_string()));
+    }
+    if let Some(ip) = &event.source_ip {
+        audit.insert("source_ip".into(), s(ip.as_str()));
+    }
+    if let Some(detail) = &event.detail {
+        audit.insert("detail".into(), s(detail.as_str()));
+    }
+    audit
+}
+
+pub(crate) fn session_item(session: &Session) -> Item {
+    item([
+        (PK, s(session_pk(&session.digest))),
+        (SK, s("SESSION")),
+        (GSI1_PK, s(user_pk(session.user_id))),
+        (GSI1_SK, s(session_pk(&session.digest))),
+        ("user_id", s(session.user_id.to_string())),
+        ("role", s(session.role.as_str())),
+        ("created_at", epoch(session.created_at)),
+        ("expires_at", epoch(session.expires_at)),
+        ("last_seen_at", epoch(session.last_seen_at)),
+        (
+            "idle_timeout_seconds",
+            n(session.idle_timeout.whole_seconds()),
+        ),
+        (
+            "enrollment_only",
+            AttributeValue::Bool(session.enrollment_only),
+        ),
+        ("credential_version", n(session.credential_version)),
+        (TTL, epoch(session.expires_at)),
+    ])
+}
