@@ -18,6 +18,8 @@ pub mod ports;
 pub mod qr;
 pub mod runtime;
 pub mod services;
+#[cfg(feature = "contract-tests")]
+pub mod store_contract;
 pub mod telemetry;
 pub mod totp;
 pub mod verifiers;
