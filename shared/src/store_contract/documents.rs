@@ -1,22 +1,25 @@
 //! The contract of [`DocumentStore`](crate::ports::DocumentStore).
 
-use futures::future::join_all;
 use time::{Duration, OffsetDateTime};
 
-use super::fixtures::{applied, case, ok, upload, whole_seconds};
+use super::fixtures::{case, ok, upload, whole_seconds};
 use crate::domain::{Document, DocumentId, DocumentStatus, FirmId, Upload, UploadId, UserId};
-use crate::ports::{Conditional, Settlement, Store};
+use crate::ports::{Settlement, Store};
 
 pub async fn check(store: &dyn Store, clock_now: OffsetDateTime) {
     let now = whole_seconds(clock_now);
     create_and_read(store, now).await;
     pages(store, now).await;
-    settle(store, now).await;
-    settle_races(store, now).await;
+    super::settlements::settle(store, now).await;
+    super::settlements::settle_races(store, now).await;
     announcements(store, now).await;
 }
 
-fn settlement(document: &Document, status: DocumentStatus, at: OffsetDateTime) -> Settlement {
+pub(super) fn settlement(
+    document: &Document,
+    status: DocumentStatus,
+    at: OffsetDateTime,
+) -> Settlement {
     Settlement {
         case: document.case_id,
         document: document.id,
@@ -161,171 +164,6 @@ async fn pages(store: &dyn Store, now: OffsetDateTime) {
     assert!(
         empty.documents.is_empty() && !empty.more,
         "documents_of: an empty page for a case without documents"
-    );
-}
-
-async fn settle(store: &dyn Store, now: OffsetDateTime) {
-    let case = case(FirmId::new(), now);
-    ok("create_case", store.create_case(&case, None).await);
-    let (created, documents) = upload(case.id, UserId::new(), now, 2);
-    ok(
-        "create_upload",
-        store.create_upload(&created, &documents).await,
-    );
-    let at = now + Duration::MINUTE;
-
-    let rejected = settlement(&documents[0], DocumentStatus::Rejected, at);
-    assert_eq!(
-        ok("settle_document", store.settle_document(&rejected).await),
-        Conditional::Applied,
-        "settle_document: Applied for a pending document"
-    );
-    let read =
-        ok("document", store.document(case.id, documents[0].id).await).expect("the document");
-    assert_eq!(
-        read,
-        Document {
-            status: DocumentStatus::Rejected,
-            settled_at: Some(at),
-            version_id: rejected.version_id.clone(),
-            ..documents[0].clone()
-        },
-        "settle_document: the outcome reads back on the document"
-    );
-    let counted = ok("upload", store.upload(case.id, created.id).await).expect("the upload");
-    assert_eq!(
-        (counted.settled, counted.available),
-        (1, 0),
-        "settle_document: a rejection counts settled, not available"
-    );
-    assert_eq!(
-        ok("case", store.case(case.id).await).map(|c| c.updated_at),
-        Some(now),
-        "settle_document: a rejection leaves the case's updated_at"
-    );
-
-    let later = at + Duration::MINUTE;
-    let available = Settlement {
-        version_id: None,
-        ..settlement(&documents[1], DocumentStatus::Available, later)
-    };
-    assert_eq!(
-        ok("settle_document", store.settle_document(&available).await),
-        Conditional::Applied,
-        "settle_document: Applied for another pending document"
-    );
-    let read =
-        ok("document", store.document(case.id, documents[1].id).await).expect("the document");
-    assert_eq!(
-        (read.status, read.settled_at, read.version_id),
-        (DocumentStatus::Available, Some(later), None),
-        "settle_document: an available document without a version reads back"
-    );
-    let counted = ok("upload", store.upload(case.id, created.id).await).expect("the upload");
-    assert_eq!(
-        (counted.settled, counted.available),
-        (2, 1),
-        "settle_document: an available document counts settled and available"
-    );
-    assert!(
-        counted.is_settled(),
-        "settle_document: the upload is settled once every document is"
-    );
-    assert_eq!(
-        ok("case", store.case(case.id).await).map(|c| c.updated_at),
-        Some(later),
-        "settle_document: an available document marks the case updated"
-    );
-
-    let replay = settlement(
-        &documents[0],
-        DocumentStatus::Available,
-        later + Duration::MINUTE,
-    );
-    assert_eq!(
-        ok("settle_document", store.settle_document(&replay).await),
-        Conditional::Refused,
-        "settle_document: Refused for a settled document"
-    );
-    let read =
-        ok("document", store.document(case.id, documents[0].id).await).expect("the document");
-    assert_eq!(
-        (read.status, read.settled_at),
-        (DocumentStatus::Rejected, Some(at)),
-        "settle_document: a Refused settlement changes nothing on the document"
-    );
-    let counted = ok("upload", store.upload(case.id, created.id).await).expect("the upload");
-    assert_eq!(
-        (counted.settled, counted.available),
-        (2, 1),
-        "settle_document: a Refused settlement counts nothing"
-    );
-    assert_eq!(
-        ok("case", store.case(case.id).await).map(|c| c.updated_at),
-        Some(later),
-        "settle_document: a Refused settlement leaves the case"
-    );
-
-    let unknown = Settlement {
-        document: DocumentId::new_at(now),
-        ..settlement(&documents[0], DocumentStatus::Available, later)
-    };
-    assert_eq!(
-        ok("settle_document", store.settle_document(&unknown).await),
-        Conditional::Refused,
-        "settle_document: Refused for an unknown document"
-    );
-    let counted = ok("upload", store.upload(case.id, created.id).await).expect("the upload");
-    assert_eq!(
-        counted.settled, 2,
-        "settle_document: an unknown document counts nothing"
-    );
-}
-
-async fn settle_races(store: &dyn Store, now: OffsetDateTime) {
-    let case = case(FirmId::new(), now);
-    ok("create_case", store.create_case(&case, None).await);
-    let (created, documents) = upload(case.id, UserId::new(), now, 1);
-    ok(
-        "create_upload",
-        store.create_upload(&created, &documents).await,
-    );
-    let settlements: Vec<Settlement> = (0..6)
-        .map(|i| {
-            let status = if i % 2 == 0 {
-                DocumentStatus::Available
-            } else {
-                DocumentStatus::Rejected
-            };
-            settlement(&documents[0], status, now + Duration::seconds(i))
-        })
-        .collect();
-    let outcomes = join_all(settlements.iter().map(|s| store.settle_document(s))).await;
-    assert_eq!(
-        applied("settle_document race", outcomes),
-        1,
-        "settle_document: of 6 concurrent duplicate events, exactly one is Applied"
-    );
-    let counted = ok("upload", store.upload(case.id, created.id).await).expect("the upload");
-    assert_eq!(
-        counted.settled, 1,
-        "settle_document race: the upload counts the document once"
-    );
-    let read =
-        ok("document", store.document(case.id, documents[0].id).await).expect("the document");
-    let winner = settlements
-        .iter()
-        .find(|s| s.version_id == read.version_id)
-        .expect("settle_document race: the document carries one event's version");
-    assert_eq!(
-        (read.status, read.settled_at),
-        (winner.status, Some(winner.at)),
-        "settle_document race: the document has the winner's outcome"
-    );
-    assert_eq!(
-        counted.available,
-        u32::from(winner.status == DocumentStatus::Available),
-        "settle_document race: available counts the winner's outcome"
     );
 }
 

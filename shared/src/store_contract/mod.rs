@@ -4,6 +4,7 @@
 //! random ids, and panics naming the behaviour that differs.
 
 pub mod cases;
+mod challenge_spends;
 mod challenges;
 pub mod counters;
 pub mod documents;
@@ -11,9 +12,14 @@ pub mod firms;
 pub mod fixtures;
 pub mod links;
 pub mod mfa;
+mod mfa_codes;
+mod mfa_devices;
 pub mod notices;
+mod passwords;
 pub mod recovery;
+mod recovery_outcomes;
 pub mod sessions;
+mod settlements;
 pub mod users;
 
 #[cfg(all(test, feature = "fakes"))]
