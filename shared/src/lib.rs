@@ -19,6 +19,8 @@ pub mod recovery;
 pub mod runtime;
 pub mod services;
 pub mod sign_in;
+#[cfg(feature = "contract-tests")]
+pub mod store_contract;
 pub mod telemetry;
 
 pub use services::Services;

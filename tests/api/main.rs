@@ -28,6 +28,7 @@ mod recovery;
 mod required_mfa;
 mod session;
 mod sms;
+mod store_contract;
 mod totp;
 mod totp_reference;
 mod trusted_browser;

@@ -131,7 +131,11 @@ impl UserStore for MemoryStore {
 #[async_trait]
 impl FirmStore for MemoryStore {
     async fn create_firm(&self, firm: &Firm) -> anyhow::Result<()> {
-        self.tables().firms.insert(firm.id, firm.clone());
+        let mut t = self.tables();
+        if t.firms.contains_key(&firm.id) {
+            anyhow::bail!("firm {} exists already", firm.id);
+        }
+        t.firms.insert(firm.id, firm.clone());
         Ok(())
     }
 

@@ -423,9 +423,13 @@ impl Phones {
 
 /// The condition (on `:version`) that an item's credential version is `version`;
 /// users written before versions existed are at 0.
+/// The condition that the user exists with credentials at `version` (a user
+/// never changed has no `credential_version` yet).
 pub(crate) fn at_version(version: u64) -> &'static str {
     match version {
-        0 => "(attribute_not_exists(credential_version) OR credential_version = :version)",
+        0 => {
+            "(attribute_exists(pk) AND (attribute_not_exists(credential_version) OR credential_version = :version))"
+        }
         _ => "credential_version = :version",
     }
 }

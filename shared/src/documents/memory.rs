@@ -21,6 +21,9 @@ impl CaseStore for MemoryStore {
         responsible: Option<(UserId, &AuditEvent)>,
     ) -> anyhow::Result<()> {
         let mut t = self.tables();
+        if t.cases.contains_key(&case.id) {
+            anyhow::bail!("case {} exists already", case.id);
+        }
         t.cases.insert(case.id, case.clone());
         if let Some((user, audit)) = responsible {
             t.members.push((case.id, user));
@@ -86,6 +89,13 @@ impl CaseStore for MemoryStore {
 impl DocumentStore for MemoryStore {
     async fn create_upload(&self, upload: &Upload, documents: &[Document]) -> anyhow::Result<()> {
         let mut t = self.tables();
+        let exists = t.uploads.contains_key(&(upload.case_id, upload.id))
+            || documents
+                .iter()
+                .any(|document| t.documents.contains_key(&(document.case_id, document.id)));
+        if exists {
+            anyhow::bail!("the upload or a document exists already");
+        }
         t.uploads
             .insert((upload.case_id, upload.id), upload.clone());
         for document in documents {
@@ -185,9 +195,13 @@ impl NoticeStore for MemoryStore {
     }
 
     async fn notice_sent(&self, id: &str, at: OffsetDateTime) -> anyhow::Result<()> {
-        if let Some((_, sent_at)) = self.tables().notices.get_mut(id) {
-            *sent_at = Some(at);
-        }
+        // Recorded whether or not the claim is still there, as DynamoDB does: a
+        // notice that went out must never go out again.
+        self.tables()
+            .notices
+            .entry(id.to_owned())
+            .or_insert((at, None))
+            .1 = Some(at);
         Ok(())
     }
 

@@ -18,6 +18,11 @@ impl RecoveryStore for MemoryStore {
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
         let mut t = self.tables();
+        if t.recoveries.contains_key(&recovery.id)
+            || t.recovery_links.contains_key(&recovery.link_digest)
+        {
+            return Ok(Conditional::Refused);
+        }
         let unchanged = supersedes.iter().all(|old| {
             t.recoveries
                 .get(&old.id)

@@ -17,8 +17,11 @@ impl LinkStore for MemoryStore {
         audit: &AuditEvent,
     ) -> anyhow::Result<()> {
         let mut t = self.tables();
-        t.links
-            .insert((kind.as_str(), link.digest.clone()), link.clone());
+        let key = (kind.as_str(), link.digest.clone());
+        if t.links.contains_key(&key) {
+            anyhow::bail!("a link with this digest exists already");
+        }
+        t.links.insert(key, link.clone());
         t.audit.push(audit.clone());
         Ok(())
     }
@@ -86,6 +89,9 @@ impl SessionStore for MemoryStore {
 
     async fn start_session(&self, session: &Session, audit: &[AuditEvent]) -> anyhow::Result<()> {
         let mut t = self.tables();
+        if t.sessions.contains_key(&session.digest) {
+            anyhow::bail!("a session with this digest exists already");
+        }
         t.sessions.insert(session.digest.clone(), session.clone());
         t.audit.extend_from_slice(audit);
         Ok(())
