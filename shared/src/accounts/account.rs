@@ -1,6 +1,5 @@
 //! The signed-in user's own account.
 
-use http::StatusCode;
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -8,7 +7,7 @@ use crate::Services;
 use crate::accounts::User;
 use crate::documents::Case;
 use crate::domain::{AuditEvent, AuditKind, Language, UnsupportedLanguage};
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
 use crate::sign_in::session::{rfc3339, user_json};
 
@@ -24,27 +23,6 @@ pub enum AccountError {
     UnsupportedLanguage(#[from] UnsupportedLanguage),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for AccountError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::InvalidRequest(_) | Self::UnsupportedLanguage(_) => StatusCode::BAD_REQUEST,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::NotFound => "not_found",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::UnsupportedLanguage(_) => "unsupported_language",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// The user with the cases they can see, and when their password expires.

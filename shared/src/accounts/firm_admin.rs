@@ -1,7 +1,6 @@
 //! What a firm's administrators manage: its password policy, its firm users and
 //! their passwords.
 
-use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
@@ -12,7 +11,7 @@ use crate::domain::{
     display_text,
 };
 use crate::email::{invitation_email, mfa_disabled_email};
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::mfa::methods::remove_factors;
 use crate::ports::Conditional;
 use crate::sign_in::password_reset::store_reset_link;
@@ -40,38 +39,6 @@ pub enum FirmAdminError {
     EmailTaken,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for FirmAdminError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::InvalidRequest(_)
-            | Self::InvalidSetting(_)
-            | Self::InvalidEmail(_)
-            | Self::UnsupportedLanguage(_)
-            | Self::InvalidRole => StatusCode::BAD_REQUEST,
-            Self::EmailTaken => StatusCode::CONFLICT,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidSetting(_) => "invalid_setting",
-            Self::NotFound => "not_found",
-            Self::InvalidEmail(_) => "invalid_email",
-            Self::UnsupportedLanguage(_) => "unsupported_language",
-            Self::InvalidRole => "invalid_role",
-            Self::EmailTaken => "email_taken",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// The caller, when they are an administrator of their firm.

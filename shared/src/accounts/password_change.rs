@@ -1,9 +1,6 @@
 //! A firm user changes their password: signed in, with the current one; or with
 //! the token a sign-in hands out when the password expired or a change was forced.
 
-use http::StatusCode;
-use serde_json::{Map, Value, json};
-
 use crate::Services;
 use time::OffsetDateTime;
 
@@ -16,7 +13,7 @@ use crate::accounts::passwords;
 use crate::accounts::passwords::{PolicyContext, check_policy};
 use crate::accounts::reentered_password::{Reentered, check_reentered_password};
 use crate::accounts::{Password, PasswordState, User};
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
 use crate::sign_in::limits::Exceeded;
 use crate::sign_in::one_time;
@@ -41,50 +38,6 @@ pub enum PasswordChangeError {
     TokenExpired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for PasswordChangeError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::WeakPassword { .. } | Self::PasswordReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TokenExpired => StatusCode::GONE,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::RateLimited(_) => "rate_limited",
-            Self::WeakPassword { .. } => "weak_password",
-            Self::PasswordReused => "password_reused",
-            Self::TokenExpired => "password_change_token_expired",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
-            _ => None,
-        }
-    }
-
-    fn details(&self) -> Option<Map<String, Value>> {
-        match self {
-            Self::WeakPassword { feedback } => {
-                Some(Map::from_iter([("feedback".to_owned(), json!(feedback))]))
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Checks the current password, applies the firm's policy to the new one, and

@@ -4,14 +4,13 @@
 
 use std::collections::HashMap;
 
-use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
 use crate::accounts::User;
 use crate::documents::Case;
 use crate::domain::{CaseId, FirmId, Role};
-use crate::http::{ApiError, Principal};
+use crate::http::Principal;
 use crate::sign_in::session::rfc3339;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,24 +21,6 @@ pub enum CaseAccessError {
     CaseNotFound,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for CaseAccessError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::CaseNotFound => StatusCode::NOT_FOUND,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::CaseNotFound => "case_not_found",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// The signed-in user and a case they may see.

@@ -1,7 +1,6 @@
 //! What firm users do with cases: create clients and cases, and share a case with
 //! a client (or make a colleague responsible for it).
 
-use http::StatusCode;
 use serde::Deserialize;
 
 use crate::Services;
@@ -14,7 +13,7 @@ use crate::domain::{
     UserId, display_text,
 };
 use crate::email::case_shared_email;
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
 use crate::sign_in::login_link::sign_in_url;
 
@@ -40,38 +39,6 @@ pub enum FirmCaseError {
     UserNotFound,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for FirmCaseError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Access(err) => err.status(),
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::InvalidRequest(_)
-            | Self::InvalidEmail(_)
-            | Self::UnsupportedLanguage(_)
-            | Self::InvalidName
-            | Self::InvalidTitle => StatusCode::BAD_REQUEST,
-            Self::EmailTaken => StatusCode::CONFLICT,
-            Self::UserNotFound => StatusCode::NOT_FOUND,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Access(err) => err.code(),
-            Self::Forbidden => "forbidden",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidEmail(_) => "invalid_email",
-            Self::UnsupportedLanguage(_) => "unsupported_language",
-            Self::InvalidName => "invalid_name",
-            Self::InvalidTitle => "invalid_title",
-            Self::EmailTaken => "email_taken",
-            Self::UserNotFound => "user_not_found",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// The caller, when they are one of a firm's own users (staff or administrator).

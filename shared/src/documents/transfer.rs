@@ -2,7 +2,6 @@
 //! function: the caller gets presigned S3 URLs, and `document_uploaded` checks
 //! what arrived.
 
-use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -12,7 +11,7 @@ use crate::documents::{
     Document, DocumentId, DocumentName, DocumentStatus, InvalidFileName, MediaType,
     UnsupportedMediaType, Upload, UploadId, Uploader,
 };
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::sign_in::session::rfc3339;
 
 /// At most this many files in one request.
@@ -48,42 +47,6 @@ pub enum DocumentError {
     NotAvailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for DocumentError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Access(err) => err.status(),
-            Self::InvalidRequest(_)
-            | Self::TooManyFiles
-            | Self::EmptyFile(_)
-            | Self::InvalidFileName(_)
-            | Self::MessageTooLong
-            | Self::InvalidCursor => StatusCode::BAD_REQUEST,
-            Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::DocumentNotFound => StatusCode::NOT_FOUND,
-            Self::NotAvailable => StatusCode::CONFLICT,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Access(err) => err.code(),
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::TooManyFiles => "too_many_files",
-            Self::FileTooLarge { .. } => "file_too_large",
-            Self::EmptyFile(_) => "empty_file",
-            Self::InvalidFileName(_) => "invalid_file_name",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::MessageTooLong => "message_too_long",
-            Self::InvalidCursor => "invalid_cursor",
-            Self::DocumentNotFound => "document_not_found",
-            Self::NotAvailable => "document_not_available",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// A size as people read it: whole MiB when it is a whole number of them.

@@ -2,14 +2,13 @@
 //! a second factor gets a 5-minute, single-purpose `mfa_token` instead of a
 //! session, and trades it with a code for the session.
 
-use http::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::Services;
 use crate::accounts::User;
 use crate::domain::{AuditEvent, AuditKind, MfaChallengePurpose, Token, TokenDigest};
-use crate::http::{ApiError, Browser, InvalidBody};
+use crate::http::{Browser, InvalidBody};
 use crate::mfa::sms_codes::{Sending, matching_code, send_code};
 use crate::mfa::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
 use crate::mfa::{BackupCode, MAX_CHALLENGE_ATTEMPTS, MfaChallenge, MfaMethod, MfaState};
@@ -88,56 +87,6 @@ pub enum MfaSignInError {
     InvalidDeviceCredential,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for MfaSignInError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::InvalidMfaToken | Self::InvalidCode => StatusCode::UNAUTHORIZED,
-            Self::TooSoon(_)
-            | Self::TooManyTexts(_)
-            | Self::TooManyCodes(_)
-            | Self::TooManyPushes(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::PushUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::MethodUnavailable | Self::PushAnswered => StatusCode::CONFLICT,
-            Self::PushNotFound => StatusCode::NOT_FOUND,
-            Self::PushDenied => StatusCode::FORBIDDEN,
-            Self::PushExpired => StatusCode::GONE,
-            Self::InvalidDeviceCredential => StatusCode::UNAUTHORIZED,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidMfaToken => "invalid_mfa_token",
-            Self::InvalidCode => "invalid_code",
-            Self::TooSoon(_)
-            | Self::TooManyTexts(_)
-            | Self::TooManyCodes(_)
-            | Self::TooManyPushes(_) => "rate_limited",
-            Self::PushUnavailable => "push_unavailable",
-            Self::MethodUnavailable => "method_unavailable",
-            Self::PushNotFound => "push_not_found",
-            Self::PushDenied => "push_denied",
-            Self::PushExpired => "push_expired",
-            Self::PushAnswered => "push_answered",
-            Self::InvalidDeviceCredential => "invalid_device_credential",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::TooSoon(seconds)
-            | Self::TooManyTexts(seconds)
-            | Self::TooManyCodes(seconds)
-            | Self::TooManyPushes(seconds) => Some(*seconds),
-            _ => None,
-        }
-    }
 }
 
 /// Starts the second step for `user`; the body `POST /auth/password` answers.

@@ -3,7 +3,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::Services;
@@ -11,7 +10,7 @@ use crate::accounts::User;
 use crate::accounts::reentered_password::{Reentered, check_reentered_password};
 use crate::documents::cases::firm_name;
 use crate::domain::{AuditEvent, AuditKind, InvalidPhone, Role};
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::mfa::qr::qr_png;
 use crate::mfa::totp::TotpSecret;
 use crate::mfa::{
@@ -74,70 +73,6 @@ pub enum MfaError {
     ChangedMeanwhile,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for MfaError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthorized | Self::InvalidCredentials | Self::InvalidCode => {
-                StatusCode::UNAUTHORIZED
-            }
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::AlreadyEnrolled | Self::NoPendingEnrollment | Self::MfaNotEnabled => {
-                StatusCode::CONFLICT
-            }
-            Self::MethodNotFound => StatusCode::NOT_FOUND,
-            Self::InvalidPhone(_)
-            | Self::UnsupportedPlatform(_)
-            | Self::PlatformUnavailable
-            | Self::InvalidDeviceToken(_)
-            | Self::InvalidDeviceName(_) => StatusCode::BAD_REQUEST,
-            Self::TooManyDevices | Self::MfaRequired => StatusCode::CONFLICT,
-            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyRegistrations(_) => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
-            Self::ChangedMeanwhile => StatusCode::CONFLICT,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::RateLimited(_) => "rate_limited",
-            Self::AlreadyEnrolled => "mfa_method_exists",
-            Self::NoPendingEnrollment => "no_pending_enrollment",
-            Self::InvalidCode => "invalid_code",
-            Self::MfaNotEnabled => "mfa_not_enabled",
-            Self::MethodNotFound => "not_found",
-            Self::InvalidPhone(_) => "invalid_phone",
-            Self::UnsupportedPlatform(_) | Self::PlatformUnavailable => "unsupported_platform",
-            Self::InvalidDeviceToken(_) => "invalid_device_token",
-            Self::InvalidDeviceName(_) => "invalid_device_name",
-            Self::TooManyDevices => "too_many_devices",
-            Self::MfaRequired => "mfa_required",
-            Self::TooSoon(_) | Self::TooManyTexts(_) | Self::TooManyRegistrations(_) => {
-                "rate_limited"
-            }
-            Self::ChangedMeanwhile => "mfa_changed",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited(exceeded)
-            | Self::TooManyTexts(exceeded)
-            | Self::TooManyRegistrations(exceeded) => Some(exceeded.retry_after),
-            Self::TooSoon(seconds) => Some(*seconds),
-            _ => None,
-        }
-    }
 }
 
 /// The caller, when they are one of the firm's own users.

@@ -3,7 +3,6 @@
 //! verifier; a pass removes their second factors, a fail changes nothing. Both are
 //! emailed to the user and audited with who decided.
 
-use http::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -12,7 +11,7 @@ use crate::accounts::User;
 use crate::accounts::firm_admin::{FirmAdminError, administrator, colleague};
 use crate::domain::{AuditEvent, AuditKind, RecoveryId, RecoveryLinkPurpose, Role, Token, UserId};
 use crate::email::{recovery_failed_email, recovery_link_email, recovery_passed_email};
-use crate::http::{ApiError, InvalidBody, Principal};
+use crate::http::{InvalidBody, Principal};
 use crate::mfa::methods::forget_phones;
 use crate::ports::Conditional;
 use crate::recovery::RecoverySettlement;
@@ -48,39 +47,6 @@ pub enum RecoveryError {
     StaleCallback,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for RecoveryError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Admin(inner) => inner.status(),
-            Self::InvalidRequest(_) | Self::InvalidNote => StatusCode::BAD_REQUEST,
-            Self::LinkExpired => StatusCode::GONE,
-            Self::RecoveryNotFound | Self::UnknownProvider => StatusCode::NOT_FOUND,
-            Self::OwnRecovery => StatusCode::FORBIDDEN,
-            Self::NotPending | Self::ProviderDecides | Self::ReviewedByFirm => StatusCode::CONFLICT,
-            Self::InvalidSignature | Self::StaleCallback => StatusCode::UNAUTHORIZED,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Admin(inner) => inner.code(),
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::LinkExpired => "recovery_link_expired",
-            Self::RecoveryNotFound => "recovery_not_found",
-            Self::OwnRecovery => "own_recovery",
-            Self::NotPending => "recovery_not_pending",
-            Self::ProviderDecides => "provider_decides",
-            Self::ReviewedByFirm => "reviewed_by_firm",
-            Self::InvalidNote => "invalid_note",
-            Self::UnknownProvider => "unknown_provider",
-            Self::InvalidSignature => "invalid_signature",
-            Self::StaleCallback => "stale_callback",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// Who opens a recovery.

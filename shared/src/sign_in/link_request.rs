@@ -1,13 +1,12 @@
 //! Requests for an emailed link (a sign-in link, a password-reset link): the same
 //! answer for every well-formed address, registered or not.
 
-use http::StatusCode;
 use tokio::time::Instant;
 
 use crate::Services;
 use crate::accounts::User;
 use crate::domain::{EmailAddress, InvalidEmail, Role};
-use crate::http::{ApiError, InvalidBody};
+use crate::http::InvalidBody;
 use crate::sign_in::limits;
 use crate::sign_in::limits::{Exceeded, Limit, Window};
 
@@ -21,32 +20,6 @@ pub enum LinkRequestError {
     RateLimited(Exceeded),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for LinkRequestError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidRequest(_) | Self::InvalidEmail(_) => StatusCode::BAD_REQUEST,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidEmail(_) => "invalid_email",
-            Self::RateLimited(_) => "rate_limited",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
-            _ => None,
-        }
-    }
 }
 
 /// Answers a request for a link to `raw_email`: counts it against the source

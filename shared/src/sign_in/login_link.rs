@@ -1,12 +1,10 @@
 //! Passwordless sign-in for clients: a one-time link by email.
 
-use http::StatusCode;
-
 use crate::Services;
 use crate::accounts::User;
 use crate::domain::{AuditEvent, AuditKind, LoginLinkPurpose, Role, Token};
 use crate::email::login_link_email;
-use crate::http::{ApiError, InvalidBody};
+use crate::http::InvalidBody;
 use crate::ports::Conditional;
 use crate::sign_in::link_request;
 use crate::sign_in::link_request::LinkRequestError;
@@ -82,24 +80,6 @@ pub enum VerifyLoginLinkError {
     Expired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for VerifyLoginLinkError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Expired => StatusCode::GONE,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::Expired => "login_link_expired",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
 }
 
 /// Redeems a login link for a new session. Used, expired and unknown links all end

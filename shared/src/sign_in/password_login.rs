@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
@@ -12,7 +12,7 @@ use crate::accounts::{Password, User};
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, PasswordChangePurpose, Role, Token, UserId,
 };
-use crate::http::{ApiError, Browser, InvalidBody};
+use crate::http::{Browser, InvalidBody};
 use crate::mfa::second_step;
 use crate::sign_in::limits;
 use crate::sign_in::limits::{Exceeded, Limit, Window};
@@ -32,45 +32,6 @@ pub enum PasswordLoginError {
     PasswordChangeRequired(Token<PasswordChangePurpose>),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-impl ApiError for PasswordLoginError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::PasswordChangeRequired(_) => StatusCode::FORBIDDEN,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::RateLimited(_) => "rate_limited",
-            Self::PasswordChangeRequired(_) => "password_change_required",
-            Self::Unexpected(_) => "internal_error",
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Self::RateLimited(exceeded) => Some(exceeded.retry_after),
-            _ => None,
-        }
-    }
-
-    fn details(&self) -> Option<Map<String, Value>> {
-        match self {
-            Self::PasswordChangeRequired(token) => Some(Map::from_iter([(
-                "password_change_token".to_owned(),
-                Value::String(token.expose().to_owned()),
-            )])),
-            _ => None,
-        }
-    }
 }
 
 /// How long the token to replace an expired or forced password works.

@@ -1,8 +1,6 @@
 //! Forgotten passwords: a firm user asks for a link by email and chooses a new
 //! password with it.
 
-use http::StatusCode;
-
 use crate::Services;
 use crate::accounts::User;
 use crate::accounts::password_change::{PasswordChangeError, replace};
@@ -90,29 +88,6 @@ pub enum PasswordResetError {
     Expired,
     #[error(transparent)]
     Change(#[from] PasswordChangeError),
-}
-
-impl crate::http::ApiError for PasswordResetError {
-    fn status(&self) -> StatusCode {
-        match self {
-            Self::Expired => StatusCode::GONE,
-            Self::Change(err) => err.status(),
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Expired => "reset_link_expired",
-            Self::Change(err) => err.code(),
-        }
-    }
-
-    fn details(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
-        match self {
-            Self::Expired => None,
-            Self::Change(err) => err.details(),
-        }
-    }
 }
 
 impl From<anyhow::Error> for PasswordResetError {

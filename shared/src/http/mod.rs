@@ -2,6 +2,8 @@
 //! and the authorizer put in the request context, and the one mapping from errors to
 //! status codes and the JSON error body.
 
+mod errors;
+
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::{HeaderMap, StatusCode};
 use lambda_http::request::RequestContext;
@@ -363,7 +365,7 @@ mod tests {
     /// A request as API Gateway passes it on, with this authorizer context.
     fn with_context(context: serde_json::Value) -> Request {
         let mut event: serde_json::Value =
-            serde_json::from_str(include_str!("../../events/account/get-me.json")).unwrap();
+            serde_json::from_str(include_str!("../../../events/account/get-me.json")).unwrap();
         event["requestContext"]["authorizer"]["lambda"] = context;
         lambda_http::request::from_str(&event.to_string()).unwrap()
     }
