@@ -3,8 +3,9 @@
 use crate::accounts::{Firm, FirmSettings, PasswordExpiry, PasswordHash, PasswordState, User};
 use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::keys::{firm_pk, user_pk};
 use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
-use crate::aws::table::{DynamoStore, at_version, conditional, firm_pk, user_pk};
+use crate::aws::table::{DynamoStore, at_version, conditional};
 use crate::domain::{AuditEvent, EmailAddress, FirmId, Language, Role, UserId};
 use crate::ports::Conditional;
 use anyhow::Context;

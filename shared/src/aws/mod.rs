@@ -7,6 +7,7 @@
 
 mod buckets;
 pub(crate) mod items;
+pub(crate) mod keys;
 mod s3;
 mod secrets;
 mod ses;

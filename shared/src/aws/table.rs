@@ -23,24 +23,23 @@
 //! Every one-time secret is consumed by a conditional write, and expiry is checked
 //! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
 
-use self::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK, TTL};
+use self::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 use crate::accounts::User;
 use crate::accounts::dynamo::{email_pk, user_item};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
-use crate::domain::{AuditEvent, CaseId, FirmId, TokenDigest, UserId};
+use crate::aws::keys::{audit_item, link_pk, session_pk, user_pk};
+use crate::domain::{AuditEvent, TokenDigest, UserId};
 use crate::ports::Conditional;
-use crate::sign_in::{LinkKind, Session};
+use crate::sign_in::LinkKind;
 use anyhow::Context;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update,
-    WriteRequest,
+    ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
 };
 use std::time::Duration as StdDuration;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// Attribute and index names, shared with provisioning and the SAM template.
 pub mod schema {
@@ -432,68 +431,4 @@ pub(crate) fn at_version(version: u64) -> &'static str {
         }
         _ => "credential_version = :version",
     }
-}
-
-pub(crate) fn user_pk(id: UserId) -> String {
-    format!("USER#{id}")
-}
-
-pub(crate) fn firm_pk(id: FirmId) -> String {
-    format!("FIRM#{id}")
-}
-
-pub(crate) fn case_pk(id: CaseId) -> String {
-    format!("CASE#{id}")
-}
-
-pub(crate) fn link_pk(kind: LinkKind, digest: &TokenDigest) -> String {
-    format!("{}#{digest}", kind.as_str())
-}
-
-pub(crate) fn session_pk(digest: &TokenDigest) -> String {
-    format!("SESSION#{digest}")
-}
-
-pub(crate) fn audit_item(event: &AuditEvent) -> Item {
-    let at = event.at.format(&Rfc3339).unwrap_or_default();
-    let mut audit = item([
-        (PK, s(user_pk(event.subject))),
-        (SK, s(format!("{at}#{}", uuid::Uuid::new_v4()))),
-        ("kind", s(event.kind.as_str())),
-        ("at", epoch(event.at)),
-    ]);
-    if let Some(actor) = event.actor {
-        audit.insert("actor".into(), s(actor.to_string()));
-    }
-    if let Some(ip) = &event.source_ip {
-        audit.insert("source_ip".into(), s(ip.as_str()));
-    }
-    if let Some(detail) = &event.detail {
-        audit.insert("detail".into(), s(detail.as_str()));
-    }
-    audit
-}
-
-pub(crate) fn session_item(session: &Session) -> Item {
-    item([
-        (PK, s(session_pk(&session.digest))),
-        (SK, s("SESSION")),
-        (GSI1_PK, s(user_pk(session.user_id))),
-        (GSI1_SK, s(session_pk(&session.digest))),
-        ("user_id", s(session.user_id.to_string())),
-        ("role", s(session.role.as_str())),
-        ("created_at", epoch(session.created_at)),
-        ("expires_at", epoch(session.expires_at)),
-        ("last_seen_at", epoch(session.last_seen_at)),
-        (
-            "idle_timeout_seconds",
-            n(session.idle_timeout.whole_seconds()),
-        ),
-        (
-            "enrollment_only",
-            AttributeValue::Bool(session.enrollment_only),
-        ),
-        ("credential_version", n(session.credential_version)),
-        (TTL, epoch(session.expires_at)),
-    ])
 }

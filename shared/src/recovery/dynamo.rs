@@ -8,8 +8,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update}
 use time::OffsetDateTime;
 
 use crate::aws::items::{Item, Reader, epoch, item, s};
+use crate::aws::keys::firm_pk;
 use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
-use crate::aws::table::{DynamoStore, Phones, firm_pk};
+use crate::aws::table::{DynamoStore, Phones};
 use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest, UserId};
 use crate::ports::Conditional;
 use crate::recovery::{Recovery, RecoveryStatus, VerificationOutcome};

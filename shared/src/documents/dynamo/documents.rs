@@ -6,8 +6,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::keys::case_pk;
+use crate::aws::table::DynamoStore;
 use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
-use crate::aws::table::{DynamoStore, case_pk};
 use crate::documents::{
     Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId, Uploader,
 };
