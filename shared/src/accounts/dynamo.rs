@@ -1,16 +1,17 @@
-//! Users and firms on the DynamoDB table (keys in [`crate::aws::table`]).
+//! Users and firms on the DynamoDB table (keys in [`crate::aws::keys`]).
 
 use crate::accounts::{Firm, FirmSettings, PasswordExpiry, PasswordHash, PasswordState, User};
 use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::keys::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::keys::{firm_pk, user_pk};
-use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::table::{DynamoStore, at_version, conditional};
 use crate::domain::{AuditEvent, EmailAddress, FirmId, Language, Role, UserId};
 use crate::ports::Conditional;
 use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use time::OffsetDateTime;
 
 /// The index partition that lists every firm, for the scheduled jobs.
@@ -341,5 +342,47 @@ impl FirmStore for DynamoStore {
             self.audit_put(audit)?,
         ])
         .await
+    }
+}
+
+impl DynamoStore {
+    /// Writes users and their email claims in bulk, without conditions or audit
+    /// entries: for importing into an empty table (a migration, a benchmark), never
+    /// for users who may exist already.
+    pub async fn import_users(&self, users: &[User]) -> anyhow::Result<()> {
+        let items: Vec<Item> = users
+            .iter()
+            .flat_map(|user| {
+                let claim = item([
+                    (PK, s(email_pk(&user.email))),
+                    (SK, s("EMAIL")),
+                    ("user_id", s(user.id.to_string())),
+                ]);
+                [user_item(user), claim]
+            })
+            .collect();
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<anyhow::Result<_>>()?;
+            while !pending.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .context("BatchWriteItem users")?;
+                pending = output
+                    .unprocessed_items
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
     }
 }

@@ -2,8 +2,18 @@
 //! firms, cases, links, sessions), and the items written alongside many changes
 //! (audit entries, sessions).
 
+/// Attribute and index names, shared with provisioning and the SAM template.
+pub mod schema {
+    pub const PK: &str = "pk";
+    pub const SK: &str = "sk";
+    pub const GSI1: &str = "gsi1";
+    pub const GSI1_PK: &str = "gsi1pk";
+    pub const GSI1_SK: &str = "gsi1sk";
+    pub const TTL: &str = "ttl";
+}
+
+use self::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
 use crate::aws::items::{Item, epoch, item, n, s};
-use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
 use crate::domain::{AuditEvent, CaseId, FirmId, TokenDigest, UserId};
 use crate::sign_in::{LinkKind, Session};
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -26,11 +26,12 @@ use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 pub use buckets::{
     Adapters, BucketAdapter, PushAdapter, SmsAdapter, no_documents, no_push, no_sms, s3_documents,
 };
+pub use keys::schema;
 pub use s3::S3Bucket;
 pub use secrets::load_server_key;
 pub use ses::SesMailer;
 pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
-pub use table::{DynamoStore, schema};
+pub use table::DynamoStore;
 pub use verifier::{WebhookVerifier, identity_verifier};
 
 use crate::Services;

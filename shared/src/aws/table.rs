@@ -23,10 +23,8 @@
 //! Every one-time secret is consumed by a conditional write, and expiry is checked
 //! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
 
-use self::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
-use crate::accounts::User;
-use crate::accounts::dynamo::{email_pk, user_item};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::keys::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::keys::{audit_item, link_pk, session_pk, user_pk};
 use crate::domain::{AuditEvent, TokenDigest, UserId};
 use crate::ports::Conditional;
@@ -35,21 +33,9 @@ use anyhow::Context;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
-};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
 use std::time::Duration as StdDuration;
 use time::OffsetDateTime;
-
-/// Attribute and index names, shared with provisioning and the SAM template.
-pub mod schema {
-    pub const PK: &str = "pk";
-    pub const SK: &str = "sk";
-    pub const GSI1: &str = "gsi1";
-    pub const GSI1_PK: &str = "gsi1pk";
-    pub const GSI1_SK: &str = "gsi1sk";
-    pub const TTL: &str = "ttl";
-}
 
 #[derive(Debug, Clone)]
 pub struct DynamoStore {
@@ -60,46 +46,6 @@ pub struct DynamoStore {
 impl DynamoStore {
     pub fn new(client: Client, table: String) -> Self {
         Self { client, table }
-    }
-
-    /// Writes users and their email claims in bulk, without conditions or audit
-    /// entries: for importing into an empty table (a migration, a benchmark), never
-    /// for users who may exist already.
-    pub async fn import_users(&self, users: &[User]) -> anyhow::Result<()> {
-        let items: Vec<Item> = users
-            .iter()
-            .flat_map(|user| {
-                let claim = item([
-                    (PK, s(email_pk(&user.email))),
-                    (SK, s("EMAIL")),
-                    ("user_id", s(user.id.to_string())),
-                ]);
-                [user_item(user), claim]
-            })
-            .collect();
-        for chunk in items.chunks(25) {
-            let mut pending: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|item| {
-                    let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
-                    Ok(WriteRequest::builder().put_request(put).build())
-                })
-                .collect::<anyhow::Result<_>>()?;
-            while !pending.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, pending)
-                    .send()
-                    .await
-                    .context("BatchWriteItem users")?;
-                pending = output
-                    .unprocessed_items
-                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
-                    .unwrap_or_default();
-            }
-        }
-        Ok(())
     }
 
     pub(crate) fn key(pk: String, sk: &str) -> Item {

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::aws::items::{Item, Reader, epoch, item, s};
 use crate::aws::keys::firm_pk;
-use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
+use crate::aws::keys::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
 use crate::aws::table::{DynamoStore, Phones};
 use crate::domain::{AuditEvent, FirmId, RecoveryId, TokenDigest, UserId};
 use crate::ports::Conditional;
@@ -202,7 +202,7 @@ impl RecoveryStore for DynamoStore {
             .client
             .query()
             .table_name(&self.table)
-            .index_name(crate::aws::table::schema::GSI1)
+            .index_name(crate::aws::keys::schema::GSI1)
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", GSI1_PK)
             .expression_attribute_values(":pk", s(firm_index(firm)))

@@ -1,8 +1,8 @@
 //! Login links, sessions, trusted browsers and limit counters on the DynamoDB table.
 
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
+use crate::aws::keys::schema::{PK, SK, TTL};
 use crate::aws::keys::{link_pk, session_item, session_pk};
-use crate::aws::table::schema::{PK, SK, TTL};
 use crate::aws::table::{DynamoStore, conditional};
 use crate::domain::{AuditEvent, Role, TokenDigest, UserId};
 use crate::ports::Conditional;

@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 
 use crate::aws::items::{Item, Reader, epoch, item, s};
+use crate::aws::keys::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::keys::{case_pk, firm_pk, user_pk};
 use crate::aws::table::DynamoStore;
-use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::documents::Case;
 use crate::documents::CaseStore;
 use crate::domain::{AuditEvent, CaseId, FirmId, UserId};

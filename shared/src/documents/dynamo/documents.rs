@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::aws::keys::case_pk;
+use crate::aws::keys::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::table::DynamoStore;
-use crate::aws::table::schema::{GSI1_PK, GSI1_SK, PK, SK};
 use crate::documents::{
     Document, DocumentId, DocumentName, DocumentStatus, MediaType, Upload, UploadId, Uploader,
 };

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
 use crate::aws::items::{epoch, item, s};
-use crate::aws::table::schema::{PK, SK};
+use crate::aws::keys::schema::{PK, SK};
 use crate::aws::table::{DynamoStore, conditional};
 use crate::documents::{NoticeClaim, NoticeStore};
 use crate::ports::Conditional;

@@ -1,9 +1,9 @@
 //! How the second factors' records are keyed and read on the table.
 
 use crate::aws::items::{Item, Reader, epoch, item, s};
+use crate::aws::keys::schema::{PK, SK};
 use crate::aws::keys::user_pk;
 use crate::aws::table::DynamoStore;
-use crate::aws::table::schema::{PK, SK};
 use crate::domain::{DeviceId, PhoneNumber, PushChallengeId, TokenDigest, UserId};
 use crate::mfa::{
     MfaChallenge, MfaMethod, PushChallenge, PushDevice, PushPlatform, PushStatus, SentCode,

@@ -8,8 +8,8 @@ use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use crate::aws::items::{epoch, item, n, s};
+use crate::aws::keys::schema::{PK, SK, TTL};
 use crate::aws::keys::{session_item, user_pk};
-use crate::aws::table::schema::{PK, SK, TTL};
 use crate::aws::table::{DynamoStore, Phones, conditional};
 use crate::domain::{AuditEvent, PhoneNumber, PushChallengeId, TokenDigest, UserId};
 use crate::mfa::dynamo::items::{
