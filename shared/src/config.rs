@@ -4,7 +4,13 @@ use std::time::Duration as StdDuration;
 
 use time::Duration;
 
+use crate::documents::transfer::DocumentLimits;
 use crate::domain::EmailAddress;
+use crate::sign_in::limits::{PASSWORD_FAILURES_PER_DEVICE, RateLimits};
+use crate::sign_in::link_request::LOGIN_LINK_RESPONSE_FLOOR;
+use crate::sign_in::login_link::LOGIN_LINK_TTL;
+use crate::sign_in::password_login::PASSWORD_RESPONSE_FLOOR;
+use crate::sign_in::session::SessionPolicy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -71,41 +77,6 @@ pub struct Settings {
     /// unknown one take the same time.
     pub login_link_response_floor: StdDuration,
     pub documents: DocumentLimits,
-}
-
-/// What the presigned document URLs allow.
-#[derive(Debug, Clone, Copy)]
-pub struct DocumentLimits {
-    /// The largest file a client or firm user may send.
-    pub max_file_bytes: u64,
-    pub upload_url_ttl: Duration,
-    pub download_url_ttl: Duration,
-}
-
-impl Default for DocumentLimits {
-    fn default() -> Self {
-        Self {
-            max_file_bytes: 100 * 1024 * 1024,
-            upload_url_ttl: Duration::minutes(15),
-            download_url_ttl: Duration::minutes(5),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct SessionPolicy {
-    pub lifetime: Duration,
-    pub idle_timeout: Duration,
-    /// Activity is written back at most this often per session, to spare a write on
-    /// every request.
-    pub touch_interval: Duration,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimits {
-    pub per_email: u64,
-    pub per_ip: u64,
-    pub window: Duration,
 }
 
 impl Config {
@@ -175,32 +146,50 @@ impl Config {
             settings: Settings {
                 portal_url: portal_url.trim_end_matches('/').to_owned(),
                 sender,
-                login_link_ttl: Duration::HOUR,
+                login_link_ttl: LOGIN_LINK_TTL,
                 session: SessionPolicy::default(),
                 login_link_limits: RateLimits {
-                    per_email: number("LOGIN_LINK_LIMIT_PER_EMAIL", 5)?,
-                    per_ip: number("LOGIN_LINK_LIMIT_PER_IP", 50)?,
+                    per_email: number(
+                        "LOGIN_LINK_LIMIT_PER_EMAIL",
+                        RateLimits::LOGIN_LINKS.per_email,
+                    )?,
+                    per_ip: number("LOGIN_LINK_LIMIT_PER_IP", RateLimits::LOGIN_LINKS.per_ip)?,
                     window: Duration::seconds(positive_seconds(
                         "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
-                        number("LOGIN_LINK_LIMIT_WINDOW_SECONDS", 900)?,
+                        number(
+                            "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
+                            window_seconds(RateLimits::LOGIN_LINKS),
+                        )?,
                     )?),
                 },
                 password_failure_limits: RateLimits {
-                    per_email: number("PASSWORD_FAILURES_PER_ACCOUNT", 10)?,
-                    per_ip: number("PASSWORD_FAILURES_PER_IP", 100)?,
+                    per_email: number(
+                        "PASSWORD_FAILURES_PER_ACCOUNT",
+                        RateLimits::PASSWORD_FAILURES.per_email,
+                    )?,
+                    per_ip: number(
+                        "PASSWORD_FAILURES_PER_IP",
+                        RateLimits::PASSWORD_FAILURES.per_ip,
+                    )?,
                     window: Duration::seconds(positive_seconds(
                         "PASSWORD_FAILURE_WINDOW_SECONDS",
-                        number("PASSWORD_FAILURE_WINDOW_SECONDS", 900)?,
+                        number(
+                            "PASSWORD_FAILURE_WINDOW_SECONDS",
+                            window_seconds(RateLimits::PASSWORD_FAILURES),
+                        )?,
                     )?),
                 },
-                password_failures_per_device: number("PASSWORD_FAILURES_PER_DEVICE", 10)?,
+                password_failures_per_device: number(
+                    "PASSWORD_FAILURES_PER_DEVICE",
+                    PASSWORD_FAILURES_PER_DEVICE,
+                )?,
                 password_response_floor: StdDuration::from_millis(number(
                     "PASSWORD_RESPONSE_FLOOR_MS",
-                    300,
+                    millis(PASSWORD_RESPONSE_FLOOR),
                 )?),
                 login_link_response_floor: StdDuration::from_millis(number(
                     "LOGIN_LINK_RESPONSE_FLOOR_MS",
-                    600,
+                    millis(LOGIN_LINK_RESPONSE_FLOOR),
                 )?),
                 documents: DocumentLimits {
                     max_file_bytes: number(
@@ -214,6 +203,14 @@ impl Config {
     }
 }
 
+fn window_seconds(limits: RateLimits) -> u64 {
+    limits.window.whole_seconds().unsigned_abs()
+}
+
+fn millis(duration: StdDuration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 fn positive_seconds(name: &'static str, value: u64) -> Result<i64, ConfigError> {
     i64::try_from(value)
         .ok()
@@ -222,16 +219,6 @@ fn positive_seconds(name: &'static str, value: u64) -> Result<i64, ConfigError> 
             name,
             reason: format!("{value} is not a usable number of seconds"),
         })
-}
-
-impl Default for SessionPolicy {
-    fn default() -> Self {
-        Self {
-            lifetime: Duration::hours(12),
-            idle_timeout: Duration::minutes(30),
-            touch_interval: Duration::MINUTE,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use portcullis::Services;
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use portcullis::mfa::MfaMethod;
 use portcullis::mfa::methods::regenerate_backup_codes;
-use portcullis::mfa::second_step::second_step_response;
+use portcullis::mfa::second_step_route::second_step_response;
 use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
 use serde::Deserialize;
 

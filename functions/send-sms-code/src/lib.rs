@@ -10,8 +10,10 @@ use portcullis::http::{
     empty_response, enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
 use portcullis::mfa::MfaMethod;
-use portcullis::mfa::second_step::{MfaSignInError, second_step_response, send_sign_in_code};
+use portcullis::mfa::second_step::MfaSignInError;
+use portcullis::mfa::second_step_route::second_step_response;
 use portcullis::mfa::sms_enrollment::{confirm_sms, enroll_sms};
+use portcullis::mfa::sms_sign_in::send_sign_in_code;
 use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
 use serde::Deserialize;
 use serde_json::json;

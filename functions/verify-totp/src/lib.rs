@@ -9,7 +9,7 @@ use portcullis::http::{
     enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
 use portcullis::mfa::MfaMethod;
-use portcullis::mfa::second_step::second_step_response;
+use portcullis::mfa::second_step_route::second_step_response;
 use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json, confirm_totp, enroll_totp};
 use serde::Deserialize;
 

@@ -6,7 +6,9 @@ mod case;
 pub mod cases;
 pub mod check;
 mod dynamo;
+mod file_name;
 pub mod firm_cases;
+mod media_type;
 #[cfg(feature = "fakes")]
 pub(crate) mod memory;
 mod model;
@@ -17,8 +19,7 @@ pub mod upload_notice;
 pub mod uploaded;
 
 pub use case::Case;
-pub use model::{
-    Document, DocumentId, DocumentName, DocumentStatus, InvalidFileName, MediaType,
-    UnsupportedMediaType, Upload, UploadId, Uploader,
-};
+pub use file_name::{DocumentName, InvalidFileName};
+pub use media_type::{MediaType, UnsupportedMediaType};
+pub use model::{Document, DocumentId, DocumentStatus, Upload, UploadId, Uploader};
 pub use store::{CaseStore, DocumentPage, DocumentStore, NoticeClaim, NoticeStore, Settlement};

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use time::Duration;
 
 use crate::Services;
 use crate::documents::cases::{CaseAccessError, accessible_case};
@@ -268,4 +269,23 @@ pub async fn download_url(
         .await?;
     tracing::info!(case_id = %access.case.id, document_id = %document.id, "download URL issued");
     Ok(json!({ "url": url, "expires_at": rfc3339(now + ttl) }))
+}
+
+/// What the presigned document URLs allow.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLimits {
+    /// The largest file a client or firm user may send.
+    pub max_file_bytes: u64,
+    pub upload_url_ttl: Duration,
+    pub download_url_ttl: Duration,
+}
+
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 100 * 1024 * 1024,
+            upload_url_ttl: Duration::minutes(15),
+            download_url_ttl: Duration::minutes(5),
+        }
+    }
 }

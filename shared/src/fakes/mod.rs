@@ -11,13 +11,16 @@ use time::OffsetDateTime;
 use crate::Services;
 use crate::accounts::{Firm, User};
 use crate::clock::ManualClock;
-use crate::config::{DocumentLimits, RateLimits, SessionPolicy, Settings};
+use crate::config::Settings;
 use crate::crypto::ServerKey;
+use crate::documents::transfer::DocumentLimits;
 use crate::documents::{Case, Document, DocumentId, Upload, UploadId};
 use crate::domain::PhoneNumber;
 use crate::domain::{AuditEvent, CaseId, EmailAddress, FirmId, TokenDigest, UserId};
 use crate::mfa::{DeviceToken, PushPlatform};
 use crate::ports::{Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender};
+use crate::sign_in::limits::RateLimits;
+use crate::sign_in::session::SessionPolicy;
 use crate::sign_in::{OneTimeLink, Session, TrustedDevice};
 
 #[derive(Debug, Default)]

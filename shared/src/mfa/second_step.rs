@@ -7,9 +7,8 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::accounts::User;
-use crate::domain::{AuditEvent, AuditKind, MfaChallengePurpose, Token, TokenDigest};
+use crate::domain::{AuditEvent, AuditKind, MfaChallengePurpose, Token};
 use crate::http::{Browser, InvalidBody};
-use crate::mfa::sms_codes::{Sending, matching_code, send_code};
 use crate::mfa::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
 use crate::mfa::{BackupCode, MAX_CHALLENGE_ATTEMPTS, MfaChallenge, MfaMethod, MfaState};
 use crate::mfa::{ChallengePass, Passed};
@@ -18,39 +17,6 @@ use crate::sign_in::limits;
 use crate::sign_in::limits::{Limit, Slot, Window};
 use crate::sign_in::session::{SignedIn, new_session_lasting};
 use crate::sign_in::trusted_browser;
-
-/// The body of every route that passes the second step with a code.
-#[derive(Debug, serde::Deserialize)]
-struct SecondStepRequest {
-    mfa_token: String,
-    code: String,
-    #[serde(default)]
-    keep_me_logged_in: bool,
-}
-
-/// Passes the second step of a sign-in with `method` (an authenticator code, a
-/// texted code or a backup code): the route every second-step function serves.
-pub async fn second_step_response(
-    svc: &Services,
-    req: &lambda_http::Request,
-    method: MfaMethod,
-) -> lambda_http::Response<lambda_http::Body> {
-    let browser = Browser::of(req);
-    let passed = async {
-        let step: SecondStepRequest = crate::http::parse_json(req)?;
-        let (token, code, keep) = (&step.mfa_token, &step.code, step.keep_me_logged_in);
-        match method {
-            MfaMethod::Totp => sign_in_with_totp(svc, token, code, keep, &browser).await,
-            MfaMethod::Sms => sign_in_with_sms(svc, token, code, keep, &browser).await,
-            MfaMethod::BackupCode => {
-                sign_in_with_backup_code(svc, token, code, keep, &browser).await
-            }
-            // Push is passed by polling `GET /auth/mfa/push/{id}`, not with a code.
-            MfaMethod::Push => Err(MfaSignInError::MethodUnavailable),
-        }
-    };
-    crate::http::respond(passed.await.map(SignedIn::into_response))
-}
 
 /// How long the second step may take.
 pub const CHALLENGE_TTL: time::Duration = time::Duration::minutes(5);
@@ -120,7 +86,7 @@ pub async fn challenge(
 pub const CODES_PER_USER: u64 = 10;
 pub const CODES_PER_USER_WINDOW: time::Duration = time::Duration::minutes(15);
 
-fn user_codes(svc: &Services, user: &User) -> Limit {
+pub(crate) fn user_codes(svc: &Services, user: &User) -> Limit {
     Limit::new(
         svc,
         "mfa-codes-user",
@@ -131,7 +97,7 @@ fn user_codes(svc: &Services, user: &User) -> Limit {
 }
 
 /// The codes (and push denials) `challenge` takes: 5 in its life.
-fn attempts(svc: &Services, challenge: &MfaChallenge) -> Limit {
+pub(crate) fn attempts(svc: &Services, challenge: &MfaChallenge) -> Limit {
     Limit::new(
         svc,
         "mfa-attempts",
@@ -226,62 +192,9 @@ pub async fn sign_in_with_backup_code(
     .await
 }
 
-fn sign_in_scope(challenge: &TokenDigest) -> String {
-    format!("SIGNIN#{challenge}")
-}
-
-/// Texts a code for this sign-in attempt to the user's confirmed phone, in their
-/// language; at most one every 60 s, and within the user's and the phone's caps.
-#[tracing::instrument(skip_all)]
-pub async fn send_sign_in_code(svc: &Services, raw_token: &str) -> Result<(), MfaSignInError> {
-    let now = svc.clock.now();
-    let (challenge, user) = live_challenge(svc, raw_token, now).await?;
-    let phone = svc
-        .store
-        .mfa_state(user.id)
-        .await?
-        .sms
-        .filter(|sms| sms.confirmed_at.is_some())
-        .map(|sms| sms.phone)
-        .ok_or(MfaSignInError::MethodUnavailable)?;
-    match send_code(svc, &sign_in_scope(&challenge.digest), &phone, &user).await? {
-        Sending::Sent => Ok(()),
-        Sending::TooSoon(seconds) => Err(MfaSignInError::TooSoon(seconds)),
-        Sending::OverCap(exceeded) => Err(MfaSignInError::TooManyTexts(exceeded.retry_after)),
-    }
-}
-
-/// Trades the `mfa_token` and the code texted for it for a session. A wrong code
-/// counts against both the code (5 tries) and the token.
-#[tracing::instrument(skip_all)]
-pub async fn sign_in_with_sms(
-    svc: &Services,
-    raw_token: &str,
-    raw_code: &str,
-    keep_for_a_week: bool,
-    browser: &Browser,
-) -> Result<SignedIn, MfaSignInError> {
-    let now = svc.clock.now();
-    let Attempt {
-        challenge,
-        user,
-        slot,
-    } = attempt(svc, raw_token, now).await?;
-    let scope = sign_in_scope(&challenge.digest);
-    let Some(digest) = matching_code(svc, &scope, raw_code).await? else {
-        return Err(refusal(svc, &challenge, now).await?);
-    };
-    let second_step = SecondStep::new(&challenge, user, now, keep_for_a_week, MfaMethod::Sms);
-    let passed = Passed::SmsCode {
-        scope: &scope,
-        digest: &digest,
-    };
-    finish(svc, second_step.holding(slot), passed, browser).await
-}
-
 /// The challenge `raw_token` names, with its user, when it is unexpired and was
 /// issued under the user's current credentials. Its attempts are not looked at.
-async fn open_challenge(
+pub(crate) async fn open_challenge(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
@@ -304,17 +217,17 @@ async fn open_challenge(
 
 /// An attempt at the second step: the open challenge, its user, and the slot
 /// the attempt holds of the user's limit (given back when the code is right).
-struct Attempt {
-    challenge: MfaChallenge,
-    user: User,
-    slot: Slot,
+pub(crate) struct Attempt {
+    pub(crate) challenge: MfaChallenge,
+    pub(crate) user: User,
+    pub(crate) slot: Slot,
 }
 
 /// The open challenge `raw_token` names, with one of its attempts and one of its
 /// user's: a code is compared only with both in hand. A token whose attempts ran
 /// out (concurrent wrong codes included) is dead; a user whose wrong codes ran
 /// out waits for the window to end.
-async fn attempt(
+pub(crate) async fn attempt(
     svc: &Services,
     raw_token: &str,
     now: OffsetDateTime,
@@ -387,7 +300,7 @@ impl<'a> SecondStep<'a> {
         }
     }
 
-    fn holding(self, slot: Slot) -> Self {
+    pub(crate) fn holding(self, slot: Slot) -> Self {
         Self {
             slot: Some(slot),
             ..self
@@ -441,7 +354,7 @@ pub(crate) async fn finish(
 /// when a concurrent sign-in passed it (spending the code too) or a change of
 /// credentials ended it, the answer a later request would get. So a right code
 /// that lost a race is answered as one that came second, never as a wrong one.
-async fn refusal(
+pub(crate) async fn refusal(
     svc: &Services,
     challenge: &MfaChallenge,
     now: OffsetDateTime,

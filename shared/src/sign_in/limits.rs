@@ -133,6 +133,32 @@ pub async fn exhausted(svc: &Services, limit: &Limit) -> anyhow::Result<bool> {
     Ok(svc.store.slots_taken(&key).await? >= limit.max)
 }
 
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub per_email: u64,
+    pub per_ip: u64,
+    pub window: Duration,
+}
+
+impl RateLimits {
+    /// Login-link requests: 5 per address and 50 per source address in 15 minutes.
+    pub const LOGIN_LINKS: Self = Self {
+        per_email: 5,
+        per_ip: 50,
+        window: Duration::minutes(15),
+    };
+    /// Failed password sign-ins: 10 per account and 100 per source address in 15
+    /// minutes.
+    pub const PASSWORD_FAILURES: Self = Self {
+        per_email: 10,
+        per_ip: 100,
+        window: Duration::minutes(15),
+    };
+}
+
+/// Failed password sign-ins from one trusted browser, in the window above.
+pub const PASSWORD_FAILURES_PER_DEVICE: u64 = 10;
+
 #[cfg(test)]
 mod tests {
     use super::*;

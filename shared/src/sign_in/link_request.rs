@@ -10,6 +10,10 @@ use crate::http::InvalidBody;
 use crate::sign_in::limits;
 use crate::sign_in::limits::{Exceeded, Limit, Window};
 
+/// The least time a link request takes to answer, known address or not
+/// (`LOGIN_LINK_RESPONSE_FLOOR_MS`).
+pub const LOGIN_LINK_RESPONSE_FLOOR: std::time::Duration = std::time::Duration::from_millis(600);
+
 #[derive(Debug, thiserror::Error)]
 pub enum LinkRequestError {
     #[error(transparent)]

@@ -12,6 +12,9 @@ use crate::sign_in::one_time;
 use crate::sign_in::session::{SignedIn, new_session};
 use crate::sign_in::{LinkKind, OneTimeLink};
 
+/// How long an emailed login link works (`Settings::login_link_ttl`).
+pub const LOGIN_LINK_TTL: time::Duration = time::Duration::HOUR;
+
 /// What every accepted request is told, registered or not.
 pub const REQUEST_ACCEPTED_MESSAGE: &str = "If this email address belongs to a client account, \
      a sign-in link is on its way. The link works once, for 1 hour.";

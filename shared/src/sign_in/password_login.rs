@@ -20,6 +20,10 @@ use crate::sign_in::session::{SignedIn, enrollment_session, new_session, rfc3339
 use crate::sign_in::trusted_browser;
 use crate::sign_in::{LinkKind, OneTimeLink, TrustedDevice};
 
+/// The least time a password sign-in takes to answer, known email or not
+/// (`PASSWORD_RESPONSE_FLOOR_MS`).
+pub const PASSWORD_RESPONSE_FLOOR: std::time::Duration = std::time::Duration::from_millis(300);
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordLoginError {
     #[error(transparent)]

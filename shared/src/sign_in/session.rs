@@ -3,8 +3,8 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use serde_json::json;
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 
 use crate::Services;
 use crate::accounts::User;
@@ -176,4 +176,23 @@ pub async fn sign_out(
     let audit = AuditEvent::new(AuditKind::SignedOut, svc.clock.now(), principal.user_id)
         .from_ip(source_ip);
     svc.store.revoke_session(&principal.session, &audit).await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub lifetime: Duration,
+    pub idle_timeout: Duration,
+    /// Activity is written back at most this often per session, to spare a write on
+    /// every request.
+    pub touch_interval: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            lifetime: Duration::hours(12),
+            idle_timeout: Duration::minutes(30),
+            touch_interval: Duration::MINUTE,
+        }
+    }
 }
