@@ -5,11 +5,12 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
+use portcullis::http::bodies::mfa::backup_codes_json;
 use portcullis::http::{json_response, parse_json, principal, respond, route_key, source_ip};
 use portcullis::mfa::MfaMethod;
 use portcullis::mfa::methods::regenerate_backup_codes;
 use portcullis::mfa::second_step_route::second_step_response;
-use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
+use portcullis::mfa::totp_enrollment::MfaError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

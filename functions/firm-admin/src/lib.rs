@@ -9,13 +9,13 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::accounts::firm_admin::{
     FirmAdminError, NewFirmUser, disable_mfa, expire_all_passwords, firm_users,
-    force_password_change, invite_firm_user, parse_settings, settings, settings_json,
-    update_settings,
+    force_password_change, invite_firm_user, parse_settings, settings, update_settings,
 };
+use portcullis::http::bodies::accounts::settings_json;
+use portcullis::http::bodies::sign_in::user_json;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
-use portcullis::sign_in::session::user_json;
 use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {

@@ -6,12 +6,13 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
-use portcullis::documents::cases::{CaseAccessError, case_json, visible_cases};
+use portcullis::documents::cases::{CaseAccessError, visible_cases};
 use portcullis::documents::firm_cases::{FirmCaseError, add_member, create_case, create_client};
+use portcullis::http::bodies::documents::case_json;
+use portcullis::http::bodies::sign_in::user_json;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
-use portcullis::sign_in::session::user_json;
 use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {

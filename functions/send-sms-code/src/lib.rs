@@ -6,6 +6,7 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
+use portcullis::http::bodies::mfa::backup_codes_json;
 use portcullis::http::{
     empty_response, enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
@@ -14,7 +15,7 @@ use portcullis::mfa::second_step::MfaSignInError;
 use portcullis::mfa::second_step_route::second_step_response;
 use portcullis::mfa::sms_enrollment::{confirm_sms, enroll_sms};
 use portcullis::mfa::sms_sign_in::send_sign_in_code;
-use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json};
+use portcullis::mfa::totp_enrollment::MfaError;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -6,9 +6,9 @@ use http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use portcullis::Services;
 use portcullis::accounts::firm_admin::FirmAdminError;
+use portcullis::http::bodies::rfc3339;
 use portcullis::http::{json_response, principal, respond, source_ip};
 use portcullis::recovery::process::{RecoveryError, start_for_colleague};
-use portcullis::sign_in::session::rfc3339;
 use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {

@@ -5,12 +5,13 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use portcullis::Services;
+use portcullis::http::bodies::mfa::backup_codes_json;
 use portcullis::http::{
     enrolling_principal, json_response, parse_json, respond, route_key, source_ip,
 };
 use portcullis::mfa::MfaMethod;
 use portcullis::mfa::second_step_route::second_step_response;
-use portcullis::mfa::totp_enrollment::{MfaError, backup_codes_json, confirm_totp, enroll_totp};
+use portcullis::mfa::totp_enrollment::{MfaError, confirm_totp, enroll_totp};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -11,7 +11,7 @@ use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::Config;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
-use portcullis::sign_in::session::rfc3339;
+use portcullis::http::bodies::rfc3339;
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::{Resources, provision};
 

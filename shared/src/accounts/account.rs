@@ -1,6 +1,5 @@
 //! The signed-in user's own account.
 
-use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::Services;
@@ -9,7 +8,6 @@ use crate::documents::Case;
 use crate::domain::{AuditEvent, AuditKind, Language, UnsupportedLanguage};
 use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
-use crate::sign_in::session::{rfc3339, user_json};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -38,20 +36,6 @@ pub struct Profile {
 
 /// How long before a password expires the portal (and the expiry email) warn.
 pub const EXPIRY_NOTICE: time::Duration = time::Duration::days(14);
-
-impl Profile {
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut body = user_json(&self.user);
-        body["cases"] = self
-            .cases
-            .iter()
-            .map(|case| json!({ "id": case.id.to_string(), "title": case.title }))
-            .collect();
-        body["password_expires_at"] = json!(self.password_expires_at.map(rfc3339));
-        body["password_expiry_notice"] = json!(self.password_expiry_notice);
-        body
-    }
-}
 
 pub async fn profile(svc: &Services, principal: &Principal) -> Result<Profile, AccountError> {
     let user = svc

@@ -11,11 +11,13 @@ use crate::domain::{
     display_text,
 };
 use crate::email::{invitation_email, mfa_disabled_email};
+use crate::http::bodies::accounts::settings_json;
+use crate::http::bodies::rfc3339;
+use crate::http::bodies::sign_in::user_json;
 use crate::http::{InvalidBody, Principal};
 use crate::mfa::methods::remove_factors;
 use crate::ports::Conditional;
 use crate::sign_in::password_reset::store_reset_link;
-use crate::sign_in::session::{rfc3339, user_json};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FirmAdminError {
@@ -52,14 +54,6 @@ pub async fn administrator(svc: &Services, principal: &Principal) -> Result<User
         Role::Admin => Ok(user),
         Role::Staff | Role::Client => Err(FirmAdminError::Forbidden),
     }
-}
-
-pub fn settings_json(settings: &FirmSettings) -> Value {
-    json!({
-        "require_strong_passwords": settings.require_strong_passwords,
-        "password_expiry_days": settings.password_expiry.days(),
-        "require_mfa": settings.require_mfa,
-    })
 }
 
 /// The administrator's firm's settings.

@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::config::{Config, PushApplications};
 use crate::domain::PhoneNumber;
+use crate::http::bodies::rfc3339;
 use crate::mfa::{DeviceToken, PushPlatform};
 use crate::ports::{PushMessage, PushSender, SmsSender};
-use crate::sign_in::session::rfc3339;
 
 /// Sends SMS with `Publish` to a phone number, as transactional messages (the
 /// type SNS delivers first and never drops for cost).

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::Services;
 use crate::accounts::User;
 use crate::documents::Case;
 use crate::domain::{CaseId, FirmId, Role};
 use crate::http::Principal;
-use crate::sign_in::session::rfc3339;
+use crate::http::bodies::documents::case_json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseAccessError {
@@ -103,13 +103,4 @@ pub async fn firm_name(svc: &Services, firm: FirmId) -> anyhow::Result<String> {
         .await?
         .map(|firm| firm.name)
         .unwrap_or_default())
-}
-
-pub fn case_json(case: &Case, firm_name: &str) -> Value {
-    json!({
-        "id": case.id.to_string(),
-        "title": case.title,
-        "firm": { "name": firm_name },
-        "updated_at": rfc3339(case.updated_at),
-    })
 }

@@ -12,8 +12,9 @@ use crate::documents::{
     Document, DocumentId, DocumentName, DocumentStatus, InvalidFileName, MediaType,
     UnsupportedMediaType, Upload, UploadId, Uploader,
 };
+use crate::http::bodies::documents::document_json;
+use crate::http::bodies::rfc3339;
 use crate::http::{InvalidBody, Principal};
-use crate::sign_in::session::rfc3339;
 
 /// At most this many files in one request.
 pub const MAX_FILES: usize = 20;
@@ -215,26 +216,6 @@ pub async fn list_documents(
         .flatten();
     let documents: Vec<Value> = page.documents.iter().map(document_json).collect();
     Ok(json!({ "documents": documents, "next_cursor": next_cursor }))
-}
-
-fn document_json(document: &Document) -> Value {
-    let uploaded_at = match document.status {
-        DocumentStatus::Available => document.settled_at.map(rfc3339),
-        DocumentStatus::Pending | DocumentStatus::Rejected => None,
-    };
-    json!({
-        "id": document.id.to_string(),
-        "file_name": document.file_name.as_str(),
-        "content_type": document.content_type.as_str(),
-        "size_bytes": document.size_bytes,
-        "status": document.status.as_str(),
-        "uploaded_by": {
-            "name": document.uploaded_by.name,
-            "role": document.uploaded_by.role.as_str(),
-        },
-        "uploaded_at": uploaded_at,
-        "message": document.message,
-    })
 }
 
 /// A presigned GET of the checked version of an available document, which

@@ -2,6 +2,7 @@
 //! and the authorizer put in the request context, and the one mapping from errors to
 //! status codes and the JSON error body.
 
+pub mod bodies;
 mod errors;
 
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};

@@ -34,7 +34,7 @@ pub async fn mfa_summary(svc: &Services, principal: &Principal) -> Result<Value,
                 "id": device.id.to_string(),
                 "name": device.name,
                 "platform": device.platform.as_str(),
-                "created_at": crate::sign_in::session::rfc3339(device.created_at),
+                "created_at": crate::http::bodies::rfc3339(device.created_at),
             })
         })
         .collect();

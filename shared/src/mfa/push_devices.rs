@@ -6,10 +6,9 @@ use serde_json::{Value, json};
 use crate::Services;
 use crate::domain::{DeviceCredentialPurpose, DeviceId, Token};
 use crate::http::Principal;
+use crate::http::bodies::mfa::backup_codes_json;
 use crate::mfa::ConfirmedFactor;
-use crate::mfa::totp_enrollment::{
-    MfaError, backup_codes_json, firm_user_with_password, turn_on_factor,
-};
+use crate::mfa::totp_enrollment::{MfaError, firm_user_with_password, turn_on_factor};
 use crate::mfa::{
     DeviceToken, MAX_PUSH_DEVICES, PUSH_REGISTRATIONS_PER_HOUR, PushDevice, PushPlatform,
     device_name,

@@ -9,6 +9,7 @@ use crate::Services;
 use crate::documents::cases::firm_name;
 use crate::domain::{DeviceCredentialPurpose, PushChallengeId, Token};
 use crate::http::Browser;
+use crate::http::bodies::rfc3339;
 use crate::mfa::Passed;
 use crate::mfa::phone_texts::push_alert_text;
 use crate::mfa::second_step::{
@@ -18,7 +19,7 @@ use crate::mfa::{MfaMethod, PUSH_TTL, PushChallenge, PushStatus, matching_number
 use crate::ports::{Conditional, PushMessage};
 use crate::sign_in::limits;
 use crate::sign_in::limits::{Limit, Window};
-use crate::sign_in::session::{SignedIn, rfc3339};
+use crate::sign_in::session::SignedIn;
 
 /// Pushes one sign-in attempt may send: a phone cannot be flooded with prompts.
 pub const PUSHES_PER_SIGN_IN: u64 = 3;

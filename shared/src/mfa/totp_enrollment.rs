@@ -278,12 +278,6 @@ pub fn new_backup_codes(svc: &Services) -> Vec<BackupCode> {
         .collect()
 }
 
-/// Backup codes as the API shows them, this once: `{"backup_codes":[…]}`.
-pub fn backup_codes_json(codes: &[BackupCode]) -> Value {
-    let shown: Vec<String> = codes.iter().map(BackupCode::display).collect();
-    json!({ "backup_codes": shown })
-}
-
 /// What the store keeps of backup codes.
 pub fn backup_code_digests(svc: &Services, codes: &[BackupCode]) -> Vec<String> {
     codes

@@ -11,13 +11,13 @@ use crate::accounts::User;
 use crate::accounts::firm_admin::{FirmAdminError, administrator, colleague};
 use crate::domain::{AuditEvent, AuditKind, RecoveryId, RecoveryLinkPurpose, Role, Token, UserId};
 use crate::email::{recovery_failed_email, recovery_link_email, recovery_passed_email};
+use crate::http::bodies::rfc3339;
 use crate::http::{InvalidBody, Principal};
 use crate::mfa::methods::forget_phones;
 use crate::ports::Conditional;
 use crate::recovery::RecoverySettlement;
 use crate::recovery::verifiers::MANUAL;
 use crate::recovery::{RECOVERY_LINK_TTL, Recovery, RecoveryStatus, VerificationOutcome};
-use crate::sign_in::session::rfc3339;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecoveryError {

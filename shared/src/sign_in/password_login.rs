@@ -12,11 +12,12 @@ use crate::accounts::{Password, User};
 use crate::domain::{
     AuditEvent, AuditKind, EmailAddress, PasswordChangePurpose, Role, Token, UserId,
 };
+use crate::http::bodies::rfc3339;
 use crate::http::{Browser, InvalidBody};
 use crate::mfa::second_step;
 use crate::sign_in::limits;
 use crate::sign_in::limits::{Exceeded, Limit, Window};
-use crate::sign_in::session::{SignedIn, enrollment_session, new_session, rfc3339};
+use crate::sign_in::session::{SignedIn, enrollment_session, new_session};
 use crate::sign_in::trusted_browser;
 use crate::sign_in::{LinkKind, OneTimeLink, TrustedDevice};
 

@@ -1,15 +1,11 @@
 //! Sessions: starting one, recognising one, ending one.
 
-use http::StatusCode;
-use lambda_http::{Body, Response};
-use serde_json::json;
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::Services;
 use crate::accounts::User;
 use crate::domain::{AuditEvent, AuditKind, SessionPurpose, Token, TrustedDevicePurpose};
-use crate::http::{Principal, json_response, set_device_cookie, set_session_cookie};
+use crate::http::Principal;
 use crate::ports::Conditional;
 use crate::sign_in::Session;
 
@@ -90,41 +86,6 @@ fn session_of(
         credential_version: user.credential_version,
     };
     (token, session)
-}
-
-/// The user as the API shows them to themselves.
-pub fn user_json(user: &User) -> serde_json::Value {
-    json!({
-        "id": user.id.to_string(),
-        "email": user.email.as_str(),
-        "name": user.name,
-        "role": user.role.as_str(),
-        "language": user.language.code(),
-    })
-}
-
-pub fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
-
-impl SignedIn {
-    /// `200` with the session body and the `session` cookie.
-    pub fn into_response(self) -> Response<Body> {
-        let mut response = json_response(
-            StatusCode::OK,
-            &json!({
-                "session_token": self.token.expose(),
-                "expires_at": rfc3339(self.session.expires_at),
-                "user": user_json(&self.user),
-            }),
-        );
-        let max_age = (self.session.expires_at - self.session.created_at).whole_seconds();
-        set_session_cookie(&mut response, self.token.expose(), max_age);
-        if let Some(device) = &self.trusted {
-            set_device_cookie(&mut response, device.expose());
-        }
-        response
-    }
 }
 
 /// Recognises a presented session token: `Some` when it names a live session.

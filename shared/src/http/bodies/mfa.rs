@@ -1,0 +1,10 @@
+//! The JSON bodies of the second factors.
+
+use crate::mfa::BackupCode;
+use serde_json::{Value, json};
+
+/// Backup codes as the API shows them, this once: `{"backup_codes":[…]}`.
+pub fn backup_codes_json(codes: &[BackupCode]) -> Value {
+    let shown: Vec<String> = codes.iter().map(BackupCode::display).collect();
+    json!({ "backup_codes": shown })
+}
