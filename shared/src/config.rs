@@ -99,6 +99,15 @@ impl Config {
                 })
             })
         };
+        let window = |name: &'static str, default: RateLimits| -> Result<Duration, ConfigError> {
+            let seconds = number(name, default.window.whole_seconds().unsigned_abs())?;
+            Ok(Duration::seconds(positive_seconds(name, seconds)?))
+        };
+        let millis =
+            |name: &'static str, default: StdDuration| -> Result<StdDuration, ConfigError> {
+                let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+                Ok(StdDuration::from_millis(number(name, default)?))
+            };
 
         let sender_raw = required("SENDER_EMAIL")?;
         let sender = EmailAddress::parse(&sender_raw).map_err(|_| ConfigError::Invalid {
@@ -154,13 +163,7 @@ impl Config {
                         RateLimits::LOGIN_LINKS.per_email,
                     )?,
                     per_ip: number("LOGIN_LINK_LIMIT_PER_IP", RateLimits::LOGIN_LINKS.per_ip)?,
-                    window: Duration::seconds(positive_seconds(
-                        "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
-                        number(
-                            "LOGIN_LINK_LIMIT_WINDOW_SECONDS",
-                            window_seconds(RateLimits::LOGIN_LINKS),
-                        )?,
-                    )?),
+                    window: window("LOGIN_LINK_LIMIT_WINDOW_SECONDS", RateLimits::LOGIN_LINKS)?,
                 },
                 password_failure_limits: RateLimits {
                     per_email: number(
@@ -171,26 +174,23 @@ impl Config {
                         "PASSWORD_FAILURES_PER_IP",
                         RateLimits::PASSWORD_FAILURES.per_ip,
                     )?,
-                    window: Duration::seconds(positive_seconds(
+                    window: window(
                         "PASSWORD_FAILURE_WINDOW_SECONDS",
-                        number(
-                            "PASSWORD_FAILURE_WINDOW_SECONDS",
-                            window_seconds(RateLimits::PASSWORD_FAILURES),
-                        )?,
-                    )?),
+                        RateLimits::PASSWORD_FAILURES,
+                    )?,
                 },
                 password_failures_per_device: number(
                     "PASSWORD_FAILURES_PER_DEVICE",
                     PASSWORD_FAILURES_PER_DEVICE,
                 )?,
-                password_response_floor: StdDuration::from_millis(number(
+                password_response_floor: millis(
                     "PASSWORD_RESPONSE_FLOOR_MS",
-                    millis(PASSWORD_RESPONSE_FLOOR),
-                )?),
-                login_link_response_floor: StdDuration::from_millis(number(
+                    PASSWORD_RESPONSE_FLOOR,
+                )?,
+                login_link_response_floor: millis(
                     "LOGIN_LINK_RESPONSE_FLOOR_MS",
-                    millis(LOGIN_LINK_RESPONSE_FLOOR),
-                )?),
+                    LOGIN_LINK_RESPONSE_FLOOR,
+                )?,
                 documents: DocumentLimits {
                     max_file_bytes: number(
                         "MAX_UPLOAD_BYTES",
@@ -201,14 +201,6 @@ impl Config {
             },
         })
     }
-}
-
-fn window_seconds(limits: RateLimits) -> u64 {
-    limits.window.whole_seconds().unsigned_abs()
-}
-
-fn millis(duration: StdDuration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn positive_seconds(name: &'static str, value: u64) -> Result<i64, ConfigError> {

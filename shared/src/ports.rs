@@ -1,23 +1,21 @@
 //! The ports every capability shares (time, randomness, mail, texts, pushes, the
-//! bucket, the identity verifier) and `Store`, the union of the capabilities' stores. Adapters for AWS live in [`crate::aws`];
-//! in-memory fakes for unit tests and benchmarks live in `fakes` (feature `fakes`).
+//! bucket, the identity verifier) and `Store`, the union of the capabilities'
+//! stores. Adapters for AWS live in [`crate::aws`]; in-memory fakes for unit
+//! tests and benchmarks live in `fakes` (feature `fakes`).
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 use crate::accounts::{FirmStore, UserStore};
 use crate::documents::{CaseStore, DocumentStore, NoticeStore};
-use crate::mfa::MfaStore;
-use crate::recovery::RecoveryStore;
-use crate::sign_in::{CounterStore, LinkStore, SessionStore};
-use time::OffsetDateTime;
-
-use crate::domain::EmailAddress;
-
 use crate::documents::{DocumentName, MediaType};
-
+use crate::domain::EmailAddress;
 use crate::domain::{PhoneNumber, PushChallengeId};
+use crate::mfa::MfaStore;
 use crate::mfa::{DeviceToken, PushPlatform};
 use crate::recovery::Recovery;
+use crate::recovery::RecoveryStore;
+use crate::sign_in::{CounterStore, LinkStore, SessionStore};
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
 pub trait Clock: Send + Sync {

@@ -1,5 +1,11 @@
 //! Users and firms on the DynamoDB table (keys in [`crate::aws::keys`]).
 
+use anyhow::Context;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use time::OffsetDateTime;
+
 use crate::accounts::{Firm, FirmSettings, PasswordExpiry, PasswordHash, PasswordState, User};
 use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
@@ -8,11 +14,6 @@ use crate::aws::keys::{firm_pk, user_pk};
 use crate::aws::table::{DynamoStore, at_version, conditional};
 use crate::domain::{AuditEvent, EmailAddress, FirmId, Language, Role, UserId};
 use crate::ports::Conditional;
-use anyhow::Context;
-use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-use time::OffsetDateTime;
 
 /// The index partition that lists every firm, for the scheduled jobs.
 pub(crate) const FIRMS: &str = "FIRMS";

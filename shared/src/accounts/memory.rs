@@ -1,12 +1,13 @@
 //! Users and firms in memory, for unit tests and the benchmark.
 
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
 use crate::accounts::{Firm, FirmSettings, User};
 use crate::accounts::{FirmStore, PasswordChange, UserStore};
 use crate::domain::{AuditEvent, EmailAddress, FirmId, Language, UserId};
 use crate::fakes::MemoryStore;
 use crate::ports::Conditional;
-use async_trait::async_trait;
-use time::OffsetDateTime;
 
 #[async_trait]
 impl UserStore for MemoryStore {

@@ -1,20 +1,18 @@
 //! A firm user changes their password: signed in, with the current one; or with
 //! the token a sign-in hands out when the password expired or a change was forced.
 
-use crate::Services;
 use time::OffsetDateTime;
 
-use crate::domain::{AuditEvent, AuditKind, PasswordChangePurpose, TokenDigest};
-
-use crate::sign_in::LinkKind;
-
+use crate::Services;
 use crate::accounts::PasswordChange;
 use crate::accounts::passwords;
 use crate::accounts::passwords::{PolicyContext, check_policy};
 use crate::accounts::reentered_password::{Reentered, check_reentered_password};
 use crate::accounts::{Password, PasswordState, User};
+use crate::domain::{AuditEvent, AuditKind, PasswordChangePurpose, TokenDigest};
 use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
+use crate::sign_in::LinkKind;
 use crate::sign_in::limits::Exceeded;
 use crate::sign_in::one_time;
 

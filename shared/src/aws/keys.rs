@@ -12,12 +12,13 @@ pub mod schema {
     pub const TTL: &str = "ttl";
 }
 
+use aws_sdk_dynamodb::types::AttributeValue;
+use time::format_description::well_known::Rfc3339;
+
 use self::schema::{GSI1_PK, GSI1_SK, PK, SK, TTL};
 use crate::aws::items::{Item, epoch, item, n, s};
 use crate::domain::{AuditEvent, CaseId, FirmId, TokenDigest, UserId};
 use crate::sign_in::{LinkKind, Session};
-use aws_sdk_dynamodb::types::AttributeValue;
-use time::format_description::well_known::Rfc3339;
 
 pub(crate) fn user_pk(id: UserId) -> String {
     format!("USER#{id}")

@@ -23,19 +23,21 @@
 //! Every one-time secret is consumed by a conditional write, and expiry is checked
 //! in code on read as well: the `ttl` attribute only lets DynamoDB collect garbage.
 
+use std::time::Duration as StdDuration;
+
+use anyhow::Context;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use time::OffsetDateTime;
+
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::aws::keys::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 use crate::aws::keys::{audit_item, link_pk, session_pk, user_pk};
 use crate::domain::{AuditEvent, TokenDigest, UserId};
 use crate::ports::Conditional;
 use crate::sign_in::LinkKind;
-use anyhow::Context;
-use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
-use std::time::Duration as StdDuration;
-use time::OffsetDateTime;
 
 #[derive(Debug, Clone)]
 pub struct DynamoStore {

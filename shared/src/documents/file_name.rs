@@ -1,8 +1,9 @@
 //! A document's file name: what a client's file may be called, and how it is
 //! given back in a download.
 
-use crate::documents::media_type::MediaType;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::documents::media_type::MediaType;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("The file name is empty, too long, or has nothing readable left once made safe.")]

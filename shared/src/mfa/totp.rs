@@ -44,16 +44,8 @@ impl TotpSecret {
         base32(&self.0)
     }
 
-    /// totp-rs's generator for this secret with `digits` digits and no skew:
-    /// the window is walked here, to learn which step matched.
     fn totp(&self, digits: u32) -> TOTP {
-        TOTP::new_unchecked(
-            Algorithm::SHA1,
-            digits as usize,
-            0,
-            STEP_SECONDS,
-            self.0.to_vec(),
-        )
+        generator(&self.0, digits)
     }
 
     /// The `otpauth://` URI an authenticator app scans.
@@ -88,16 +80,21 @@ impl TotpSecret {
     }
 }
 
-/// RFC 4648 base32 without padding, as authenticator apps take secrets.
-fn base32(bytes: &[u8]) -> String {
+/// totp-rs's generator for `secret` with `digits` digits and no skew: the
+/// window is walked here, to learn which step matched.
+fn generator(secret: &[u8], digits: u32) -> TOTP {
     TOTP::new_unchecked(
         Algorithm::SHA1,
-        DIGITS as usize,
+        digits as usize,
         0,
         STEP_SECONDS,
-        bytes.to_vec(),
+        secret.to_vec(),
     )
-    .get_secret_base32()
+}
+
+/// RFC 4648 base32 without padding, as authenticator apps take secrets.
+fn base32(bytes: &[u8]) -> String {
+    generator(bytes, DIGITS).get_secret_base32()
 }
 
 #[cfg(test)]

@@ -1,5 +1,9 @@
 //! Login links, sessions, trusted browsers and limit counters on the DynamoDB table.
 
+use anyhow::Context;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
 use crate::aws::keys::schema::{PK, SK, TTL};
 use crate::aws::keys::{link_pk, session_item, session_pk};
@@ -8,9 +12,6 @@ use crate::domain::{AuditEvent, Role, TokenDigest, UserId};
 use crate::ports::Conditional;
 use crate::sign_in::{CounterStore, LinkStore, SessionStore};
 use crate::sign_in::{LinkKind, OneTimeLink, Session, TrustedDevice};
-use anyhow::Context;
-use async_trait::async_trait;
-use time::OffsetDateTime;
 
 pub(crate) fn read_link(digest: &TokenDigest, item: &Item) -> anyhow::Result<OneTimeLink> {
     let r = Reader(item);

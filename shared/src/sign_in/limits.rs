@@ -133,6 +133,8 @@ pub async fn exhausted(svc: &Services, limit: &Limit) -> anyhow::Result<bool> {
     Ok(svc.store.slots_taken(&key).await? >= limit.max)
 }
 
+/// What a sign-in route allows per email address and per source address in a
+/// window (the defaults below; the Configuration settings override them).
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimits {
     pub per_email: u64,

@@ -1,12 +1,13 @@
 //! Login links, sessions, trusted browsers and limit counters in memory.
 
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
 use crate::domain::{AuditEvent, TokenDigest};
 use crate::fakes::MemoryStore;
 use crate::ports::Conditional;
 use crate::sign_in::{CounterStore, LinkStore, SessionStore};
 use crate::sign_in::{LinkKind, OneTimeLink, Session, TrustedDevice};
-use async_trait::async_trait;
-use time::OffsetDateTime;
 
 #[async_trait]
 impl LinkStore for MemoryStore {

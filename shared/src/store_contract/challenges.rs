@@ -250,46 +250,31 @@ async fn refusals(store: &dyn Store, now: OffsetDateTime) {
     let events = [audit(AuditKind::SignedIn, now, user)];
     let started = session(user, now);
     let expiring = challenge(store, user, 1, now).await;
+    let (started_ref, events_ref) = (&started, &events[..]);
+    let push = |digest: TokenDigest, version: u64, at: OffsetDateTime| async move {
+        let attempt = pass(
+            &digest,
+            user,
+            version,
+            Passed::Push,
+            started_ref,
+            events_ref,
+            at,
+        );
+        passes(store, &attempt).await
+    };
     assert_eq!(
-        passes(
-            store,
-            &pass(
-                &expiring.digest,
-                user,
-                1,
-                Passed::Push,
-                &started,
-                &events,
-                expiring.expires_at
-            )
-        )
-        .await,
+        push(expiring.digest.clone(), 1, expiring.expires_at).await,
         Conditional::Refused,
         "pass_mfa_challenge: Refused at the challenge's expiry"
     );
     assert_eq!(
-        passes(
-            store,
-            &pass(
-                &expiring.digest,
-                user,
-                0,
-                Passed::Push,
-                &started,
-                &events,
-                now
-            )
-        )
-        .await,
+        push(expiring.digest.clone(), 0, now).await,
         Conditional::Refused,
         "pass_mfa_challenge: Refused when the credentials moved on"
     );
     assert_eq!(
-        passes(
-            store,
-            &pass(&digest(), user, 1, Passed::Push, &started, &events, now)
-        )
-        .await,
+        push(digest(), 1, now).await,
         Conditional::Refused,
         "pass_mfa_challenge: Refused for an unknown challenge"
     );
@@ -299,19 +284,7 @@ async fn refusals(store: &dyn Store, now: OffsetDateTime) {
         "pass_mfa_challenge: Refused passes start no session"
     );
     assert_eq!(
-        passes(
-            store,
-            &pass(
-                &expiring.digest,
-                user,
-                1,
-                Passed::Push,
-                &started,
-                &events,
-                now
-            )
-        )
-        .await,
+        push(expiring.digest.clone(), 1, now).await,
         Conditional::Applied,
         "pass_mfa_challenge: Applied for a push before the expiry"
     );

@@ -26,16 +26,7 @@ async fn put_and_read(store: &dyn Store, now: OffsetDateTime) {
             credential_version: 2,
             ..link(user, now)
         };
-        ok(
-            "put_link",
-            store
-                .put_link(
-                    kind,
-                    &written,
-                    &audit(AuditKind::LoginLinkIssued, now, user),
-                )
-                .await,
-        );
+        put(store, kind, &written, now).await;
         assert_eq!(
             ok("link", store.link(kind, &written.digest).await),
             Some(written.clone()),
@@ -58,16 +49,7 @@ async fn put_and_read(store: &dyn Store, now: OffsetDateTime) {
     );
 
     let first = link(user, now);
-    ok(
-        "put_link",
-        store
-            .put_link(
-                LinkKind::Login,
-                &first,
-                &audit(AuditKind::LoginLinkIssued, now, user),
-            )
-            .await,
-    );
+    put(store, LinkKind::Login, &first, now).await;
     let clash = OneTimeLink {
         user_id: UserId::new(),
         ..first.clone()
@@ -93,16 +75,7 @@ async fn put_and_read(store: &dyn Store, now: OffsetDateTime) {
 async fn redeem(store: &dyn Store, now: OffsetDateTime) {
     let user = UserId::new();
     let issued = link(user, now);
-    ok(
-        "put_link",
-        store
-            .put_link(
-                LinkKind::Login,
-                &issued,
-                &audit(AuditKind::LoginLinkIssued, now, user),
-            )
-            .await,
-    );
+    put(store, LinkKind::Login, &issued, now).await;
     let events = [
         audit(AuditKind::LoginLinkUsed, now, user),
         audit(AuditKind::SignedIn, now, user),
@@ -177,16 +150,7 @@ async fn redeem(store: &dyn Store, now: OffsetDateTime) {
     );
 
     let reset = link(user, now);
-    ok(
-        "put_link",
-        store
-            .put_link(
-                LinkKind::PasswordReset,
-                &reset,
-                &audit(AuditKind::PasswordResetRequested, now, user),
-            )
-            .await,
-    );
+    put(store, LinkKind::PasswordReset, &reset, now).await;
     let wrong_kind = session(user, now);
     assert_eq!(
         ok(
@@ -212,16 +176,7 @@ async fn redeem(store: &dyn Store, now: OffsetDateTime) {
 async fn races(store: &dyn Store, now: OffsetDateTime) {
     let user = UserId::new();
     let issued = link(user, now);
-    ok(
-        "put_link",
-        store
-            .put_link(
-                LinkKind::Login,
-                &issued,
-                &audit(AuditKind::LoginLinkIssued, now, user),
-            )
-            .await,
-    );
+    put(store, LinkKind::Login, &issued, now).await;
     let events = [audit(AuditKind::LoginLinkUsed, now, user)];
     let sessions: Vec<Session> = (0..6).map(|_| session(user, now)).collect();
     let outcomes = join_all(
@@ -243,4 +198,14 @@ async fn races(store: &dyn Store, now: OffsetDateTime) {
         started, 1,
         "redeem_login_link race: exactly one session is started"
     );
+}
+
+/// Stores `link` under `kind` with its audit entry, as the flow issuing it does.
+async fn put(store: &dyn Store, kind: LinkKind, link: &OneTimeLink, now: OffsetDateTime) {
+    let issued = match kind {
+        LinkKind::PasswordReset => AuditKind::PasswordResetRequested,
+        _ => AuditKind::LoginLinkIssued,
+    };
+    let audit = audit(issued, now, link.user_id);
+    ok("put_link", store.put_link(kind, link, &audit).await);
 }

@@ -153,16 +153,8 @@ async fn sent(store: &dyn Store, now: OffsetDateTime) {
 
 async fn races(store: &dyn Store, now: OffsetDateTime) {
     let notice = id();
-    let claims: Vec<NoticeClaim> =
-        join_all((0..6).map(|_| store.claim_notice(&notice, now, LEASE)))
-            .await
-            .into_iter()
-            .map(|claim| ok("claim_notice race", claim))
-            .collect();
-    let claimed = claims
-        .iter()
-        .filter(|claim| **claim == NoticeClaim::Claimed)
-        .count();
+    let claims = concurrent_claims(store, &notice, now).await;
+    let claimed = count(&claims, NoticeClaim::Claimed);
     assert_eq!(
         claimed, 1,
         "claim_notice: of 6 concurrent claims, exactly one is Claimed"
@@ -175,18 +167,27 @@ async fn races(store: &dyn Store, now: OffsetDateTime) {
     let stale = id();
     ok("claim_notice", store.claim_notice(&stale, now, LEASE).await);
     let later = now + LEASE + Duration::SECOND;
-    let claims: Vec<NoticeClaim> =
-        join_all((0..6).map(|_| store.claim_notice(&stale, later, LEASE)))
-            .await
-            .into_iter()
-            .map(|claim| ok("claim_notice race", claim))
-            .collect();
-    let claimed = claims
-        .iter()
-        .filter(|claim| **claim == NoticeClaim::Claimed)
-        .count();
+    let claims = concurrent_claims(store, &stale, later).await;
+    let claimed = count(&claims, NoticeClaim::Claimed);
     assert_eq!(
         claimed, 1,
         "claim_notice: of 6 concurrent claims of a stale lease, exactly one is Claimed"
     );
+}
+
+/// Six claims of `notice` at once, at `at`.
+async fn concurrent_claims(
+    store: &dyn Store,
+    notice: &str,
+    at: OffsetDateTime,
+) -> Vec<NoticeClaim> {
+    join_all((0..6).map(|_| store.claim_notice(notice, at, LEASE)))
+        .await
+        .into_iter()
+        .map(|claim| ok("claim_notice race", claim))
+        .collect()
+}
+
+fn count(claims: &[NoticeClaim], wanted: NoticeClaim) -> usize {
+    claims.iter().filter(|claim| **claim == wanted).count()
 }

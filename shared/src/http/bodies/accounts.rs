@@ -1,10 +1,11 @@
 //! The JSON bodies of accounts: profiles, users and firm settings.
 
+use serde_json::{Value, json};
+
 use crate::accounts::FirmSettings;
 use crate::accounts::account::Profile;
 use crate::http::bodies::rfc3339;
 use crate::http::bodies::sign_in::user_json;
-use serde_json::{Value, json};
 
 impl Profile {
     pub fn to_json(&self) -> serde_json::Value {

@@ -1,8 +1,9 @@
 //! The JSON bodies of cases and documents.
 
+use serde_json::{Value, json};
+
 use crate::documents::{Case, Document, DocumentStatus};
 use crate::http::bodies::rfc3339;
-use serde_json::{Value, json};
 
 pub fn case_json(case: &Case, firm_name: &str) -> Value {
     json!({

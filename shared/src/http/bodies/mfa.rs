@@ -1,7 +1,8 @@
 //! The JSON bodies of the second factors.
 
-use crate::mfa::BackupCode;
 use serde_json::{Value, json};
+
+use crate::mfa::BackupCode;
 
 /// Backup codes as the API shows them, this once: `{"backup_codes":[…]}`.
 pub fn backup_codes_json(codes: &[BackupCode]) -> Value {

@@ -1,12 +1,13 @@
 //! The JSON bodies of signing in: the signed-in session and its cookies.
 
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use serde_json::json;
+
 use crate::accounts::User;
 use crate::http::bodies::rfc3339;
 use crate::http::{json_response, set_device_cookie, set_session_cookie};
 use crate::sign_in::session::SignedIn;
-use http::StatusCode;
-use lambda_http::{Body, Response};
-use serde_json::json;
 
 /// The user as the API shows them to themselves.
 pub fn user_json(user: &User) -> serde_json::Value {

@@ -1,11 +1,12 @@
 //! The HTTP answers of account errors: status, stable code, details.
 
+use http::StatusCode;
+use serde_json::{Map, Value, json};
+
 use crate::accounts::account::AccountError;
 use crate::accounts::firm_admin::FirmAdminError;
 use crate::accounts::password_change::PasswordChangeError;
 use crate::http::ApiError;
-use http::StatusCode;
-use serde_json::{Map, Value, json};
 
 impl ApiError for AccountError {
     fn status(&self) -> StatusCode {

@@ -1,10 +1,11 @@
 //! The HTTP answers of case and document errors: status, stable code, details.
 
+use http::StatusCode;
+
 use crate::documents::cases::CaseAccessError;
 use crate::documents::firm_cases::FirmCaseError;
 use crate::documents::transfer::DocumentError;
 use crate::http::ApiError;
-use http::StatusCode;
 
 impl ApiError for CaseAccessError {
     fn status(&self) -> StatusCode {

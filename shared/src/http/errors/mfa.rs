@@ -1,9 +1,10 @@
 //! The HTTP answers of second-factor errors: status, stable code, details.
 
+use http::StatusCode;
+
 use crate::http::ApiError;
 use crate::mfa::second_step::MfaSignInError;
 use crate::mfa::totp_enrollment::MfaError;
-use http::StatusCode;
 
 impl ApiError for MfaSignInError {
     fn status(&self) -> StatusCode {

@@ -1,8 +1,9 @@
 //! The HTTP answers of account-recovery errors: status, stable code, details.
 
+use http::StatusCode;
+
 use crate::http::ApiError;
 use crate::recovery::process::RecoveryError;
-use http::StatusCode;
 
 impl ApiError for RecoveryError {
     fn status(&self) -> StatusCode {

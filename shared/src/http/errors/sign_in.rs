@@ -1,12 +1,13 @@
 //! The HTTP answers of sign-in errors: status, stable code, details.
 
+use http::StatusCode;
+use serde_json::{Map, Value};
+
 use crate::http::ApiError;
 use crate::sign_in::link_request::LinkRequestError;
 use crate::sign_in::login_link::VerifyLoginLinkError;
 use crate::sign_in::password_login::PasswordLoginError;
 use crate::sign_in::password_reset::PasswordResetError;
-use http::StatusCode;
-use serde_json::{Map, Value};
 
 impl ApiError for LinkRequestError {
     fn status(&self) -> StatusCode {

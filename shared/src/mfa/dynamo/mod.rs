@@ -1,6 +1,7 @@
 //! Second factors and the second step of sign-ins.
 
 mod items;
+mod removal;
 
 use anyhow::Context;
 use async_trait::async_trait;
