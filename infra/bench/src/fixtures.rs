@@ -22,6 +22,7 @@ use portcullis::fakes::FakeServices;
 use portcullis::mfa::second_step::challenge;
 use portcullis::mfa::{ConfirmedFactor, FactorConfirmation};
 use portcullis::mfa::{DeviceToken, PushDevice, PushPlatform};
+use portcullis::ports::Conditional;
 use portcullis::sign_in::login_link::{sign_in_url, verify_login_link};
 use portcullis::sign_in::session::new_session;
 use portcullis_cli::admin::Admin;
@@ -234,14 +235,18 @@ async fn firm_user_with_factors(services: &Services) -> anyhow::Result<FirmSubje
     {
         let confirmation = FactorConfirmation {
             user: admin.id,
-            expected_version: version as u64,
+            // The demo seeding may have moved the credentials on already.
+            expected_version: admin.credential_version + version as u64,
             factor,
             at: now,
             backup_code_digests: &[],
             keep_session: Some(&session.digest),
             audit: &AuditEvent::new(AuditKind::MfaEnabled, now, admin.id),
         };
-        store.confirm_factor(&confirmation).await?;
+        anyhow::ensure!(
+            store.confirm_factor(&confirmation).await? == Conditional::Applied,
+            "the benchmark's factors were refused by the store"
+        );
     }
     Ok(FirmSubject {
         user_id: admin.id,
