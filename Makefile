@@ -1,23 +1,36 @@
-# The few commands people run. Each installs what it needs: a project-local Python
-# virtual environment (.venv) for the emulator and the linters, and Rust crates
-# through cargo.
+# The few commands people run. Each installs what it needs: project-local Python
+# virtual environments (.venv-localstack for LocalStack, the default emulator, with
+# the project's plugin; .venv for moto and the linters), and Rust crates through cargo.
+#
+# EMULATOR=moto runs dev, test and bench on moto instead of LocalStack; with
+# AWS_ENDPOINT_URL set they use the emulator already running there.
 
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
+LOCALSTACK_VENV := .venv-localstack
+LOCALSTACK_STAMP := $(LOCALSTACK_VENV)/.installed
+LOCALSTACK_PLUGIN := infra/localstack/plugin
+EMULATOR ?= localstack
+export EMULATOR
+EMULATOR_STAMP := $(if $(filter moto,$(EMULATOR)),$(VENV_STAMP),$(LOCALSTACK_STAMP))
 CARGO_FLAGS := $(if $(CI),--locked,)
 FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links
 
-.PHONY: dev test lint bench build venv clean
+.PHONY: dev test test-integration lint bench build venv localstack clean
 
 ## dev: run the whole suite locally against the emulator, with demo data
-dev: $(VENV_STAMP)
+dev: $(EMULATOR_STAMP)
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
-test: $(VENV_STAMP)
+test: $(VENV_STAMP) $(EMULATOR_STAMP)
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	cargo test $(CARGO_FLAGS) --workspace --exclude integration-tests
+	cargo test $(CARGO_FLAGS) -p integration-tests
+
+## test-integration: the integration tests alone (CI runs them on moto too: EMULATOR=moto)
+test-integration: $(EMULATOR_STAMP)
 	cargo test $(CARGO_FLAGS) -p integration-tests
 
 ## lint: formatting and clippy, as CI runs them
@@ -28,7 +41,7 @@ lint:
 ## bench: release builds, cold starts, warm latency and binary sizes
 # The functions are built on their own first: built together with the bench crate,
 # they would get its dependencies' features (the in-memory fakes among them).
-bench: $(VENV_STAMP)
+bench: $(EMULATOR_STAMP)
 	cargo build $(CARGO_FLAGS) --release $(addprefix -p ,$(FUNCTIONS))
 	cargo build $(CARGO_FLAGS) --release -p bench
 	target/release/bench
@@ -39,9 +52,20 @@ build: $(VENV)/.build-tools
 
 venv: $(VENV_STAMP)
 
+localstack: $(LOCALSTACK_STAMP)
+
 $(VENV_STAMP): infra/emulator/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/emulator/requirements.txt
+	touch $@
+
+# LocalStack from hashed pins (no resolution at install time), then the project's
+# plugin, built against what is installed (setuptools is among the pins).
+$(LOCALSTACK_STAMP): infra/localstack/requirements.txt $(LOCALSTACK_PLUGIN)/pyproject.toml $(wildcard $(LOCALSTACK_PLUGIN)/portcullis_localstack/*.py)
+	$(PYTHON) -m venv $(LOCALSTACK_VENV)
+	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r infra/localstack/requirements.txt
+	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./$(LOCALSTACK_PLUGIN)
+	rm -rf $(LOCALSTACK_PLUGIN)/build $(LOCALSTACK_PLUGIN)/*.egg-info
 	touch $@
 
 $(VENV)/.build-tools: infra/build-requirements.txt $(VENV_STAMP)
@@ -50,4 +74,4 @@ $(VENV)/.build-tools: infra/build-requirements.txt $(VENV_STAMP)
 
 clean:
 	cargo clean
-	rm -rf $(VENV) .aws-sam
+	rm -rf $(VENV) $(LOCALSTACK_VENV) .aws-sam

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration as StdDuration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use devserver::emulator::{Emulator, Outbox, SentEmail, sdk_config};
+use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::Services;
@@ -24,19 +24,38 @@ pub const FIRM_PASSWORD: &str = "lantern orbit quietly";
 /// Every login-link answer waits this long in the tests (production: 600 ms).
 pub const RESPONSE_FLOOR: StdDuration = StdDuration::from_millis(100);
 
-/// Emulators the tests of this binary share, each app on one of them in turn.
-/// The emulator serves one request at a time and its outbox is a dump of all it
+/// Emulators the tests of this binary share, each app on one of them in turn, by
+/// kind. moto serves one request at a time and its outbox is a dump of all it
 /// holds, so several small ones take the tests' load on every core, each with a
-/// fraction of the state.
-const EMULATORS: usize = 4;
+/// fraction of the state. LocalStack serves requests in parallel (but DynamoDB's
+/// and SESv2's, serialised in its moto engine) and takes longer to start. One that
+/// was already running (`AWS_ENDPOINT_URL`) is the only one.
+fn pool_size(kind: Kind) -> usize {
+    match kind {
+        Kind::LocalStack => 2,
+        Kind::Moto => 4,
+    }
+}
 
 fn emulator() -> &'static Emulator {
     static POOL: OnceLock<Vec<Emulator>> = OnceLock::new();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let pool = POOL.get_or_init(|| {
-        (0..EMULATORS)
-            .map(|_| Emulator::start().expect("the emulator must start"))
-            .collect()
+        let external = std::env::var("AWS_ENDPOINT_URL").is_ok_and(|url| !url.is_empty());
+        let kind = Kind::from_env().expect("EMULATOR names an emulator");
+        let size = if external { 1 } else { pool_size(kind) };
+        std::thread::scope(|scope| {
+            let starting: Vec<_> = (0..size).map(|_| scope.spawn(Emulator::start)).collect();
+            starting
+                .into_iter()
+                .map(|start| {
+                    start
+                        .join()
+                        .expect("starting an emulator")
+                        .expect("the emulator must start")
+                })
+                .collect()
+        })
     });
     &pool[NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % pool.len()]
 }
@@ -71,7 +90,25 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts an app whose configuration has these extra environment variables.
 pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
-    let emulator = emulator();
+    spawn_app_on(emulator(), overrides).await
+}
+
+/// An app on an emulator whose S3 checks presigned URLs' signatures: the tests'
+/// emulator when it is LocalStack, else (on moto, which accepts any signature) a
+/// LocalStack of these tests' own, started at first use.
+pub async fn spawn_app_on_signing_s3() -> TestApp {
+    static SIGNING: OnceLock<Emulator> = OnceLock::new();
+    let shared = emulator();
+    let emulator = if shared.kind() == Kind::LocalStack {
+        shared
+    } else {
+        SIGNING
+            .get_or_init(|| Emulator::start_kind(Kind::LocalStack).expect("LocalStack must start"))
+    };
+    spawn_app_on(emulator, &[]).await
+}
+
+async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &str)]) -> TestApp {
     let endpoint = emulator.endpoint();
     let resources = stack::resources(&format!("portcullis-{}", uuid::Uuid::new_v4().simple()));
     let sdk = sdk_config(endpoint).await;
@@ -100,7 +137,7 @@ pub async fn spawn_app_with(overrides: &[(&'static str, &str)]) -> TestApp {
     let jobs = services.clone();
     let routes = routes::load(&template_path()).expect("the template's routes");
     let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
-    let router = server::router(gateway, endpoint.to_owned());
+    let router = server::router(gateway, emulator.address().clone());
     tokio::spawn(server::serve(listener, router, std::future::pending()));
 
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);

@@ -150,9 +150,12 @@ async fn a_push_approved_with_the_browsers_number_signs_in_once() {
     assert!(choices.contains(&number), "{choices:?} {number}");
     assert_eq!(push["source_ip"], "127.0.0.1");
     assert_eq!(push["user_agent"], BROWSER);
+    // What the phone shows: the APNs alert (both emulators keep the APNs payload;
+    // only moto keeps the `default` text as well).
     let message = p.app.pushes_to(&p.phone.token).await.pop().unwrap();
+    let apns: Value = serde_json::from_str(message["APNS"].as_str().unwrap()).unwrap();
     assert!(
-        message["default"]
+        apns["aps"]["alert"]
             .as_str()
             .unwrap()
             .contains("Approve a sign-in")

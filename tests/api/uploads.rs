@@ -83,6 +83,20 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK, "S3 took the PUT");
     }
 
+    /// An object put under `key` by the bucket's owner, not through its presigned
+    /// URL: what the upload handler must check whatever S3 let through.
+    pub async fn put_object_directly(&self, key: &str, content_type: &str, bytes: Vec<u8>) {
+        self.s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(bytes.into())
+            .send()
+            .await
+            .expect("the bucket's owner can put an object");
+    }
+
     /// The key S3 holds a document under, from its upload URL.
     pub fn key_of(&self, document: &Value) -> String {
         let url = url::Url::parse(document["upload"]["url"].as_str().expect("a URL"))

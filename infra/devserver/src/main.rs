@@ -71,7 +71,11 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("\n  Dev inbox (emails and SMS):  {base}/_dev/inbox   (JSON: {base}/_dev/outbox)");
-    println!("  Emulator:                    {}", emulator.endpoint());
+    println!(
+        "  Emulator:                    {} at {}",
+        emulator.kind().name(),
+        emulator.endpoint()
+    );
     println!("\nDemo accounts ({}):", demo::FIRM_NAME);
     println!(
         "  client  {}  ({}, cases: {})",
@@ -97,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("\nPress Ctrl-C to stop.");
 
-    let router = server::router(gateway, emulator.endpoint().to_owned());
+    let router = server::router(gateway, emulator.address().clone());
     server::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })

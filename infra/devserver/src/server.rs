@@ -11,7 +11,7 @@ use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
 use tokio::net::TcpListener;
 
-use crate::emulator::outbox;
+use crate::emulator::Address;
 use crate::gateway::{Gateway, Incoming};
 use crate::pages::{ASSETS, RECOVERY_PAGE, RESET_PAGE, REVIEW_PAGE, VERIFY_PAGE, inbox_page};
 use portcullis::http::{PAGE_CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY};
@@ -21,14 +21,11 @@ const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 struct AppState {
     gateway: Gateway,
-    emulator_endpoint: String,
+    emulator: Address,
 }
 
-pub fn router(gateway: Gateway, emulator_endpoint: String) -> Router {
-    let state = Arc::new(AppState {
-        gateway,
-        emulator_endpoint,
-    });
+pub fn router(gateway: Gateway, emulator: Address) -> Router {
+    let state = Arc::new(AppState { gateway, emulator });
     Router::new()
         .route("/auth/verify", get(|| portal_page(VERIFY_PAGE)))
         .route("/auth/reset", get(|| portal_page(RESET_PAGE)))
@@ -108,14 +105,14 @@ async fn asset(Path(name): Path<String>) -> Response {
 }
 
 async fn dev_outbox(State(state): State<Arc<AppState>>) -> Response {
-    match outbox(&state.emulator_endpoint).await {
+    match state.emulator.outbox().await {
         Ok(outbox) => Json(outbox).into_response(),
         Err(err) => (StatusCode::BAD_GATEWAY, format!("{err:#}")).into_response(),
     }
 }
 
 async fn dev_inbox(State(state): State<Arc<AppState>>) -> Response {
-    match outbox(&state.emulator_endpoint).await {
+    match state.emulator.outbox().await {
         Ok(outbox) => {
             let mut response = Html(inbox_page(&outbox)).into_response();
             page_headers(response.headers_mut(), INBOX_CONTENT_SECURITY_POLICY);

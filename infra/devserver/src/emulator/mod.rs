@@ -1,44 +1,121 @@
-//! The local AWS emulator (moto, from the project's virtual environment), and
-//! what it can tell about the mail and SMS it was asked to send.
+//! The local AWS emulator: LocalStack (the default) or moto, each from its own
+//! project-local virtual environment, or one already running at `AWS_ENDPOINT_URL`;
+//! and what it can tell about the mail, SMS and pushes it was asked to send.
 
-use std::io::{BufRead, BufReader, Read};
+mod localstack;
+mod moto;
+mod outbox;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use serde::{Deserialize, Serialize};
+
+pub use outbox::{Outbox, SentEmail, SentPush, SentSms};
 
 use crate::workspace_root;
 
-/// A running emulator on 127.0.0.1. It stops when this is dropped, and also when
-/// the process that started it ends (it exits when its standard input closes).
+/// How long a stopping emulator gets to stop its server and remove its state.
+const STOP_GRACE: Duration = Duration::from_secs(20);
+
+/// Which emulator: `EMULATOR=localstack` (the default) or `EMULATOR=moto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    LocalStack,
+    Moto,
+}
+
+impl Kind {
+    /// The kind `EMULATOR` names; LocalStack when it is unset.
+    pub fn from_env() -> anyhow::Result<Self> {
+        match std::env::var("EMULATOR").as_deref() {
+            Err(_) | Ok("" | "localstack") => Ok(Self::LocalStack),
+            Ok("moto") => Ok(Self::Moto),
+            Ok(other) => bail!("EMULATOR={other:?}: expected `localstack` or `moto`"),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::LocalStack => "LocalStack",
+            Self::Moto => "moto",
+        }
+    }
+
+    /// The project's launcher, and the virtual environment (made by `make`) whose
+    /// Python runs it.
+    fn launcher(self) -> (&'static str, &'static str) {
+        match self {
+            Self::LocalStack => ("infra/localstack/serve.py", ".venv-localstack"),
+            Self::Moto => ("infra/emulator/serve.py", ".venv"),
+        }
+    }
+}
+
+/// Where an emulator answers, and what it is: enough to read its outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub kind: Kind,
+    pub endpoint: String,
+}
+
+impl Address {
+    /// Everything the emulator was asked to send, oldest first.
+    pub async fn outbox(&self) -> anyhow::Result<Outbox> {
+        match self.kind {
+            Kind::LocalStack => localstack::outbox(&self.endpoint).await,
+            Kind::Moto => moto::outbox(&self.endpoint).await,
+        }
+    }
+}
+
+/// An emulator on 127.0.0.1 that this process started (it stops when this is
+/// dropped, and also when this process ends: it exits when its standard input
+/// closes), or one already running at `AWS_ENDPOINT_URL`, which is left alone.
 pub struct Emulator {
-    child: Child,
-    endpoint: String,
+    child: Option<Child>,
+    address: Address,
 }
 
 impl Emulator {
-    /// Starts the emulator on a free port. The Python interpreter is the project's
-    /// `.venv` one unless `PORTCULLIS_PYTHON` names another.
+    /// The emulator at `AWS_ENDPOINT_URL` if that is set, else a new one of the kind
+    /// `EMULATOR` names on a free port. Its Python interpreter is the kind's
+    /// virtual environment's unless `PORTCULLIS_PYTHON` names another.
     pub fn start() -> anyhow::Result<Self> {
+        if let Some(endpoint) = std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        {
+            return Self::running_at(endpoint.trim_end_matches('/'));
+        }
+        Self::start_kind(Kind::from_env()?)
+    }
+
+    /// A new emulator of `kind` on a free port.
+    pub fn start_kind(kind: Kind) -> anyhow::Result<Self> {
+        let (script, venv) = kind.launcher();
         let python = std::env::var_os("PORTCULLIS_PYTHON")
             .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
+            .unwrap_or_else(|| workspace_root().join(venv).join("bin/python"));
         if !python.exists() {
             bail!(
-                "{} not found: run `make venv` (or `make test` / `make dev`, which do) first",
-                python.display()
+                "{} not found: `make test` and `make dev` make it (for {})",
+                python.display(),
+                kind.name()
             );
         }
         let mut child = Command::new(&python)
-            .arg(workspace_root().join("infra/emulator/serve.py"))
+            .arg(workspace_root().join(script))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .with_context(|| format!("starting the emulator with {}", python.display()))?;
+            .with_context(|| format!("starting {} with {}", kind.name(), python.display()))?;
         let stdout = child.stdout.take().context("emulator stdout")?;
         let mut first_line = String::new();
         BufReader::new(stdout).read_line(&mut first_line)?;
@@ -48,27 +125,96 @@ impl Emulator {
                 let _ = err.read_to_string(&mut stderr);
             }
             let _ = child.kill();
-            bail!("the emulator did not start: {stderr}");
+            let _ = child.wait();
+            bail!("{} did not start: {stderr}", kind.name());
         };
         let endpoint = format!("http://127.0.0.1:{port}");
-        Ok(Self { child, endpoint })
+        Ok(Self {
+            child: Some(child),
+            address: Address { kind, endpoint },
+        })
+    }
+
+    /// An emulator someone else runs (a LocalStack in Docker on 4566, say): it is
+    /// LocalStack if it answers LocalStack's health check, else moto.
+    fn running_at(endpoint: &str) -> anyhow::Result<Self> {
+        let kind = if answers_localstack_health(endpoint)
+            .with_context(|| format!("no emulator answers at AWS_ENDPOINT_URL={endpoint}"))?
+        {
+            Kind::LocalStack
+        } else {
+            Kind::Moto
+        };
+        Ok(Self {
+            child: None,
+            address: Address {
+                kind,
+                endpoint: endpoint.to_owned(),
+            },
+        })
     }
 
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.address.endpoint
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.address.kind
+    }
+
+    pub fn address(&self) -> &Address {
+        &self.address
     }
 
     /// Everything the emulator was asked to send, oldest first.
     pub async fn outbox(&self) -> anyhow::Result<Outbox> {
-        outbox(&self.endpoint).await
+        self.address.outbox().await
     }
 }
 
 impl Drop for Emulator {
+    /// Closes the launcher's standard input, which stops the emulator and removes
+    /// its state, and waits for that; kills it if it takes too long.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        drop(child.stdin.take());
+        let deadline = Instant::now() + STOP_GRACE;
+        while Instant::now() < deadline {
+            if !matches!(child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
     }
+}
+
+/// Whether `GET /_localstack/health` at `endpoint` answers 200. A plain HTTP/1.0
+/// exchange, so that it can run before (or inside) any async runtime.
+fn answers_localstack_health(endpoint: &str) -> anyhow::Result<bool> {
+    let url = url::Url::parse(endpoint).context("AWS_ENDPOINT_URL is not a URL")?;
+    if url.scheme() != "http" {
+        bail!("AWS_ENDPOINT_URL must be an http:// address of a local emulator");
+    }
+    let host = url.host_str().context("AWS_ENDPOINT_URL has no host")?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let address = (host, port)
+        .to_socket_addrs()?
+        .next()
+        .context("AWS_ENDPOINT_URL's host has no address")?;
+    let timeout = Duration::from_secs(5);
+    let mut stream = TcpStream::connect_timeout(&address, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /_localstack/health HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n"
+    )?;
+    let mut status_line = String::new();
+    BufReader::new(stream).read_line(&mut status_line)?;
+    Ok(status_line.split_whitespace().nth(1) == Some("200"))
 }
 
 /// SDK configuration for the emulator: its endpoint, a fixed region and dummy
@@ -81,132 +227,4 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
         .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
         .load()
         .await
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Outbox {
-    pub emails: Vec<SentEmail>,
-    pub sms: Vec<SentSms>,
-    pub pushes: Vec<SentPush>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SentEmail {
-    pub to: Vec<String>,
-    pub subject: String,
-    /// The HTML part when there is one (the emulator keeps only that), else the text.
-    pub body: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SentSms {
-    pub to: String,
-    pub message: String,
-}
-
-/// A push published to a phone's platform endpoint: the device token it went to
-/// and the message as published (`MessageStructure=json`, one payload per platform).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SentPush {
-    pub device_token: String,
-    pub endpoint_arn: String,
-    pub message: String,
-}
-
-/// The shape of moto's `/moto-api/data.json`, as far as mail, SMS and pushes go.
-#[derive(Deserialize, Default)]
-struct MotoData {
-    #[serde(default)]
-    ses: MotoSes,
-    #[serde(default)]
-    sns: MotoSns,
-}
-
-#[derive(Deserialize, Default)]
-struct MotoSes {
-    #[serde(rename = "Message", default)]
-    messages: Vec<MotoMessage>,
-}
-
-#[derive(Deserialize)]
-struct MotoMessage {
-    destinations: MotoDestinations,
-    subject: String,
-    body: String,
-}
-
-#[derive(Deserialize)]
-struct MotoDestinations {
-    #[serde(rename = "ToAddresses", default)]
-    to: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct MotoSns {
-    #[serde(rename = "SMS", default)]
-    sms: Vec<MotoSms>,
-    #[serde(rename = "PlatformEndpoint", default)]
-    endpoints: Vec<MotoEndpoint>,
-}
-
-#[derive(Deserialize)]
-struct MotoEndpoint {
-    token: String,
-    arn: String,
-    /// By message id, in the order they were published.
-    #[serde(default)]
-    messages: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct MotoSms {
-    phone_number: String,
-    message: String,
-}
-
-pub async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
-    let data: MotoData = reqwest::get(format!("{endpoint}/moto-api/data.json"))
-        .await?
-        .error_for_status()?
-        .json()
-        .await
-        .context("reading the emulator's data")?;
-    Ok(Outbox {
-        emails: data
-            .ses
-            .messages
-            .into_iter()
-            .map(|m| SentEmail {
-                to: m.destinations.to,
-                subject: m.subject,
-                body: m.body,
-            })
-            .collect(),
-        sms: data
-            .sns
-            .sms
-            .into_iter()
-            .map(|s| SentSms {
-                to: s.phone_number,
-                message: s.message,
-            })
-            .collect(),
-        pushes: data
-            .sns
-            .endpoints
-            .into_iter()
-            .flat_map(|endpoint| {
-                let (token, arn) = (endpoint.token, endpoint.arn);
-                endpoint
-                    .messages
-                    .into_iter()
-                    .filter_map(|(_, message)| message.as_str().map(str::to_owned))
-                    .map(move |message| SentPush {
-                        device_token: token.clone(),
-                        endpoint_arn: arn.clone(),
-                        message,
-                    })
-            })
-            .collect(),
-    })
 }
