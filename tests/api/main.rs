@@ -23,6 +23,7 @@ mod password_change;
 mod password_expiry;
 mod password_login;
 mod password_reset;
+mod presigned_urls;
 mod push;
 mod recovery;
 mod required_mfa;
