@@ -20,7 +20,8 @@ FUNCTIONS := request-login-link verify-login-link authorizer account password-lo
 .PHONY: dev test test-integration lint bench build venv localstack clean
 
 ## dev: run the whole suite locally against the emulator, with demo data
-dev: $(EMULATOR_STAMP)
+# (.venv too: the README's by-hand steps compute TOTP codes with its pyotp)
+dev: $(VENV_STAMP) $(EMULATOR_STAMP)
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
