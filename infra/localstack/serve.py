@@ -5,7 +5,9 @@ Usage: serve.py [PORT]   (default 0: any free port)
 Starts `python -m localstack.runtime.main` from this virtual environment with the
 settings in `localstack_env`, in a state folder of its own, waits for
 `/_localstack/health` to report every service, and prints `PORT <n>` on its first
-line of stdout. It exits when its standard input closes, so the process that started
+line of stdout (on a free port it tries again, on another, if LocalStack exits
+while starting). Should LocalStack fail or stop by itself, the end of its log goes
+to stderr. It exits when its standard input closes, so the process that started
 it (a test binary, the dev server) cannot leave it behind: it then stops LocalStack
 by its PID (SIGTERM, SIGKILL after a grace period) and removes the state folder.
 """
@@ -25,6 +27,7 @@ import urllib.request
 
 SERVICES = "dynamodb,s3,ses,sesv2,sns,secretsmanager,sqs,scheduler,sts"
 START_TIMEOUT_S = 90
+START_ATTEMPTS = 3
 STOP_GRACE_S = 15
 
 
@@ -85,6 +88,27 @@ def ready(port: int) -> bool:
     return all(services.get(name) in ("running", "available") for name in wanted)
 
 
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process `pid` holds the socket listening on `port`, so that
+    a health answer there is its own and not another server's (LocalStack goes on
+    running when its port is taken)."""
+    wanted = f":{port:04X}"
+    inodes = set()
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(wanted) and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    fds = f"/proc/{pid}/fd"
+    for fd in os.listdir(fds):
+        try:
+            if os.readlink(os.path.join(fds, fd)) in inodes:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def stop(child: subprocess.Popen):
     if child.poll() is None:
         child.send_signal(signal.SIGTERM)
@@ -95,11 +119,15 @@ def stop(child: subprocess.Popen):
             child.wait()
 
 
-def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    port = port or free_port()
-    state = tempfile.mkdtemp(prefix="portcullis-localstack-")
-    log = open(os.path.join(state, "localstack.log"), "wb")
+def log_tail(log) -> str:
+    log.flush()
+    with open(log.name, "rb") as written:
+        return written.read()[-4000:].decode(errors="replace")
+
+
+def start(port: int, state: str, log, done: threading.Event):
+    """LocalStack on `port`, once healthy; None if it exited first or the port is
+    another's (taken between `free_port` and its start, say)."""
     child = subprocess.Popen(
         [sys.executable, "-m", "localstack.runtime.main"],
         env=localstack_env(port, state),
@@ -108,6 +136,25 @@ def main():
         stderr=subprocess.STDOUT,
         preexec_fn=die_with_parent,
     )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if child.poll() is not None:
+            return None
+        if ready(port):
+            if listens_on(child.pid, port):
+                return child
+            stop(child)
+            return None
+        if time.monotonic() > deadline or done.is_set():
+            stop(child)
+            return None
+        time.sleep(0.2)
+
+
+def main():
+    requested = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    state = tempfile.mkdtemp(prefix="portcullis-localstack-")
+    log = open(os.path.join(state, "localstack.log"), "wb")
     done = threading.Event()
 
     def on_signal(_signum, _frame):
@@ -116,23 +163,24 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    child = None
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not ready(port):
-            if child.poll() is not None or time.monotonic() > deadline or done.is_set():
-                log.flush()
-                with open(log.name, "rb") as written:
-                    sys.stderr.write(written.read()[-4000:].decode(errors="replace"))
-                sys.stderr.write("LocalStack did not start\n")
-                sys.exit(1)
-            time.sleep(0.2)
+        for _attempt in range(START_ATTEMPTS):
+            port = requested or free_port()
+            child = start(port, state, log, done)
+            if child or requested or done.is_set():
+                break
+        if not child:
+            sys.stderr.write(log_tail(log) + "\nLocalStack did not start\n")
+            sys.exit(1)
         print(f"PORT {port}", flush=True)
         while not done.wait(1):
             if child.poll() is not None:
-                sys.stderr.write("LocalStack stopped by itself\n")
+                sys.stderr.write(log_tail(log) + "\nLocalStack stopped by itself\n")
                 sys.exit(1)
     finally:
-        stop(child)
+        if child:
+            stop(child)
         log.close()
         shutil.rmtree(state, ignore_errors=True)
 

@@ -19,3 +19,28 @@ def portcullis_s3_storage():
 
     os.makedirs(folder, exist_ok=True)
     provider.DEFAULT_S3_TMP_DIR = folder
+
+
+# Before the gateway server is made (after the on_infra_start hooks).
+@hooks.on_infra_start()
+def portcullis_listen_on_gateway_host():
+    """LocalStack 4.13.1 listens on every IPv4 interface whatever host
+    GATEWAY_LISTEN names (localstack/runtime/server/twisted.py: "TODO: interface =
+    host?"): make it listen on that host only, 127.0.0.1 for Portcullis."""
+    import types
+
+    from twisted.internet import endpoints
+
+    from localstack import config
+    from localstack.runtime.server import twisted as server
+
+    hosts = {listen.port: listen.host for listen in config.GATEWAY_LISTEN}
+
+    def tcp4_on_named_host(reactor, port, *args, **kwargs):
+        kwargs.setdefault("interface", hosts.get(port, "127.0.0.1"))
+        return endpoints.TCP4ServerEndpoint(reactor, port, *args, **kwargs)
+
+    server.endpoints = types.SimpleNamespace(
+        TCP4ServerEndpoint=tcp4_on_named_host,
+        TCP6ServerEndpoint=endpoints.TCP6ServerEndpoint,
+    )
