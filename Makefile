@@ -25,13 +25,15 @@ dev: $(VENV_STAMP) $(EMULATOR_STAMP)
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
-test: $(VENV_STAMP) $(EMULATOR_STAMP)
+# LocalStack in every case: the presigned-URL tests need an S3 that checks
+# signatures, and start a LocalStack of their own when the suite runs on moto.
+test: $(VENV_STAMP) $(LOCALSTACK_STAMP)
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	cargo test $(CARGO_FLAGS) --workspace --exclude integration-tests
 	cargo test $(CARGO_FLAGS) -p integration-tests
 
 ## test-integration: the integration tests alone (CI runs them on moto too: EMULATOR=moto)
-test-integration: $(EMULATOR_STAMP)
+test-integration: $(EMULATOR_STAMP) $(LOCALSTACK_STAMP)
 	cargo test $(CARGO_FLAGS) -p integration-tests
 
 ## lint: formatting and clippy, as CI runs them
@@ -55,14 +57,15 @@ venv: $(VENV_STAMP)
 
 localstack: $(LOCALSTACK_STAMP)
 
-$(VENV_STAMP): infra/emulator/requirements.txt
+$(VENV_STAMP): infra/moto/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/emulator/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/moto/requirements.txt
 	touch $@
 
 # LocalStack from hashed pins (no resolution at install time), then the project's
 # plugin, built against what is installed (setuptools is among the pins).
 $(LOCALSTACK_STAMP): infra/localstack/requirements.txt $(LOCALSTACK_PLUGIN)/pyproject.toml $(wildcard $(LOCALSTACK_PLUGIN)/portcullis_localstack/*.py)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "LocalStack 4.13.1 and its pins need Python 3.11: set PYTHON to a python3.11")'
 	$(PYTHON) -m venv $(LOCALSTACK_VENV)
 	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r infra/localstack/requirements.txt
 	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./$(LOCALSTACK_PLUGIN)

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code, spawn_app, token_in};
-use crate::uploads::{TestFile, pdf};
+use crate::uploads::{TestFile, pdf, query_param};
 
 /// A client in two cases, and a firm user of the same firm responsible for the
 /// first of them.
@@ -35,15 +35,6 @@ async fn parties() -> Parties {
         lawyer_session,
         case,
     }
-}
-
-fn query_param(url: &str, name: &str) -> String {
-    url::Url::parse(url)
-        .expect("a URL")
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
 }
 
 #[tokio::test]

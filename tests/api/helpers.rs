@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration as StdDuration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, sdk_config};
+use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, external_endpoint, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::Services;
@@ -41,9 +41,11 @@ fn emulator() -> &'static Emulator {
     static POOL: OnceLock<Vec<Emulator>> = OnceLock::new();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let pool = POOL.get_or_init(|| {
-        let external = std::env::var("AWS_ENDPOINT_URL").is_ok_and(|url| !url.is_empty());
         let kind = Kind::from_env().expect("EMULATOR names an emulator");
-        let size = if external { 1 } else { pool_size(kind) };
+        let size = match external_endpoint() {
+            Some(_) => 1,
+            None => pool_size(kind),
+        };
         std::thread::scope(|scope| {
             let starting: Vec<_> = (0..size).map(|_| scope.spawn(Emulator::start)).collect();
             starting

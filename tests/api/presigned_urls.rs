@@ -9,7 +9,7 @@ use serde_json::Value;
 use time::Duration;
 
 use crate::helpers::{TestApp, spawn_app_on_signing_s3};
-use crate::uploads::pdf;
+use crate::uploads::{pdf, query_param};
 
 const BYTES: &[u8] = b"%PDF-1.7 ten pages";
 
@@ -116,6 +116,10 @@ async fn an_upload_url_aimed_at_another_key_is_refused() {
     assert_refused(response, "SignatureDoesNotMatch").await;
     assert!(!c.app.object_exists(&key).await);
     assert!(!c.app.object_exists(&other_key).await);
+    // The same rewrite of the path, to the signed key, is taken: the key made the 403.
+    let same = with_key(&c.app, upload_url(&document), &key);
+    let response = c.put(&same, "application/pdf", BYTES).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -148,10 +152,16 @@ async fn an_upload_of_another_length_is_refused() {
 async fn an_upload_url_with_a_stretched_lifetime_is_refused() {
     let c = client().await;
     let document = c.upload_request("Lease.pdf").await;
-    let week = with_query(upload_url(&document), "X-Amz-Expires", "604800");
+    let url = upload_url(&document);
+    let week = with_query(url, "X-Amz-Expires", "604800");
     let response = c.put(&week, "application/pdf", BYTES).await;
     assert_refused(response, "SignatureDoesNotMatch").await;
     assert!(!c.app.object_exists(&c.app.key_of(&document)).await);
+    // The same rewrite of the query, with the signed lifetime, is taken.
+    let signed = with_query(url, "X-Amz-Expires", "900");
+    assert_eq!(query_param(url, "X-Amz-Expires"), "900");
+    let response = c.put(&signed, "application/pdf", BYTES).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -197,10 +207,13 @@ async fn a_download_url_aimed_at_another_document_is_refused() {
         .unwrap()
         .to_owned();
     let other = with_key(&c.app, &url, &c.app.key_of(&documents[1]));
+    let same = with_key(&c.app, &url, &c.app.key_of(&documents[0]));
 
     let refused = c.app.api.get(other).send().await.unwrap();
     assert_refused(refused, "SignatureDoesNotMatch").await;
-    let downloaded = c.app.api.get(&url).send().await.unwrap();
-    assert_eq!(downloaded.status(), StatusCode::OK);
-    assert_eq!(downloaded.bytes().await.unwrap().to_vec(), BYTES);
+    for url in [url, same] {
+        let downloaded = c.app.api.get(url).send().await.unwrap();
+        assert_eq!(downloaded.status(), StatusCode::OK);
+        assert_eq!(downloaded.bytes().await.unwrap().to_vec(), BYTES);
+    }
 }

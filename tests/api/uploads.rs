@@ -16,6 +16,16 @@ pub struct TestFile {
     pub bytes: Vec<u8>,
 }
 
+/// The value of a URL's query parameter (empty when it has none).
+pub fn query_param(url: &str, name: &str) -> String {
+    url::Url::parse(url)
+        .expect("a URL")
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
 pub fn pdf(name: &'static str, bytes: &[u8]) -> TestFile {
     TestFile {
         name,

@@ -308,7 +308,8 @@ impl Report {
              and fetching the server key from Secrets Manager (here the emulator, one round trip \
              of which is in the reference table), before the first `/invocation/next`. The first invocation's own calls also go to the emulator, \
              whose latency is in the response figure.",
-            "The emulator (moto, in Python) is far slower than DynamoDB and slows down as a table \
+            "The emulator (LocalStack, or moto with `EMULATOR=moto`; Python either way, and \
+             DynamoDB on moto's engine in both) is far slower than DynamoDB and slows down as a table \
              grows: its transactions copy the whole table, and its index queries scan it. Each \
              function's warm figure is taken on a deployment of its own, freshly seeded, so none \
              pays for another's leftovers; its own calls still grow its table (a verification \

@@ -60,7 +60,11 @@ struct Pushes {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Push {
+    /// The endpoint's platform's payload, or the `default` text when the message
+    /// had none for it.
     message: String,
+    #[serde(default)]
+    message_structure: Option<String>,
 }
 
 pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
@@ -91,8 +95,9 @@ pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
         })
         .collect();
     let mut sent_pushes = Vec::new();
+    let mut sns = None;
     for (arn, messages) in pushes.platform_endpoint_messages {
-        let Some(device_token) = device_token(endpoint, &arn).await? else {
+        let Some(device_token) = device_token(endpoint, &mut sns, &arn).await? else {
             continue;
         };
         // `arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<application>/<id>`
@@ -100,7 +105,10 @@ pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
         sent_pushes.extend(messages.into_iter().map(|push| {
             // Published with `MessageStructure=json`, the payload is kept JSON-encoded
             // once more, as a JSON string.
-            let payload = serde_json::from_str::<String>(&push.message).unwrap_or(push.message);
+            let payload = match push.message_structure.as_deref() {
+                Some("json") => serde_json::from_str(&push.message).unwrap_or(push.message),
+                _ => push.message,
+            };
             SentPush {
                 device_token: device_token.clone(),
                 endpoint_arn: arn.clone(),
@@ -125,15 +133,23 @@ async fn get<T: DeserializeOwned>(endpoint: &str, path: &str) -> anyhow::Result<
 }
 
 /// The device token of a platform endpoint, which LocalStack's inspection endpoint
-/// does not give: asked of SNS once per endpoint (a token never changes here).
-/// `None` for an endpoint deleted since.
-async fn device_token(endpoint: &str, arn: &str) -> anyhow::Result<Option<String>> {
-    static TOKENS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+/// does not give: asked of SNS (through `sns`, made at first need) once per
+/// endpoint, since a token never changes here. `None` for an endpoint deleted since.
+async fn device_token(
+    endpoint: &str,
+    sns: &mut Option<aws_sdk_sns::Client>,
+    arn: &str,
+) -> anyhow::Result<Option<String>> {
+    static TOKENS: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();
     let tokens = TOKENS.get_or_init(Default::default);
-    if let Some(token) = tokens.lock().expect("the token cache").get(arn) {
+    let cache_key = (endpoint.to_owned(), arn.to_owned());
+    if let Some(token) = tokens.lock().expect("the token cache").get(&cache_key) {
         return Ok(Some(token.clone()));
     }
-    let sns = aws_sdk_sns::Client::new(&sdk_config(endpoint).await);
+    let sns = match sns {
+        Some(client) => client,
+        None => sns.insert(aws_sdk_sns::Client::new(&sdk_config(endpoint).await)),
+    };
     let attributes = match sns.get_endpoint_attributes().endpoint_arn(arn).send().await {
         Ok(answer) => answer.attributes.unwrap_or_default(),
         Err(err)
@@ -151,6 +167,6 @@ async fn device_token(endpoint: &str, arn: &str) -> anyhow::Result<Option<String
     tokens
         .lock()
         .expect("the token cache")
-        .insert(arn.to_owned(), token.clone());
+        .insert(cache_key, token.clone());
     Ok(Some(token))
 }

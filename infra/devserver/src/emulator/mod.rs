@@ -47,12 +47,18 @@ impl Kind {
         }
     }
 
-    /// The project's launcher, and the virtual environment (made by `make`) whose
-    /// Python runs it.
-    fn launcher(self) -> (&'static str, &'static str) {
+    /// The project's launcher, and the Python that runs it: the virtual
+    /// environment's that `make` made (for moto, `PORTCULLIS_PYTHON` if set).
+    fn launcher(self) -> (&'static str, PathBuf) {
+        let venv = |name: &str| workspace_root().join(name).join("bin/python");
         match self {
-            Self::LocalStack => ("infra/localstack/serve.py", ".venv-localstack"),
-            Self::Moto => ("infra/emulator/serve.py", ".venv"),
+            Self::LocalStack => ("infra/localstack/serve.py", venv(".venv-localstack")),
+            Self::Moto => (
+                "infra/moto/serve.py",
+                std::env::var_os("PORTCULLIS_PYTHON")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| venv(".venv")),
+            ),
         }
     }
 }
@@ -65,7 +71,8 @@ pub struct Address {
 }
 
 impl Address {
-    /// Everything the emulator was asked to send, oldest first.
+    /// Everything the emulator was asked to send, oldest first for each
+    /// recipient (LocalStack keeps texts and pushes by recipient).
     pub async fn outbox(&self) -> anyhow::Result<Outbox> {
         match self.kind {
             Kind::LocalStack => localstack::outbox(&self.endpoint).await,
@@ -84,24 +91,17 @@ pub struct Emulator {
 
 impl Emulator {
     /// The emulator at `AWS_ENDPOINT_URL` if that is set, else a new one of the kind
-    /// `EMULATOR` names on a free port. Its Python interpreter is the kind's
-    /// virtual environment's unless `PORTCULLIS_PYTHON` names another.
+    /// `EMULATOR` names on a free port.
     pub fn start() -> anyhow::Result<Self> {
-        if let Some(endpoint) = std::env::var("AWS_ENDPOINT_URL")
-            .ok()
-            .filter(|url| !url.is_empty())
-        {
-            return Self::running_at(endpoint.trim_end_matches('/'));
+        match external_endpoint() {
+            Some(endpoint) => Self::running_at(endpoint.trim_end_matches('/')),
+            None => Self::start_kind(Kind::from_env()?),
         }
-        Self::start_kind(Kind::from_env()?)
     }
 
     /// A new emulator of `kind` on a free port.
     pub fn start_kind(kind: Kind) -> anyhow::Result<Self> {
-        let (script, venv) = kind.launcher();
-        let python = std::env::var_os("PORTCULLIS_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join(venv).join("bin/python"));
+        let (script, python) = kind.launcher();
         if !python.exists() {
             bail!(
                 "{} not found: `make test` and `make dev` make it (for {})",
@@ -128,6 +128,11 @@ impl Emulator {
             let _ = child.wait();
             bail!("{} did not start: {stderr}", kind.name());
         };
+        // What it says from now on (LocalStack's end of log, should it stop by
+        // itself) goes to this process's stderr.
+        if let Some(mut err) = child.stderr.take() {
+            std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::stderr()));
+        }
         let endpoint = format!("http://127.0.0.1:{port}");
         Ok(Self {
             child: Some(child),
@@ -192,6 +197,13 @@ impl Drop for Emulator {
     }
 }
 
+/// `AWS_ENDPOINT_URL`, when it names an emulator that is already running.
+pub fn external_endpoint() -> Option<String> {
+    std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
 /// Whether `GET /_localstack/health` at `endpoint` answers 200. A plain HTTP/1.0
 /// exchange, so that it can run before (or inside) any async runtime.
 fn answers_localstack_health(endpoint: &str) -> anyhow::Result<bool> {
@@ -201,12 +213,11 @@ fn answers_localstack_health(endpoint: &str) -> anyhow::Result<bool> {
     }
     let host = url.host_str().context("AWS_ENDPOINT_URL has no host")?;
     let port = url.port_or_known_default().unwrap_or(80);
-    let address = (host, port)
-        .to_socket_addrs()?
-        .next()
-        .context("AWS_ENDPOINT_URL's host has no address")?;
     let timeout = Duration::from_secs(5);
-    let mut stream = TcpStream::connect_timeout(&address, timeout)?;
+    let mut stream = (host, port)
+        .to_socket_addrs()?
+        .find_map(|address| TcpStream::connect_timeout(&address, timeout).ok())
+        .context("nothing accepts a connection there")?;
     stream.set_read_timeout(Some(timeout))?;
     write!(
         stream,

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::{Outbox, SentEmail, SentPush, SentSms};
 
@@ -44,9 +45,31 @@ struct MotoSns {
 struct MotoEndpoint {
     token: String,
     arn: String,
-    /// By message id, in the order they were published.
-    #[serde(default)]
-    messages: serde_json::Map<String, serde_json::Value>,
+    /// In the order they were published (moto keeps them by message id).
+    #[serde(default, deserialize_with = "values_in_order")]
+    messages: Vec<serde_json::Value>,
+}
+
+/// The values of a JSON object in the order they appear: `serde_json::Map` would
+/// sort them by key (a message id, random).
+fn values_in_order<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<serde_json::Value>, D::Error> {
+    struct InOrder;
+    impl<'de> Visitor<'de> for InOrder {
+        type Value = Vec<serde_json::Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut values = Vec::new();
+            while let Some((_, value)) = map.next_entry::<de::IgnoredAny, serde_json::Value>()? {
+                values.push(value);
+            }
+            Ok(values)
+        }
+    }
+    deserializer.deserialize_map(InOrder)
 }
 
 #[derive(Deserialize)]
@@ -91,7 +114,7 @@ pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
                 endpoint
                     .messages
                     .into_iter()
-                    .filter_map(|(_, message)| message.as_str().map(str::to_owned))
+                    .filter_map(|message| message.as_str().map(str::to_owned))
                     .map(move |message| SentPush {
                         device_token: token.clone(),
                         endpoint_arn: arn.clone(),

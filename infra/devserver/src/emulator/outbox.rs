@@ -26,8 +26,9 @@ pub struct SentSms {
 /// A push published to a phone's platform endpoint: the device token it went to
 /// and the message as a JSON object of payloads by platform (`APNS`, `GCM`, ...).
 /// moto keeps the whole message as published (`MessageStructure=json`, `default`
-/// included); LocalStack keeps the payload of the endpoint's own platform, so the
-/// object then holds that one.
+/// included); LocalStack keeps only what went to the endpoint (its platform's
+/// payload, or the `default` text if the message had none for it), so the object
+/// then holds that one, under the endpoint's platform.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SentPush {
     pub device_token: String,
