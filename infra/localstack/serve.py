@@ -6,7 +6,7 @@ Starts `python -m localstack.runtime.main` from this virtual environment with th
 settings in `localstack_env`, in a state folder of its own, waits for
 `/_localstack/health` to report every service, and prints `PORT <n>` on its first
 line of stdout (on a free port it tries again, on another, if LocalStack exits
-while starting). Should LocalStack fail or stop by itself, the end of its log goes
+while starting or the port turns out to be another server's). Should LocalStack fail or stop by itself, the end of its log goes
 to stderr. It exits when its standard input closes, so the process that started
 it (a test binary, the dev server) cannot leave it behind: it then stops LocalStack
 by its PID (SIGTERM, SIGKILL after a grace period) and removes the state folder.
