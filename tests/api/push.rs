@@ -715,3 +715,28 @@ async fn a_firm_requiring_mfa_keeps_the_last_factor() {
     let summary: Value = p.app.get("/mfa", &p.session).await.json().await.unwrap();
     assert_eq!(summary["methods"], json!(["push", "backup_code"]));
 }
+
+#[tokio::test]
+async fn the_dev_inbox_shows_a_push_as_the_phone_would_with_the_apps_data() {
+    let p = with_push().await;
+    let mfa_token = p.mfa_token().await;
+    let (challenge, _) = p.pushed(&mfa_token).await;
+
+    let inbox = p
+        .app
+        .api
+        .get(format!("{}/_dev/inbox", p.app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inbox.status(), StatusCode::OK);
+    let page = inbox.text().await.unwrap();
+    let shown = page
+        .split("<article>")
+        .find(|push| push.contains(&p.phone.token))
+        .expect("the push to this phone");
+    // The alert as its own paragraph (not the raw message), and the app's data.
+    assert!(shown.contains("<p>Approve a sign-in"), "{shown}");
+    assert!(shown.contains(&challenge), "{shown}");
+    assert!(shown.contains("choices"), "{shown}");
+}

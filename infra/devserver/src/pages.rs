@@ -139,11 +139,30 @@ pub fn inbox_page(outbox: &Outbox) -> String {
 /// challenge, the numbers to pick from, where the sign-in comes from).
 fn push_summary(message: &str) -> (String, String) {
     let parsed: serde_json::Value = serde_json::from_str(message).unwrap_or_default();
-    let alert = parsed["default"].as_str().unwrap_or(message).to_owned();
-    let data = parsed["APNS"]
+    // A platform's payload is itself JSON, in a string.
+    let payload = |platform: &str| {
+        parsed[platform]
+            .as_str()
+            .and_then(|payload| serde_json::from_str::<serde_json::Value>(payload).ok())
+    };
+    let (apns, fcm) = (payload("APNS"), payload("GCM"));
+    // moto keeps the `default` text; LocalStack only the endpoint's own payload.
+    let alert = parsed["default"]
         .as_str()
-        .and_then(|apns| serde_json::from_str::<serde_json::Value>(apns).ok())
-        .map(|apns| serde_json::to_string_pretty(&apns["portcullis"]).unwrap_or_default())
+        .or_else(|| apns.as_ref().and_then(|apns| apns["aps"]["alert"].as_str()))
+        .or_else(|| {
+            fcm.as_ref()
+                .and_then(|fcm| fcm["notification"]["body"].as_str())
+        })
+        .unwrap_or(message)
+        .to_owned();
+    let data = apns
+        .map(|apns| apns["portcullis"].clone())
+        .or_else(|| {
+            fcm.and_then(|fcm| fcm["data"]["portcullis"].as_str().map(str::to_owned))
+                .and_then(|data| serde_json::from_str(&data).ok())
+        })
+        .map(|data| serde_json::to_string_pretty(&data).unwrap_or_default())
         .unwrap_or_default();
     (alert, data)
 }
@@ -172,5 +191,26 @@ mod tests {
         assert!(page.contains("Approve a sign-in to &lt;Example&gt; LLP?"));
         assert!(page.contains("&quot;choices&quot;") || page.contains("\"choices\""));
         assert!(page.contains("56"));
+    }
+
+    #[test]
+    fn a_push_kept_as_only_its_platforms_payload_shows_the_same() {
+        let data = serde_json::json!({"choices": [12, 34, 56]});
+        let apns = serde_json::json!({
+            "aps": {"alert": "Approve a sign-in to Example LLP?"},
+            "portcullis": data,
+        });
+        let fcm = serde_json::json!({
+            "notification": {"body": "Approve a sign-in to Example LLP?"},
+            "data": {"portcullis": data.to_string()},
+        });
+        for message in [
+            serde_json::json!({"APNS": apns.to_string()}),
+            serde_json::json!({"GCM": fcm.to_string()}),
+        ] {
+            let (alert, shown) = push_summary(&message.to_string());
+            assert_eq!(alert, "Approve a sign-in to Example LLP?");
+            assert_eq!(shown, serde_json::to_string_pretty(&data).unwrap());
+        }
     }
 }
