@@ -309,24 +309,16 @@ async fn a_download_returns_the_same_bytes_as_an_attachment_for_5_minutes() {
             None,
         )
         .await;
-    let id = documents[0]["id"].as_str().unwrap();
-
-    let response = p
+    let url = p
         .app
-        .get(
-            &format!("/cases/{}/documents/{id}/download", p.case),
-            &p.client_session,
-        )
+        .download_url(&p.client_session, p.case, &documents[0])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    let url = body["url"].as_str().unwrap();
-    assert!(query_param(url, "X-Amz-Expires").parse::<u64>().unwrap() <= 300);
+    assert!(query_param(&url, "X-Amz-Expires").parse::<u64>().unwrap() <= 300);
     assert_eq!(
-        query_param(url, "response-content-disposition"),
+        query_param(&url, "response-content-disposition"),
         "attachment; filename=\"Engagement letter.pdf\"; filename*=UTF-8''Engagement%20letter.pdf"
     );
-    let downloaded = p.app.api.get(url).send().await.unwrap();
+    let downloaded = p.app.api.get(&url).send().await.unwrap();
     assert_eq!(downloaded.status(), StatusCode::OK);
     assert_eq!(downloaded.bytes().await.unwrap().to_vec(), bytes);
 }
@@ -350,22 +342,11 @@ async fn a_second_put_to_a_still_valid_url_is_never_served() {
     let run = p.app.notify_uploaded(&key).await;
     assert_eq!((run.available, run.ignored, run.emails_sent), (0, 1, 0));
 
-    let id = documents[0]["id"].as_str().unwrap();
-    let response = p
+    let url = p
         .app
-        .get(
-            &format!("/cases/{}/documents/{id}/download", p.case),
-            &p.lawyer_session,
-        )
+        .download_url(&p.lawyer_session, p.case, &documents[0])
         .await;
-    let body: Value = response.json().await.unwrap();
-    let downloaded = p
-        .app
-        .api
-        .get(body["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let downloaded = p.app.api.get(url).send().await.unwrap();
     assert_eq!(downloaded.bytes().await.unwrap().to_vec(), b"original");
     assert_eq!(p.app.emails_to(&p.lawyer_email).await.len(), 1);
 }

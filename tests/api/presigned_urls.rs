@@ -13,6 +13,9 @@ use crate::uploads::{pdf, query_param};
 
 const BYTES: &[u8] = b"%PDF-1.7 ten pages";
 
+/// S3's code for a request that is not the one signed.
+const MISMATCH: &str = "SignatureDoesNotMatch";
+
 /// A client's case on a signature-checking S3, and a signed-in client.
 struct Client {
     app: TestApp,
@@ -50,6 +53,21 @@ impl Client {
             .send()
             .await
             .expect("an answer from S3")
+    }
+}
+
+impl Client {
+    /// A PUT S3 refuses with 403 `code`, after which nothing is under `key`.
+    async fn put_refused(
+        &self,
+        url: &str,
+        content_type: &str,
+        bytes: &[u8],
+        code: &str,
+        key: &str,
+    ) {
+        assert_refused(self.put(url, content_type, bytes).await, code).await;
+        assert!(!self.app.object_exists(key).await, "nothing stored");
     }
 }
 
@@ -112,10 +130,9 @@ async fn an_upload_url_aimed_at_another_key_is_refused() {
     let key = c.app.key_of(&document);
     let other_key = key.replace("Lease.pdf", "Lease-2.pdf");
     let elsewhere = with_key(&c.app, upload_url(&document), &other_key);
-    let response = c.put(&elsewhere, "application/pdf", BYTES).await;
-    assert_refused(response, "SignatureDoesNotMatch").await;
+    c.put_refused(&elsewhere, "application/pdf", BYTES, MISMATCH, &other_key)
+        .await;
     assert!(!c.app.object_exists(&key).await);
-    assert!(!c.app.object_exists(&other_key).await);
     // The same rewrite of the path, to the signed key, is taken: the key made the 403.
     let same = with_key(&c.app, upload_url(&document), &key);
     let response = c.put(&same, "application/pdf", BYTES).await;
@@ -126,26 +143,27 @@ async fn an_upload_url_aimed_at_another_key_is_refused() {
 async fn an_upload_of_another_content_type_is_refused() {
     let c = client().await;
     let document = c.upload_request("Lease.pdf").await;
-    let response = c.put(upload_url(&document), "text/html", BYTES).await;
-    assert_refused(response, "SignatureDoesNotMatch").await;
-    assert!(!c.app.object_exists(&c.app.key_of(&document)).await);
+    let key = c.app.key_of(&document);
+    c.put_refused(upload_url(&document), "text/html", BYTES, MISMATCH, &key)
+        .await;
 }
 
 #[tokio::test]
 async fn an_upload_of_another_length_is_refused() {
     let c = client().await;
     let document = c.upload_request("Lease.pdf").await;
+    let key = c.app.key_of(&document);
     let longer = [BYTES, b" and one more"].concat();
-    let response = c
-        .put(upload_url(&document), "application/pdf", &longer)
+    for bytes in [&longer[..], &BYTES[..4]] {
+        c.put_refused(
+            upload_url(&document),
+            "application/pdf",
+            bytes,
+            MISMATCH,
+            &key,
+        )
         .await;
-    assert_refused(response, "SignatureDoesNotMatch").await;
-    let shorter = &BYTES[..4];
-    let response = c
-        .put(upload_url(&document), "application/pdf", shorter)
-        .await;
-    assert_refused(response, "SignatureDoesNotMatch").await;
-    assert!(!c.app.object_exists(&c.app.key_of(&document)).await);
+    }
 }
 
 #[tokio::test]
@@ -154,9 +172,9 @@ async fn an_upload_url_with_a_stretched_lifetime_is_refused() {
     let document = c.upload_request("Lease.pdf").await;
     let url = upload_url(&document);
     let week = with_query(url, "X-Amz-Expires", "604800");
-    let response = c.put(&week, "application/pdf", BYTES).await;
-    assert_refused(response, "SignatureDoesNotMatch").await;
-    assert!(!c.app.object_exists(&c.app.key_of(&document)).await);
+    let key = c.app.key_of(&document);
+    c.put_refused(&week, "application/pdf", BYTES, MISMATCH, &key)
+        .await;
     // The same rewrite of the query, with the signed lifetime, is taken.
     let signed = with_query(url, "X-Amz-Expires", "900");
     assert_eq!(query_param(url, "X-Amz-Expires"), "900");
@@ -174,9 +192,15 @@ async fn an_upload_url_works_for_its_15_minutes_and_is_refused_after() {
     c.app.clock.advance(Duration::minutes(-2));
     let stale = c.upload_request("Deed.pdf").await;
 
-    let response = c.put(upload_url(&stale), "application/pdf", BYTES).await;
-    assert_refused(response, "AccessDenied").await;
-    assert!(!c.app.object_exists(&c.app.key_of(&stale)).await);
+    let key = c.app.key_of(&stale);
+    c.put_refused(
+        upload_url(&stale),
+        "application/pdf",
+        BYTES,
+        "AccessDenied",
+        &key,
+    )
+    .await;
     let response = c.put(upload_url(&fresh), "application/pdf", BYTES).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
@@ -193,24 +217,12 @@ async fn a_download_url_aimed_at_another_document_is_refused() {
             None,
         )
         .await;
-    let id = documents[0]["id"].as_str().unwrap();
-    let response = c
-        .app
-        .get(
-            &format!("/cases/{}/documents/{id}/download", c.case),
-            &c.session,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let url = response.json::<Value>().await.unwrap()["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let url = c.app.download_url(&c.session, c.case, &documents[0]).await;
     let other = with_key(&c.app, &url, &c.app.key_of(&documents[1]));
     let same = with_key(&c.app, &url, &c.app.key_of(&documents[0]));
 
     let refused = c.app.api.get(other).send().await.unwrap();
-    assert_refused(refused, "SignatureDoesNotMatch").await;
+    assert_refused(refused, MISMATCH).await;
     for url in [url, same] {
         let downloaded = c.app.api.get(url).send().await.unwrap();
         assert_eq!(downloaded.status(), StatusCode::OK);

@@ -173,6 +173,17 @@ impl TestApp {
         documents
     }
 
+    /// The presigned download URL of an available document.
+    pub async fn download_url(&self, session: &str, case: CaseId, document: &Value) -> String {
+        let id = document["id"].as_str().expect("a document id");
+        let response = self
+            .get(&format!("/cases/{case}/documents/{id}/download"), session)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("JSON");
+        body["url"].as_str().expect("a download URL").to_owned()
+    }
+
     pub async fn documents_of(&self, session: &str, case: CaseId) -> Vec<Value> {
         let response = self.get(&format!("/cases/{case}/documents"), session).await;
         assert_eq!(response.status(), StatusCode::OK);

@@ -2,13 +2,13 @@
 //! `/_aws/sns/sms-messages` and `/_aws/sns/platform-endpoint-messages`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use anyhow::Context;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use tokio::sync::OnceCell;
 
-use super::{Outbox, SentEmail, SentPush, SentSms, sdk_config};
+use super::{Outbox, SentEmail, SentPush, SentSms, get_json, sdk_config};
 
 #[derive(Deserialize)]
 struct Emails {
@@ -67,11 +67,11 @@ struct Push {
     message_structure: Option<String>,
 }
 
-pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
+pub(super) async fn outbox(endpoint: &str, tokens: &DeviceTokens) -> anyhow::Result<Outbox> {
     let (emails, texts, pushes) = tokio::try_join!(
-        get::<Emails>(endpoint, "/_aws/ses"),
-        get::<Texts>(endpoint, "/_aws/sns/sms-messages"),
-        get::<Pushes>(endpoint, "/_aws/sns/platform-endpoint-messages"),
+        get_json::<Emails>(endpoint, "/_aws/ses"),
+        get_json::<Texts>(endpoint, "/_aws/sns/sms-messages"),
+        get_json::<Pushes>(endpoint, "/_aws/sns/platform-endpoint-messages"),
     )?;
     let emails = emails
         .messages
@@ -95,9 +95,8 @@ pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
         })
         .collect();
     let mut sent_pushes = Vec::new();
-    let mut sns = None;
     for (arn, messages) in pushes.platform_endpoint_messages {
-        let Some(device_token) = device_token(endpoint, &mut sns, &arn).await? else {
+        let Some(device_token) = tokens.of(endpoint, &arn).await? else {
             continue;
         };
         // `arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<application>/<id>`
@@ -123,50 +122,39 @@ pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
     })
 }
 
-async fn get<T: DeserializeOwned>(endpoint: &str, path: &str) -> anyhow::Result<T> {
-    reqwest::get(format!("{endpoint}{path}"))
-        .await?
-        .error_for_status()?
-        .json()
-        .await
-        .with_context(|| format!("reading LocalStack's {path}"))
+/// The device tokens of platform endpoints, which LocalStack's inspection endpoint
+/// does not give: asked of SNS once per endpoint, through one client per emulator.
+/// A token never changes here, and a deleted endpoint stays deleted (`None`).
+#[derive(Debug, Default)]
+pub(super) struct DeviceTokens {
+    sns: OnceCell<aws_sdk_sns::Client>,
+    known: Mutex<HashMap<String, Option<String>>>,
 }
 
-/// The device token of a platform endpoint, which LocalStack's inspection endpoint
-/// does not give: asked of SNS (through `sns`, made at first need) once per
-/// endpoint, since a token never changes here. `None` for an endpoint deleted since.
-async fn device_token(
-    endpoint: &str,
-    sns: &mut Option<aws_sdk_sns::Client>,
-    arn: &str,
-) -> anyhow::Result<Option<String>> {
-    static TOKENS: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();
-    let tokens = TOKENS.get_or_init(Default::default);
-    let cache_key = (endpoint.to_owned(), arn.to_owned());
-    if let Some(token) = tokens.lock().expect("the token cache").get(&cache_key) {
-        return Ok(Some(token.clone()));
-    }
-    let sns = match sns {
-        Some(client) => client,
-        None => sns.insert(aws_sdk_sns::Client::new(&sdk_config(endpoint).await)),
-    };
-    let attributes = match sns.get_endpoint_attributes().endpoint_arn(arn).send().await {
-        Ok(answer) => answer.attributes.unwrap_or_default(),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_not_found_exception()) =>
-        {
-            return Ok(None);
+impl DeviceTokens {
+    async fn of(&self, endpoint: &str, arn: &str) -> anyhow::Result<Option<String>> {
+        if let Some(token) = self.known.lock().expect("the token cache").get(arn) {
+            return Ok(token.clone());
         }
-        Err(err) => return Err(err).context("SNS GetEndpointAttributes"),
-    };
-    let Some(token) = attributes.get("Token").cloned() else {
-        return Ok(None);
-    };
-    tokens
-        .lock()
-        .expect("the token cache")
-        .insert(cache_key, token.clone());
-    Ok(Some(token))
+        let sns = self
+            .sns
+            .get_or_init(|| async { aws_sdk_sns::Client::new(&sdk_config(endpoint).await) })
+            .await;
+        let token = match sns.get_endpoint_attributes().endpoint_arn(arn).send().await {
+            Ok(answer) => answer.attributes.unwrap_or_default().remove("Token"),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_not_found_exception()) =>
+            {
+                None
+            }
+            Err(err) => return Err(err).context("SNS GetEndpointAttributes"),
+        };
+        self.known
+            .lock()
+            .expect("the token cache")
+            .insert(arn.to_owned(), token.clone());
+        Ok(token)
+    }
 }

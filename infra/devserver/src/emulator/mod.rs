@@ -1,20 +1,21 @@
 //! The local AWS emulator: LocalStack (the default) or moto, each from its own
-//! project-local virtual environment, or one already running at `AWS_ENDPOINT_URL`;
+//! project-local virtual environment or already running at `AWS_ENDPOINT_URL`;
 //! and what it can tell about the mail, SMS and pushes it was asked to send.
 
 mod localstack;
 mod moto;
 mod outbox;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
+use serde::de::DeserializeOwned;
 
 pub use outbox::{Outbox, SentEmail, SentPush, SentSms};
 
@@ -64,18 +65,29 @@ impl Kind {
 }
 
 /// Where an emulator answers, and what it is: enough to read its outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Address {
     pub kind: Kind,
     pub endpoint: String,
+    /// LocalStack's outbox names pushes by endpoint, not by device token: what
+    /// was learnt of them, shared by every clone of this address.
+    device_tokens: Arc<localstack::DeviceTokens>,
 }
 
 impl Address {
+    fn new(kind: Kind, endpoint: String) -> Self {
+        Self {
+            kind,
+            endpoint,
+            device_tokens: Arc::default(),
+        }
+    }
+
     /// Everything the emulator was asked to send, oldest first for each
     /// recipient (LocalStack keeps texts and pushes by recipient).
     pub async fn outbox(&self) -> anyhow::Result<Outbox> {
         match self.kind {
-            Kind::LocalStack => localstack::outbox(&self.endpoint).await,
+            Kind::LocalStack => localstack::outbox(&self.endpoint, &self.device_tokens).await,
             Kind::Moto => moto::outbox(&self.endpoint).await,
         }
     }
@@ -90,12 +102,17 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// The emulator at `AWS_ENDPOINT_URL` if that is set, else a new one of the kind
-    /// `EMULATOR` names on a free port.
+    /// The emulator of the kind `EMULATOR` names: the one already running at
+    /// `AWS_ENDPOINT_URL` if that is set (a LocalStack in Docker on 4566, say),
+    /// which is left alone, else a new one on a free port.
     pub fn start() -> anyhow::Result<Self> {
+        let kind = Kind::from_env()?;
         match external_endpoint() {
-            Some(endpoint) => Self::running_at(endpoint.trim_end_matches('/')),
-            None => Self::start_kind(Kind::from_env()?),
+            Some(endpoint) => Ok(Self {
+                child: None,
+                address: Address::new(kind, endpoint.trim_end_matches('/').to_owned()),
+            }),
+            None => Self::start_kind(kind),
         }
     }
 
@@ -133,29 +150,9 @@ impl Emulator {
         if let Some(mut err) = child.stderr.take() {
             std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::stderr()));
         }
-        let endpoint = format!("http://127.0.0.1:{port}");
         Ok(Self {
             child: Some(child),
-            address: Address { kind, endpoint },
-        })
-    }
-
-    /// An emulator someone else runs (a LocalStack in Docker on 4566, say): it is
-    /// LocalStack if it answers LocalStack's health check, else moto.
-    fn running_at(endpoint: &str) -> anyhow::Result<Self> {
-        let kind = if answers_localstack_health(endpoint)
-            .with_context(|| format!("no emulator answers at AWS_ENDPOINT_URL={endpoint}"))?
-        {
-            Kind::LocalStack
-        } else {
-            Kind::Moto
-        };
-        Ok(Self {
-            child: None,
-            address: Address {
-                kind,
-                endpoint: endpoint.to_owned(),
-            },
+            address: Address::new(kind, format!("http://127.0.0.1:{port}")),
         })
     }
 
@@ -204,28 +201,14 @@ pub fn external_endpoint() -> Option<String> {
         .filter(|url| !url.is_empty())
 }
 
-/// Whether `GET /_localstack/health` at `endpoint` answers 200. A plain HTTP/1.0
-/// exchange, so that it can run before (or inside) any async runtime.
-fn answers_localstack_health(endpoint: &str) -> anyhow::Result<bool> {
-    let url = url::Url::parse(endpoint).context("AWS_ENDPOINT_URL is not a URL")?;
-    if url.scheme() != "http" {
-        bail!("AWS_ENDPOINT_URL must be an http:// address of a local emulator");
-    }
-    let host = url.host_str().context("AWS_ENDPOINT_URL has no host")?;
-    let port = url.port_or_known_default().unwrap_or(80);
-    let timeout = Duration::from_secs(5);
-    let mut stream = (host, port)
-        .to_socket_addrs()?
-        .find_map(|address| TcpStream::connect_timeout(&address, timeout).ok())
-        .context("nothing accepts a connection there")?;
-    stream.set_read_timeout(Some(timeout))?;
-    write!(
-        stream,
-        "GET /_localstack/health HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n"
-    )?;
-    let mut status_line = String::new();
-    BufReader::new(stream).read_line(&mut status_line)?;
-    Ok(status_line.split_whitespace().nth(1) == Some("200"))
+/// A JSON answer of the emulator's, at `path`.
+async fn get_json<T: DeserializeOwned>(endpoint: &str, path: &str) -> anyhow::Result<T> {
+    reqwest::get(format!("{endpoint}{path}"))
+        .await?
+        .error_for_status()?
+        .json()
+        .await
+        .with_context(|| format!("reading the emulator's {path}"))
 }
 
 /// SDK configuration for the emulator: its endpoint, a fixed region and dummy

@@ -1,10 +1,9 @@
 //! moto's outbox: `/moto-api/data.json`, as far as mail, SMS and pushes go.
 
-use anyhow::Context;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-use super::{Outbox, SentEmail, SentPush, SentSms};
+use super::{Outbox, SentEmail, SentPush, SentSms, get_json};
 
 #[derive(Deserialize, Default)]
 struct MotoData {
@@ -79,12 +78,7 @@ struct MotoSms {
 }
 
 pub(super) async fn outbox(endpoint: &str) -> anyhow::Result<Outbox> {
-    let data: MotoData = reqwest::get(format!("{endpoint}/moto-api/data.json"))
-        .await?
-        .error_for_status()?
-        .json()
-        .await
-        .context("reading moto's data")?;
+    let data: MotoData = get_json(endpoint, "/moto-api/data.json").await?;
     Ok(Outbox {
         emails: data
             .ses
