@@ -1,4 +1,5 @@
-"""Start-up hooks: each LocalStack instance keeps its S3 objects in its own folder."""
+"""Start-up hooks: an S3 folder per instance, 127.0.0.1 only, and SMS and pushes
+recorded before Publish answers."""
 
 import os
 
@@ -44,3 +45,22 @@ def portcullis_listen_on_gateway_host():
         TCP4ServerEndpoint=tcp4_on_named_host,
         TCP6ServerEndpoint=endpoints.TCP6ServerEndpoint,
     )
+
+
+# Before the services load, so the SNS provider's dispatcher has these methods.
+@hooks.on_infra_start(priority=10)
+def portcullis_record_texts_before_publish_answers():
+    """LocalStack's SNS hands an SMS or a push to a thread pool and answers Publish
+    at once, so a reader of /_aws/sns/sms-messages right after could miss it (a
+    test failed so on a 2-core CI machine). Record it before Publish answers, as the
+    outbox of moto does."""
+    from localstack.services.sns.publisher import PublishDispatcher
+
+    def publish_to_phone_number(self, ctx, phone_number):
+        self.sms_notifier.publish(context=ctx, endpoint=phone_number)
+
+    def publish_to_application_endpoint(self, ctx, endpoint_arn):
+        self.application_notifier.publish(context=ctx, endpoint=endpoint_arn)
+
+    PublishDispatcher.publish_to_phone_number = publish_to_phone_number
+    PublishDispatcher.publish_to_application_endpoint = publish_to_application_endpoint
