@@ -49,3 +49,28 @@ impl Clock for ManualClock {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// The real time moved on by an offset that only grows: the dev server's clock, so
+/// a browser test can see a link expire without waiting an hour.
+#[derive(Debug, Default)]
+pub struct ShiftedClock(Mutex<Duration>);
+
+impl ShiftedClock {
+    pub fn advance(&self, by: Duration) {
+        let mut offset = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *offset += by.max(Duration::ZERO);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> OffsetDateTime {
+        let offset = *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        SystemClock.now() + offset
+    }
+}

@@ -7,11 +7,13 @@ use std::time::Duration as StdDuration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, external_endpoint, sdk_config};
 use devserver::gateway::Gateway;
+use devserver::portal::Portal;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::Services;
 use portcullis::aws::{DynamoStore, s3_client, services};
 use portcullis::clock::ManualClock;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
+use portcullis::http::API_PATH_PREFIX;
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
@@ -62,7 +64,16 @@ fn emulator() -> &'static Emulator {
     &pool[NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % pool.len()]
 }
 
+/// A stand-in build of the portal (an `index.html` and one asset), so these tests
+/// check how the origin serves a build without needing npm; the real build is
+/// tested in a browser by `portal/`'s own tests.
+pub fn portal_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("api/fixtures/portal")
+}
+
 pub struct TestApp {
+    /// The portal's origin, which emailed links point under; the API is under
+    /// `/api` there ([`TestApp::url`]).
     pub address: String,
     /// The emulator this app's table, bucket and mail live on.
     pub emulator: &'static Emulator,
@@ -139,7 +150,12 @@ async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &
     let jobs = services.clone();
     let routes = routes::load(&template_path()).expect("the template's routes");
     let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
-    let router = server::router(gateway, emulator.address().clone());
+    let portal = Portal::new(portal_fixture(), endpoint).expect("the portal's headers");
+    let dev = server::Dev {
+        emulator: emulator.address().clone(),
+        clock: None,
+    };
+    let router = server::router(gateway, dev, portal);
     tokio::spawn(server::serve(listener, router, std::future::pending()));
 
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
@@ -355,6 +371,11 @@ impl TestApp {
     }
 
     pub fn url(&self, path: &str) -> String {
+        format!("{}{API_PATH_PREFIX}{path}", self.address)
+    }
+
+    /// A page or file of the portal's origin (not the API): `/auth/verify?token=…`.
+    pub fn page_url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 

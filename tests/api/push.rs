@@ -725,7 +725,7 @@ async fn the_dev_inbox_shows_a_push_as_the_phone_would_with_the_apps_data() {
     let inbox = p
         .app
         .api
-        .get(p.app.url("/_dev/inbox"))
+        .get(p.app.page_url("/_dev/inbox"))
         .send()
         .await
         .unwrap();

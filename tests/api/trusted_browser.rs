@@ -74,7 +74,7 @@ async fn a_sign_in_trusts_the_browser_with_a_90_day_cookie_kept_only_as_a_digest
         "HttpOnly",
         "Secure",
         "SameSite=Strict",
-        "Path=/auth",
+        "Path=/api/auth",
         "Max-Age=7776000",
     ] {
         assert!(cookie.contains(attribute), "{cookie}");

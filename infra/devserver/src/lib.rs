@@ -7,6 +7,7 @@ pub mod emulator;
 pub mod gateway;
 pub mod notifications;
 pub mod pages;
+pub mod portal;
 pub mod routes;
 pub mod server;
 pub mod stack;

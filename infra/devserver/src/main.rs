@@ -8,10 +8,12 @@ use anyhow::Context;
 use devserver::emulator::{Emulator, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::notifications::deliver_uploads;
+use devserver::portal::Portal;
 use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::aws::{DynamoStore, services};
-use portcullis::clock::SystemClock;
+use portcullis::clock::ShiftedClock;
 use portcullis::config::Config;
+use portcullis::http::API_PATH_PREFIX;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
 use portcullis_cli::provision::provision;
@@ -29,14 +31,18 @@ async fn main() -> anyhow::Result<()> {
         .map(|p| p.parse().context("PORT must be a port number"))
         .transpose()?
         .unwrap_or(3000);
-    let base = format!("http://127.0.0.1:{port}");
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
         .with_context(|| {
             format!("cannot listen on 127.0.0.1:{port} (set PORT to use another port)")
         })?;
+    // PORT=0 takes a free port (the browser tests do).
+    let base = format!("http://{}", listener.local_addr()?);
+    let api = format!("{base}{API_PATH_PREFIX}");
+    let dist = std::env::var_os("PORTAL_DIST").map_or_else(Portal::default_dist, Into::into);
 
     let emulator = Emulator::start()?;
+    let clock = Arc::new(ShiftedClock::default());
     let sdk = sdk_config(emulator.endpoint()).await;
     let resources = stack::resources(STACK);
     let push = provision(&sdk, &resources).await?;
@@ -45,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     demo::seed(
         &Admin {
             store: &store,
-            clock: &SystemClock,
+            clock: clock.as_ref(),
         },
         &admin_password,
     )
@@ -56,15 +62,24 @@ async fn main() -> anyhow::Result<()> {
     let env = stack::function_env(&resources, &push, &base);
     let config =
         Config::from_lookup(|name| env.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
-    let services = services(&sdk, &config, Arc::new(SystemClock)).await?;
+    let services = services(&sdk, &config, clock.clone()).await?;
     let deliveries = deliver_uploads(&sdk, &resources.bucket, services.clone()).await?;
     let gateway = Gateway::new(routes::load(&template_path())?, http_handlers(), services)?;
 
+    let portal = Portal::new(dist, emulator.endpoint())?;
+    if !portal.dist().join("index.html").exists() {
+        eprintln!(
+            "warning: no portal build in {}: run `make dev`, or `npm --prefix portal run build`",
+            portal.dist().display()
+        );
+    }
+
     println!("\nPortcullis is running at {base}\n");
+    println!("  The portal:  {base}/   (sign in as the demo client below)\n");
     for route in gateway.routes() {
         let access = if route.public { "public" } else { "session" };
         println!(
-            "  {:<6} {base}{:<28} {access:<8} -> {}",
+            "  {:<6} {api}{:<28} {access:<8} -> {}",
             route.method.as_str(),
             route.path,
             route.binary
@@ -90,24 +105,36 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("\nTry it:");
     println!(
-        "  curl -s -X POST {base}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'",
+        "  curl -s -X POST {api}/auth/login-link -H 'content-type: application/json' -d '{{\"email\":\"{}\"}}'",
         demo::CLIENT_EMAIL
     );
-    println!("  then open {base}/_dev/inbox and click the link.");
+    println!("  then open {base}/_dev/inbox and click the link (or sign in at {base}/).");
     println!(
         "\nSend a document as the client (README, \"Send a document by hand\"): POST the file's\n\
-         name, type and size to {base}/cases/{{caseId}}/documents, PUT the bytes to the\n\
+         name, type and size to {api}/cases/{{caseId}}/documents, PUT the bytes to the\n\
          returned URL with curl, and the firm's email appears in {base}/_dev/inbox."
     );
     println!("\nPress Ctrl-C to stop.");
 
-    let router = server::router(gateway, emulator.address().clone());
-    server::serve(listener, router, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let dev = server::Dev {
+        emulator: emulator.address().clone(),
+        clock: Some(clock),
+    };
+    let router = server::router(gateway, dev, portal);
+    server::serve(listener, router, stop_signal()).await?;
     deliveries.abort();
     drop(emulator);
     println!("stopped");
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from whoever started the server (the browser tests stop it
+/// so), after which the emulator is stopped too.
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
 }

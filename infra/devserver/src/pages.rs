@@ -1,105 +1,19 @@
-//! The HTML pages the dev server adds: the portal's pages behind the emailed links
-//! (sign-in and password reset; in production the portal front end serves them),
-//! and the dev inbox.
+//! The dev inbox: what the emulator was asked to send, as a page (the portal's
+//! own pages are the built app in `portal/`, served by [`crate::portal`]).
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
 
 use crate::emulator::Outbox;
 
-/// The pages' scripts and style sheet, served from `/assets/` (their
-/// Content-Security-Policy allows no inline script).
-pub const ASSETS: [(&str, &str, &str); 4] = [
-    (
-        "portal.css",
-        "text/css",
-        include_str!("../assets/portal.css"),
-    ),
-    (
-        "verify.js",
-        "text/javascript",
-        include_str!("../assets/verify.js"),
-    ),
-    (
-        "reset.js",
-        "text/javascript",
-        include_str!("../assets/reset.js"),
-    ),
-    (
-        "recovery.js",
-        "text/javascript",
-        include_str!("../assets/recovery.js"),
-    ),
-];
-
-/// The page a login link opens. Loading it changes nothing: email scanners fetch
-/// links, so only the button's POST (made by script, from the query string) spends
-/// the token.
-pub const VERIFY_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Portcullis</title>
-<link rel="stylesheet" href="/assets/portal.css">
-</head><body>
-<h1>Secure client portal</h1>
-<p>Press the button to finish signing in. The link works once.</p>
-<button id="continue" type="button">Continue to the portal</button>
-<p id="status" role="status"></p>
-<pre id="profile" hidden></pre>
-<script src="/assets/verify.js"></script>
-</body></html>
-"#;
-
-/// The page a password-reset link opens. Like the sign-in page, loading it
-/// changes nothing; the form's POST spends the token.
-pub const RESET_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Choose a new password · Portcullis</title>
-<link rel="stylesheet" href="/assets/portal.css">
-</head><body>
-<h1>Choose a new password</h1>
-<form id="reset"><label>New password <input id="password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"></label>
-<button type="submit">Set the password</button></form>
-<p id="status" role="status"></p>
-<script src="/assets/reset.js"></script>
-</body></html>
-"#;
-
-/// The page an account-recovery link opens: where the link stands (a GET, which
-/// does not spend it), and a button that hands the user to the identity check.
-pub const RECOVERY_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Recover your account · Portcullis</title>
-<link rel="stylesheet" href="/assets/portal.css">
-</head><body>
-<h1>Recover your account</h1>
-<p id="status" role="status">Checking the link…</p>
-<button id="start" type="button" hidden>Confirm who I am</button>
-<script src="/assets/recovery.js"></script>
-</body></html>
-"#;
-
-/// Where the manual reviewer's `verification_url` leads: what happens next.
-pub const REVIEW_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Identity check · Portcullis</title>
-<link rel="stylesheet" href="/assets/portal.css">
-</head><body>
-<h1>Your identity check</h1>
-<p>An administrator of your firm will contact you to confirm who you are. Once they
-approve, two-step sign-in is turned off on your account and you are emailed: sign in
-with your password and set it up again.</p>
-</body></html>
-"#;
+/// The inbox's style sheet, served at `/_dev/inbox.css`.
+pub const INBOX_CSS: &str = include_str!("../assets/inbox.css");
 
 /// The outbox as a page: every email (its HTML in a sandboxed frame, links
 /// clickable) and every SMS, newest first.
 pub fn inbox_page(outbox: &Outbox) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dev inbox · Portcullis</title>\
-         <link rel=\"stylesheet\" href=\"/assets/portal.css\"></head><body class=\"inbox\"><h1>Dev inbox</h1>\
+         <link rel=\"stylesheet\" href=\"/_dev/inbox.css\"></head><body><h1>Dev inbox</h1>\
          <p>What the emulator was asked to send. <a href=\"/_dev/outbox\">As JSON</a>.</p>",
     );
     html.push_str(&format!("<h2>Email ({})</h2>", outbox.emails.len()));

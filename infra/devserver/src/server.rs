@@ -1,40 +1,62 @@
-//! The HTTP server: the gateway for every template route, plus the dev pages.
+//! The HTTP server: the gateway for every template route, the built portal, and
+//! the dev pages.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{Html, IntoResponse, Json, Response};
-use axum::routing::get;
-use http::{HeaderValue, StatusCode, header};
+use axum::routing::{any, get, post};
+use http::{HeaderValue, Method, StatusCode, header};
 use tokio::net::TcpListener;
 
 use crate::emulator::Address;
 use crate::gateway::{Gateway, Incoming};
-use crate::pages::{ASSETS, RECOVERY_PAGE, RESET_PAGE, REVIEW_PAGE, VERIFY_PAGE, inbox_page};
-use portcullis::http::{PAGE_CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY};
+use crate::pages::{INBOX_CSS, inbox_page};
+use crate::portal::{Portal, page_headers};
+use portcullis::clock::ShiftedClock;
+use portcullis::http::API_PATH_PREFIX;
+use portcullis::ports::Clock;
+use time::Duration;
+use time::format_description::well_known::Rfc3339;
 
 /// API Gateway refuses bodies over 10 MB.
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-struct AppState {
-    gateway: Gateway,
-    emulator: Address,
+/// What the dev pages reach: the emulator's outbox, and the clock `make dev`'s
+/// functions read (a test's own clock is its to move, so it has none here).
+pub struct Dev {
+    pub emulator: Address,
+    pub clock: Option<Arc<ShiftedClock>>,
 }
 
-pub fn router(gateway: Gateway, emulator: Address) -> Router {
-    let state = Arc::new(AppState { gateway, emulator });
+struct AppState {
+    gateway: Gateway,
+    dev: Dev,
+    portal: Portal,
+}
+
+/// One origin, laid out as the deployed distribution is: the API under `/api`
+/// (the prefix stripped before the gateway, as CloudFront's function does), the
+/// dev pages under `/_dev`, and the built portal everywhere else.
+pub fn router(gateway: Gateway, dev: Dev, portal: Portal) -> Router {
+    let state = Arc::new(AppState {
+        gateway,
+        dev,
+        portal,
+    });
     Router::new()
-        .route("/auth/verify", get(|| portal_page(VERIFY_PAGE)))
-        .route("/auth/reset", get(|| portal_page(RESET_PAGE)))
-        .route("/recovery", get(|| portal_page(RECOVERY_PAGE)))
-        .route("/recovery/review", get(|| portal_page(REVIEW_PAGE)))
-        .route("/assets/{name}", get(asset))
+        .route(
+            &format!("{API_PATH_PREFIX}/{{*path}}"),
+            any(through_gateway),
+        )
         .route("/_dev/outbox", get(dev_outbox))
         .route("/_dev/inbox", get(dev_inbox))
-        .fallback(through_gateway)
+        .route("/_dev/inbox.css", get(inbox_css))
+        .route("/_dev/clock", post(advance_clock))
+        .fallback(portal_file)
         .with_state(state)
 }
 
@@ -52,35 +74,13 @@ pub async fn serve(
     .await
 }
 
-/// A page an emailed link opens: never cached, and never naming its URL (which
-/// holds the token) to another site.
-async fn portal_page(page: &'static str) -> Response {
-    let mut response = Html(page).into_response();
-    page_headers(response.headers_mut(), PAGE_CONTENT_SECURITY_POLICY);
-    response
-}
-
-/// What every HTML page carries: its Content-Security-Policy (no inline script,
-/// never framed), no sniffing, no referrer, never cached, HTTPS only where served
-/// over HTTPS.
-fn page_headers(headers: &mut http::HeaderMap, policy: &'static str) {
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(policy),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::STRICT_TRANSPORT_SECURITY,
-        HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
-    );
+/// Pages and files are read, never written: other methods are refused, as the
+/// distribution's default behaviour allows GET and HEAD only.
+async fn portal_file(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    state.portal.serve(request.uri().path()).await
 }
 
 /// The inbox shows each email's own HTML in a sandboxed frame, styles inline as
@@ -88,34 +88,41 @@ fn page_headers(headers: &mut http::HeaderMap, policy: &'static str) {
 const INBOX_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-async fn asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|(file, _, _)| *file == name) {
-        Some((_, content_type, body)) => {
-            let mut response = (*body).into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            response
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
+#[derive(serde::Deserialize)]
+struct Advance {
+    seconds: u32,
+}
+
+/// `POST /_dev/clock {"seconds": n}` moves `make dev`'s clock n seconds on, so a
+/// browser test sees a link expire; it answers the clock's new time.
+async fn advance_clock(State(state): State<Arc<AppState>>, Json(by): Json<Advance>) -> Response {
+    let Some(clock) = &state.dev.clock else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    clock.advance(Duration::seconds(by.seconds.into()));
+    let now = clock.now().format(&Rfc3339).unwrap_or_default();
+    Json(serde_json::json!({ "now": now })).into_response()
+}
+
+async fn inbox_css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css")], INBOX_CSS).into_response()
 }
 
 async fn dev_outbox(State(state): State<Arc<AppState>>) -> Response {
-    match state.emulator.outbox().await {
+    match state.dev.emulator.outbox().await {
         Ok(outbox) => Json(outbox).into_response(),
         Err(err) => (StatusCode::BAD_GATEWAY, format!("{err:#}")).into_response(),
     }
 }
 
 async fn dev_inbox(State(state): State<Arc<AppState>>) -> Response {
-    match state.emulator.outbox().await {
+    match state.dev.emulator.outbox().await {
         Ok(outbox) => {
             let mut response = Html(inbox_page(&outbox)).into_response();
-            page_headers(response.headers_mut(), INBOX_CONTENT_SECURITY_POLICY);
+            page_headers(
+                response.headers_mut(),
+                HeaderValue::from_static(INBOX_CONTENT_SECURITY_POLICY),
+            );
             response
         }
         Err(err) => (StatusCode::BAD_GATEWAY, format!("{err:#}")).into_response(),
@@ -139,7 +146,7 @@ async fn through_gateway(
         .gateway
         .handle(Incoming {
             method: parts.method,
-            path: parts.uri.path().to_owned(),
+            path: parts.uri.path()[API_PATH_PREFIX.len()..].to_owned(),
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers,
             body,

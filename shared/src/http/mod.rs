@@ -104,11 +104,21 @@ fn api_headers(headers: &mut http::HeaderMap) {
     );
 }
 
+/// The path the portal's origin serves the API under, deployed (CloudFront strips
+/// it before the HTTP API) and locally (the dev server does the same).
+pub const API_PATH_PREFIX: &str = "/api";
+
 /// The Content-Security-Policy of every HTML page of the portal: its own
-/// scripts, styles and images only (no inline script), never framed, no `<base>`
-/// and forms posting only to it.
-pub const PAGE_CONTENT_SECURITY_POLICY: &str =
-    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// scripts, styles and images only (no inline script; `data:` images for QR
+/// codes), never framed, no `<base>`, no plugins, forms posting only to it, and
+/// requests to itself and to `documents_origin`, where the browser PUTs uploads to
+/// their presigned URLs. The template's response-headers policy says the same.
+pub fn page_content_security_policy(documents_origin: &str) -> String {
+    format!(
+        "default-src 'self'; connect-src 'self' {documents_origin}; img-src 'self' data:; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+}
 
 /// The request body was not the JSON object the route takes.
 #[derive(Debug, thiserror::Error)]
@@ -264,7 +274,7 @@ pub fn set_session_cookie(response: &mut Response<Body>, token: &str, max_age_se
 pub fn set_device_cookie(response: &mut Response<Body>, token: &str) {
     let max_age = crate::sign_in::TrustedDevice::LIFETIME.whole_seconds();
     let cookie = format!(
-        "{DEVICE_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age={max_age}"
+        "{DEVICE_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path={API_PATH_PREFIX}/auth; Max-Age={max_age}"
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(SET_COOKIE, value);
