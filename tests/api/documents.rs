@@ -470,6 +470,16 @@ async fn bad_files_are_refused_with_their_own_codes_and_nothing_is_stored() {
     let mixed = json!({"files": [file("ok.pdf", "application/pdf", 10), file("bad.exe", "application/x-msdownload", 10)]});
     let response = p.app.post_as(&path, &p.client_session, &mixed).await;
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body["error"]["file_index"], 1,
+        "the refused file, by position"
+    );
+    let big = json!({"files": [file("ok.pdf", "application/pdf", 10), file("big.pdf", "application/pdf", 100 * 1024 * 1024 + 1)]});
+    let response = p.app.post_as(&path, &p.client_session, &big).await;
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["file_index"], 1);
+    assert_eq!(body["error"]["limit_bytes"], 100 * 1024 * 1024);
     assert!(
         p.app
             .documents_of(&p.client_session, p.case)

@@ -143,6 +143,7 @@ async fn main() -> anyhow::Result<()> {
                     secret_id: secret,
                     sender_domain,
                     push_applications: None,
+                    portal_origin: None,
                 },
             )
             .await?;

@@ -9,9 +9,9 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, PublicAccessBlockConfiguration, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    VersioningConfiguration,
+    BucketVersioningStatus, CorsConfiguration, CorsRule, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule, VersioningConfiguration,
 };
 use portcullis::aws::{s3_client, schema};
 use portcullis::config::PushApplications;
@@ -29,12 +29,19 @@ pub struct Resources {
     /// (`{name}-apns`, `{name}-fcm`). Only an emulator can have them made here: in
     /// an account they hold Apple's and Google's credentials, and are made by hand.
     pub push_applications: Option<String>,
+    /// The portal's origin, when browsers there PUT uploads straight to the bucket
+    /// (the template's `CorsConfiguration` says the same for `PortalUrl`).
+    pub portal_origin: Option<String>,
 }
 
 /// Provisions `resources`; the ARNs of the push platform applications made.
 pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<PushApplications> {
     table(&aws_sdk_dynamodb::Client::new(sdk), &resources.table).await?;
-    bucket(&s3_client(sdk), &resources.bucket).await?;
+    let s3 = s3_client(sdk);
+    bucket(&s3, &resources.bucket).await?;
+    if let Some(origin) = &resources.portal_origin {
+        bucket_cors(&s3, &resources.bucket, origin).await?;
+    }
     secret(
         &aws_sdk_secretsmanager::Client::new(sdk),
         &resources.secret_id,
@@ -155,6 +162,32 @@ async fn table(client: &aws_sdk_dynamodb::Client, name: &str) -> anyhow::Result<
         .send()
         .await
         .context("UpdateContinuousBackups")?;
+    Ok(())
+}
+
+/// Lets pages of `origin` PUT and GET objects with their presigned URLs.
+async fn bucket_cors(client: &aws_sdk_s3::Client, name: &str, origin: &str) -> anyhow::Result<()> {
+    let rule = CorsRule::builder()
+        .allowed_origins(origin)
+        .allowed_methods("PUT")
+        .allowed_methods("GET")
+        .allowed_headers("content-type")
+        .expose_headers("etag")
+        .max_age_seconds(600)
+        .build()
+        .context("a CORS rule")?;
+    client
+        .put_bucket_cors()
+        .bucket(name)
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .cors_rules(rule)
+                .build()
+                .context("a CORS configuration")?,
+        )
+        .send()
+        .await
+        .context("PutBucketCors")?;
     Ok(())
 }
 

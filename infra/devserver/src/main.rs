@@ -16,7 +16,7 @@ use portcullis::config::Config;
 use portcullis::http::API_PATH_PREFIX;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
-use portcullis_cli::provision::provision;
+use portcullis_cli::provision::{Resources, provision};
 use tokio::net::TcpListener;
 
 /// The dev stack's resources: table `portcullis`, bucket `portcullis-documents`,
@@ -44,7 +44,10 @@ async fn main() -> anyhow::Result<()> {
     let emulator = Emulator::start()?;
     let clock = Arc::new(ShiftedClock::default());
     let sdk = sdk_config(emulator.endpoint()).await;
-    let resources = stack::resources(STACK);
+    let resources = Resources {
+        portal_origin: Some(base.clone()),
+        ..stack::resources(STACK)
+    };
     let push = provision(&sdk, &resources).await?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), resources.table.clone());
     let admin_password = demo::admin_password();

@@ -19,6 +19,7 @@ pub fn resources(name: &str) -> Resources {
         secret_id: format!("{name}/server-key"),
         sender_domain: SENDER_DOMAIN.to_owned(),
         push_applications: Some(name.to_owned()),
+        portal_origin: None,
     }
 }
 

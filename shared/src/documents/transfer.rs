@@ -41,6 +41,12 @@ pub enum DocumentError {
     UnsupportedMediaType(#[from] UnsupportedMediaType),
     #[error("The message is longer than {MAX_MESSAGE_CHARS} characters.")]
     MessageTooLong,
+    /// One of the files was refused: which one, by its position in the request.
+    #[error("{error}")]
+    InFile {
+        index: usize,
+        error: Box<DocumentError>,
+    },
     #[error("The cursor is not one this listing gave.")]
     InvalidCursor,
     #[error("There is no such document.")]
@@ -49,6 +55,25 @@ pub enum DocumentError {
     NotAvailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+/// A file's type, name and size as the rules want them.
+fn check_file(
+    file: &FileRequest,
+    max_file_bytes: u64,
+) -> Result<(MediaType, DocumentName), DocumentError> {
+    let content_type = MediaType::parse(&file.content_type)?;
+    let file_name = DocumentName::parse(&file.file_name)?;
+    if file.size_bytes > max_file_bytes {
+        return Err(DocumentError::FileTooLarge {
+            name: file_name.as_str().to_owned(),
+            limit: max_file_bytes,
+        });
+    }
+    if file.size_bytes == 0 {
+        return Err(DocumentError::EmptyFile(file_name.as_str().to_owned()));
+    }
+    Ok((content_type, file_name))
 }
 
 /// A size as people read it: whole MiB when it is a whole number of them.
@@ -109,18 +134,12 @@ pub async fn request_uploads(
     };
     let upload_id = UploadId::new();
     let mut documents = Vec::with_capacity(request.files.len());
-    for file in &request.files {
-        let content_type = MediaType::parse(&file.content_type)?;
-        let file_name = DocumentName::parse(&file.file_name)?;
-        if file.size_bytes > limits.max_file_bytes {
-            return Err(DocumentError::FileTooLarge {
-                name: file_name.as_str().to_owned(),
-                limit: limits.max_file_bytes,
-            });
-        }
-        if file.size_bytes == 0 {
-            return Err(DocumentError::EmptyFile(file_name.as_str().to_owned()));
-        }
+    for (index, file) in request.files.iter().enumerate() {
+        let (content_type, file_name) =
+            check_file(file, limits.max_file_bytes).map_err(|error| DocumentError::InFile {
+                index,
+                error: Box::new(error),
+            })?;
         let file_name = file_name.with_extension_of(&content_type);
         documents.push(Document {
             id: DocumentId::new_at(now),

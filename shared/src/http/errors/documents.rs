@@ -68,6 +68,7 @@ impl ApiError for DocumentError {
             | Self::MessageTooLong
             | Self::InvalidCursor => StatusCode::BAD_REQUEST,
             Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InFile { error, .. } => error.status(),
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::DocumentNotFound => StatusCode::NOT_FOUND,
             Self::NotAvailable => StatusCode::CONFLICT,
@@ -81,6 +82,7 @@ impl ApiError for DocumentError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::TooManyFiles => "too_many_files",
             Self::FileTooLarge { .. } => "file_too_large",
+            Self::InFile { error, .. } => error.code(),
             Self::EmptyFile(_) => "empty_file",
             Self::InvalidFileName(_) => "invalid_file_name",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -90,5 +92,18 @@ impl ApiError for DocumentError {
             Self::NotAvailable => "document_not_available",
             Self::Unexpected(_) => "internal_error",
         }
+    }
+
+    /// Which file was refused (`file_index`, its position in `files`), and the
+    /// limit it broke: the portal names the file in the user's own language.
+    fn details(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        let Self::InFile { index, error } = self else {
+            return None;
+        };
+        let mut details = serde_json::Map::from_iter([("file_index".to_owned(), (*index).into())]);
+        if let Self::FileTooLarge { limit, .. } = error.as_ref() {
+            details.insert("limit_bytes".to_owned(), (*limit).into());
+        }
+        Some(details)
     }
 }

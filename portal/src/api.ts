@@ -1,0 +1,101 @@
+// The API, on this origin under /api (CloudFront and the dev server both route
+// it there), signed in by the HttpOnly `session` cookie.
+import type { Language } from "./i18n";
+
+export const API = "/api";
+
+export interface CaseSummary {
+  id: string;
+  title: string;
+}
+
+export interface Profile {
+  id: string;
+  email: string;
+  name: string;
+  role: "client" | "staff" | "admin";
+  language: Language;
+  cases: CaseSummary[];
+}
+
+export interface Case {
+  id: string;
+  title: string;
+  firm: { name: string };
+  updated_at: string;
+}
+
+export interface DocumentItem {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  status: "pending" | "available" | "rejected";
+  uploaded_by: { name: string; role: string };
+  uploaded_at: string | null;
+  message: string | null;
+}
+
+export interface DocumentPage {
+  documents: DocumentItem[];
+  next_cursor: string | null;
+}
+
+export interface UploadTicket {
+  id: string;
+  file_name: string;
+  upload: { method: "PUT"; url: string; headers: Record<string, string> };
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  file_index?: number;
+  limit_bytes?: number;
+  feedback?: string[];
+}
+
+/// A refused or failed call: `status` 0 when the API could not be reached.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: ErrorBody,
+  ) {
+    super(error.message);
+  }
+
+  get code(): string {
+    return this.error.code;
+  }
+}
+
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(API + path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { code: "network_error", message: "" });
+  }
+  if (response.status === 204) return undefined as T;
+  const parsed: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (parsed as { error?: ErrorBody } | null)?.error;
+    throw new ApiError(response.status, error ?? { code: "unexpected_answer", message: "" });
+  }
+  return parsed as T;
+}
+
+/// The signed-in user, or null without a session (or with one that ended).
+export async function me(): Promise<Profile | null> {
+  try {
+    return await call<Profile>("GET", "/me");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+// The client portal: one page app on the API's origin. Each path is a page, the
+// same paths emailed links point to.
+import "./style.css";
+import { ApiError, type Case, call } from "./api";
+import { h } from "./dom";
+import { errorText } from "./errors";
+import { language, setLanguage, t } from "./i18n";
+import { frame } from "./layout";
+import { casePage } from "./pages/case";
+import { recoveryPage } from "./pages/recovery";
+import { resetPage } from "./pages/reset";
+import { signInSection } from "./pages/sign-in";
+import { notFoundPage, reviewPage } from "./pages/simple";
+import { verifyPage } from "./pages/verify";
+import { navigate, onNavigate, takeTokenFromAddress } from "./router";
+import { currentUser, remember, rememberNext } from "./session";
+
+const root = document.getElementById("app") as HTMLElement;
+let firstRender = true;
+
+async function page(path: string): Promise<HTMLElement> {
+  switch (path) {
+    case "/auth/verify":
+      return verifyPage();
+    case "/auth/reset":
+      return resetPage();
+    case "/recovery":
+      return recoveryPage();
+    case "/recovery/review":
+      return reviewPage();
+    case "/":
+      return home();
+  }
+  const caseId = /^\/cases\/([\w-]+)$/.exec(path)?.[1];
+  if (caseId) {
+    if (!(await currentUser())) {
+      rememberNext(path);
+      return signInSection();
+    }
+    return casePage(caseId);
+  }
+  return notFoundPage();
+}
+
+/// Signed out: the sign-in form. Signed in: the most recently updated case.
+async function home(): Promise<HTMLElement> {
+  if (!(await currentUser())) return signInSection();
+  const { cases } = await call<{ cases: Case[] }>("GET", "/cases");
+  const first = cases[0];
+  if (first) {
+    queueMicrotask(() => navigate(`/cases/${first.id}`, { replace: true }));
+    return h("p", {}, t("common.loading"));
+  }
+  return h("section", {}, h("h1", { tabindex: "-1" }, t("app.name")), h("p", {}, t("cases.none")));
+}
+
+async function render(): Promise<void> {
+  const url = new URL(location.href);
+  const flash = url.searchParams.has("signed-out") ? t("signin.signed_out") : "";
+  let content: HTMLElement;
+  try {
+    content = await page(url.pathname);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      // The session ended while the page was open.
+      remember(null);
+      content = signInSection("signin.session_ended");
+    } else {
+      content = h("p", { role: "alert", class: "error" }, errorText(err));
+    }
+  }
+  const user = await currentUser().catch(() => null);
+  document.title = `${content.querySelector("h1")?.textContent ?? t("app.name")} · Portcullis`;
+  root.replaceChildren(...frame(user, content, flash));
+  if (!firstRender) root.querySelector<HTMLElement>("h1")?.focus();
+  firstRender = false;
+}
+
+takeTokenFromAddress();
+setLanguage(language());
+onNavigate(render);
+void render();
