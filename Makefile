@@ -1,6 +1,8 @@
 # The few commands people run. Each installs what it needs: project-local Python
 # virtual environments (.venv-localstack for LocalStack, the default emulator, with
-# the project's plugin; .venv for moto and the linters), and Rust crates through cargo.
+# the project's plugin; .venv for moto and the linters), Rust crates through cargo,
+# the portal's npm packages from its lockfile, and Debian's chromium (apt-get) for
+# the browser tests when it is missing.
 #
 # EMULATOR=moto runs dev, test and bench on moto instead of LocalStack; with
 # AWS_ENDPOINT_URL set they use the emulator already running there.
@@ -15,13 +17,17 @@ EMULATOR ?= localstack
 export EMULATOR
 EMULATOR_STAMP := $(if $(filter moto,$(EMULATOR)),$(VENV_STAMP),$(LOCALSTACK_STAMP))
 CARGO_FLAGS := $(if $(CI),--locked,)
+PORTAL_STAMP := portal/node_modules/.installed
+PORTAL_SOURCES := $(shell find portal/src -type f) portal/index.html portal/vite.config.ts portal/tsconfig.json
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links
 
-.PHONY: dev test test-integration lint bench build venv localstack clean
+.PHONY: dev test test-integration test-portal lint bench build portal venv localstack clean
 
 ## dev: run the whole suite locally against the emulator, with demo data
 # (.venv too: the README's by-hand steps compute TOTP codes with its pyotp)
-dev: $(VENV_STAMP) $(EMULATOR_STAMP)
+dev: $(VENV_STAMP) $(EMULATOR_STAMP) portal/dist/index.html
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
@@ -31,15 +37,23 @@ test: $(VENV_STAMP) $(LOCALSTACK_STAMP)
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	cargo test $(CARGO_FLAGS) --workspace --exclude integration-tests
 	cargo test $(CARGO_FLAGS) -p integration-tests
+	$(MAKE) test-portal
+
+## test-portal: the portal's unit tests and its browser tests in headless Chromium,
+# against make dev's server (on a free port, with an emulator of its own)
+test-portal: $(EMULATOR_STAMP) $(CHROMIUM) portal/dist/index.html
+	cargo build $(CARGO_FLAGS) -p devserver --bin devserver
+	npm --prefix portal test
 
 ## test-integration: the integration tests alone (CI runs them on moto too: EMULATOR=moto)
 test-integration: $(EMULATOR_STAMP) $(LOCALSTACK_STAMP)
 	cargo test $(CARGO_FLAGS) -p integration-tests
 
 ## lint: formatting and clippy, as CI runs them
-lint:
+lint: $(PORTAL_STAMP)
 	cargo fmt --all --check
 	cargo clippy $(CARGO_FLAGS) --workspace --all-targets -- -D warnings
+	npm --prefix portal run check
 
 ## bench: release builds, cold starts, warm latency and binary sizes
 # The functions are built on their own first: built together with the bench crate,
@@ -50,10 +64,24 @@ bench: $(EMULATOR_STAMP)
 	target/release/bench
 
 ## build: the Lambda artefacts for deployment (sam build with cargo-lambda, arm64)
-build: $(VENV)/.build-tools
+build: $(VENV)/.build-tools portal/dist/index.html
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template-file infra/template.yaml
 
 venv: $(VENV_STAMP)
+
+## portal: the portal's build, in portal/dist (make dev and make build make it too)
+portal: portal/dist/index.html
+
+portal/dist/index.html: $(PORTAL_STAMP) $(PORTAL_SOURCES)
+	npm --prefix portal run build
+
+$(PORTAL_STAMP): portal/package-lock.json
+	npm --prefix portal ci --no-audit --no-fund
+	touch $@
+
+# Playwright cannot download its own browser here: Debian's is used.
+$(CHROMIUM):
+	$(SUDO) apt-get install -y --no-install-recommends chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
 localstack: $(LOCALSTACK_STAMP)
 
@@ -78,4 +106,4 @@ $(VENV)/.build-tools: infra/build-requirements.txt $(VENV_STAMP)
 
 clean:
 	cargo clean
-	rm -rf $(VENV) $(LOCALSTACK_VENV) .aws-sam
+	rm -rf $(VENV) $(LOCALSTACK_VENV) .aws-sam portal/node_modules portal/dist

@@ -401,6 +401,10 @@ async fn a_firm_upload_emails_the_client_a_working_login_link() {
     assert_eq!(shared.subject, "Example LLP shared 1 document with you");
     assert!(shared.body.contains("Open secure portal"));
     assert!(shared.body.contains("Please review by Friday."));
+    assert!(
+        shared.body.contains(&format!("case={}", p.case)),
+        "the link opens the case once signed in"
+    );
     let token = token_in(&shared.body, &p.app.address);
     let response = p.app.verify(&token).await;
     assert_eq!(

@@ -8,6 +8,12 @@ import { navigate, pageToken } from "../router";
 import { remember, takeNext } from "../session";
 import { signInSection } from "./sign-in";
 
+/// An email about a case signs in with `&case=…`: the case to open.
+function caseOfLink(): string | null {
+  const id = new URLSearchParams(location.search).get("case");
+  return id && /^[\w-]+$/.test(id) ? `/cases/${id}` : null;
+}
+
 export function verifyPage(): HTMLElement {
   const token = pageToken();
   if (!token) return signInSection("verify.no_token");
@@ -30,7 +36,7 @@ export function verifyPage(): HTMLElement {
     try {
       const signedIn = await call<{ user: Profile }>("POST", "/auth/login-link/verify", { token });
       remember(await call<Profile>("GET", "/me").catch(() => signedIn.user));
-      navigate(takeNext(), { replace: true });
+      navigate(caseOfLink() ?? takeNext(), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 410) {
         const again = signInSection("verify.expired");

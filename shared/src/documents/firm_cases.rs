@@ -15,7 +15,7 @@ use crate::domain::{
 use crate::email::case_shared_email;
 use crate::http::{InvalidBody, Principal};
 use crate::ports::Conditional;
-use crate::sign_in::login_link::sign_in_url;
+use crate::sign_in::login_link::{opening_case, sign_in_url};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FirmCaseError {
@@ -196,7 +196,7 @@ async fn tell_client(
     source_ip: Option<&str>,
 ) -> anyhow::Result<()> {
     let sending = async {
-        let url = sign_in_url(svc, client, source_ip).await?;
+        let url = opening_case(&sign_in_url(svc, client, source_ip).await?, case.id);
         let firm = firm_name(svc, case.firm_id).await?;
         let email = case_shared_email(client.language, &client.name, &firm, &case.title, &url);
         svc.mailer.send(&email.to(&client.email)).await

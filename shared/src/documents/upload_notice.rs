@@ -9,7 +9,7 @@ use crate::documents::{Case, DocumentStatus, Upload, UploadId};
 use crate::domain::{CaseId, Role};
 use crate::email::{Delivery, documents_received_email, documents_shared_email};
 use crate::ports::OutgoingEmail;
-use crate::sign_in::login_link::sign_in_url;
+use crate::sign_in::login_link::{opening_case, sign_in_url};
 
 /// Emails the other side once the upload's last file is checked and at least one
 /// passed, each recipient once (see [`send_once`]). When every email is out, or
@@ -115,7 +115,7 @@ async fn email_for(
                 file_names: &file_names,
                 message: upload.message.as_deref(),
             };
-            let url = sign_in_url(svc, recipient, None).await?;
+            let url = opening_case(&sign_in_url(svc, recipient, None).await?, case.id);
             documents_shared_email(recipient.language, &recipient.name, &delivery, &url)
         }
     };

@@ -2,7 +2,7 @@
 
 use crate::Services;
 use crate::accounts::User;
-use crate::domain::{AuditEvent, AuditKind, LoginLinkPurpose, Role, Token};
+use crate::domain::{AuditEvent, AuditKind, CaseId, LoginLinkPurpose, Role, Token};
 use crate::email::login_link_email;
 use crate::http::InvalidBody;
 use crate::ports::Conditional;
@@ -47,6 +47,12 @@ pub async fn issue_link(
     let url = sign_in_url(svc, user, source_ip).await?;
     let rendered = login_link_email(user.language, &user.name, &url);
     svc.mailer.send(&rendered.to(&user.email)).await
+}
+
+/// A sign-in link that opens `case` once signed in (`&case=…`: the portal goes
+/// there after the link is spent), for emails about that case.
+pub fn opening_case(sign_in_url: &str, case: CaseId) -> String {
+    format!("{sign_in_url}&case={case}")
 }
 
 /// Stores a fresh 1-hour link for `user` and gives its URL, for the login-link

@@ -1,0 +1,139 @@
+// Debian's Chromium driven by Playwright (playwright-core: no browser download),
+// each test in a new empty profile; axe-core checks each page; the dev stack's
+// outbox is where the sent email is read back.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, type Page, chromium } from "playwright-core";
+import { expect, inject } from "vitest";
+
+export const BASE = inject("baseUrl");
+export const CLIENT = "client@example.com";
+export const ADMIN = "admin@example.com";
+export const ADMIN_PASSWORD = process.env.DEV_ADMIN_PASSWORD ?? "portcullis-demo-2026";
+
+// Without the background-networking flags Chromium keeps trying this machine's
+// closed network.
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/// A new browser with an empty profile, at `width` pixels (a phone: 375).
+export async function openBrowser(width = 1280): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "portcullis-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: FLAGS,
+    viewport: { width, height: 900 },
+    acceptDownloads: true,
+    locale: "en-GB",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(err.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
+      problems.push(message.text());
+    }
+  });
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      // No script error and no CSP refusal on any page the test opened.
+      expect(problems).toEqual([]);
+    },
+  };
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/// axe-core on the page as it is now: no serious or critical violation. Run
+/// through the debugging protocol, which the page's CSP does not govern.
+export async function expectAccessible(page: Page): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  expect(serious, page.url()).toEqual([]);
+}
+
+export interface SentEmail {
+  to: string[];
+  subject: string;
+  body: string;
+}
+
+export async function emails(to?: string): Promise<SentEmail[]> {
+  const outbox = (await (await fetch(`${BASE}/_dev/outbox`)).json()) as { emails: SentEmail[] };
+  return outbox.emails.filter((email) => to === undefined || email.to.includes(to));
+}
+
+/// The next email to `to` after the `before` it already had, waiting for it.
+export async function nextEmail(to: string, before: number): Promise<SentEmail> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const sent = await emails(to);
+    const next = sent[before];
+    if (next) return next;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`no new email to ${to}`);
+}
+
+/// The links in an email that point into the portal.
+export function portalLinks(email: SentEmail): string[] {
+  const links = [...email.body.matchAll(/href="([^"]+)"/g)].map((match) =>
+    (match[1] ?? "").replaceAll("&amp;", "&"),
+  );
+  return [...new Set(links.filter((link) => link.startsWith(BASE)))];
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, session?: string): Promise<T> {
+  const response = await fetch(`${BASE}/api${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(session ? { authorization: `Bearer ${session}` } : {}),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/// Moves the dev stack's clock on (links and sessions expire by it).
+export async function advanceClock(seconds: number): Promise<void> {
+  await fetch(`${BASE}/_dev/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ seconds }),
+  });
+}
