@@ -17,6 +17,8 @@ import { currentUser, remember, rememberNext } from "./session";
 
 const root = document.getElementById("app") as HTMLElement;
 let firstRender = true;
+/// Each render's number: a slow page that finishes after a newer one is dropped.
+let renders = 0;
 
 async function page(path: string): Promise<HTMLElement> {
   switch (path) {
@@ -55,6 +57,7 @@ async function home(): Promise<HTMLElement> {
 }
 
 async function render(): Promise<void> {
+  const mine = ++renders;
   const url = new URL(location.href);
   const flash = url.searchParams.has("signed-out") ? t("signin.signed_out") : "";
   let content: HTMLElement;
@@ -70,6 +73,7 @@ async function render(): Promise<void> {
     }
   }
   const user = await currentUser().catch(() => null);
+  if (mine !== renders) return;
   document.title = `${content.querySelector("h1")?.textContent ?? t("app.name")} · Portcullis`;
   root.replaceChildren(...frame(user, content, flash));
   if (!firstRender) root.querySelector<HTMLElement>("h1")?.focus();

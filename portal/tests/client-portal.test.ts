@@ -165,6 +165,7 @@ describe("a client", () => {
     await page.goto(await requestLink(page));
     await page.getByRole("button", { name: "Continue to the portal" }).click();
     await expect.poll(() => heading(page)).toMatch(/Doe/);
+    await page.locator('ul.documents[aria-busy="false"]').waitFor();
     const count = await page.locator("li.document").count();
     const files = page.getByLabel("Files to send");
     const send = page.getByRole("button", { name: "Send", exact: true });
@@ -183,7 +184,7 @@ describe("a client", () => {
     // The field with the refused file has the focus; nothing was stored.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("send-files");
     await page.reload();
-    await expect.poll(() => heading(page)).toMatch(/Doe/);
+    await page.locator('ul.documents[aria-busy="false"]').waitFor();
     expect(await page.locator("li.document").count()).toBe(count);
     await expectAccessible(page);
   });

@@ -55,7 +55,8 @@ function switchMenu(cases: Case[], caseId: string): HTMLElement {
 /// The documents, a page at a time; `refresh` reloads them, and keeps doing so
 /// while any is still being checked.
 function documentsSection(caseId: string): { element: HTMLElement; refresh: () => void } {
-  const list = h("ul", { class: "documents" });
+  // Busy until the first page is in, for assistive technology (and tests).
+  const list = h("ul", { class: "documents", "aria-busy": "true" });
   const empty = h("p", { hidden: true }, t("docs.empty"));
   const alert = h("p", { role: "alert", class: "error" });
   const more = h("button", { type: "button", class: "secondary", hidden: true }, t("docs.more"));
@@ -69,6 +70,7 @@ function documentsSection(caseId: string): { element: HTMLElement; refresh: () =
       const items = page.documents.map((doc) => documentItem(caseId, doc, alert));
       if (append) list.append(...items);
       else list.replaceChildren(...items);
+      list.setAttribute("aria-busy", "false");
       cursor = page.next_cursor;
       more.hidden = cursor === null;
       empty.hidden = list.childElementCount > 0;
