@@ -77,6 +77,11 @@ pub struct Settings {
     /// unknown one take the same time.
     pub login_link_response_floor: StdDuration,
     pub documents: DocumentLimits,
+    /// The secret the portal's CloudFront distribution adds to every request it
+    /// forwards (`CDN_ORIGIN_SECRET`): a request that carries it came through the
+    /// distribution, so the viewer's address it names is believed (see
+    /// [`crate::http::source_ip`]). None where no distribution is in front.
+    pub cdn_origin_secret: Option<String>,
 }
 
 impl Config {
@@ -153,6 +158,7 @@ impl Config {
                 }
             },
             settings: Settings {
+                cdn_origin_secret: optional("CDN_ORIGIN_SECRET"),
                 portal_url: portal_url.trim_end_matches('/').to_owned(),
                 sender,
                 login_link_ttl: LOGIN_LINK_TTL,

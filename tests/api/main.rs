@@ -5,6 +5,7 @@ mod abandoned_uploads;
 mod account;
 mod admin_cli;
 mod backup_codes;
+mod behind_cdn;
 mod bursts;
 mod case_access;
 mod contract;

@@ -26,7 +26,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, AccountError> {
     let caller = principal(req).ok_or(AccountError::Unauthorized)?;
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     match (req.method(), req.raw_http_path()) {
         (&Method::GET, "/me") => {
             let me = profile(svc, &caller).await?;

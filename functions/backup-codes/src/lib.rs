@@ -34,7 +34,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 async fn regenerate(svc: &Services, req: &Request) -> Result<Response<Body>, MfaError> {
     let caller = principal(req).ok_or(MfaError::Unauthorized)?;
     let input: PasswordRequest = parse_json(req)?;
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     let codes = regenerate_backup_codes(svc, &caller, input.password, ip.as_deref()).await?;
     Ok(json_response(StatusCode::OK, &backup_codes_json(&codes)))
 }

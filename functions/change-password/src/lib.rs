@@ -53,7 +53,7 @@ const RESET_ACCEPTED_MESSAGE: &str = "If this email address belongs to a firm ac
      choose a new password is on its way. The link works once, for 1 hour.";
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    let ip = source_ip(&req);
+    let ip = source_ip(&svc.settings, &req);
     match route_key(&req) {
         Some("POST /auth/password/reset-request") => respond(
             async {
@@ -79,7 +79,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 }
 
 async fn change(svc: &Services, req: &Request) -> Result<Response<Body>, PasswordChangeError> {
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     match parse_json(req)? {
         ChangeRequest::WithToken {
             password_change_token,

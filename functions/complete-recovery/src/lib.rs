@@ -33,7 +33,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, RecoveryError> {
     let params = req.path_parameters();
     let param = |name: &str| params.first(name).unwrap_or_default().to_owned();
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     match route_key(req) {
         Some("GET /recovery/{token}") => Ok(json_response(
             StatusCode::OK,

@@ -28,7 +28,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmAdminError> {
     let caller = principal(req).ok_or(FirmAdminError::Unauthorized)?;
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     match route_key(req) {
         Some("GET /firm/settings") => {
             let current = settings(svc, &caller).await?;

@@ -25,7 +25,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
 
 async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmCaseError> {
     let caller = principal(req).ok_or(CaseAccessError::Unauthorized)?;
-    let ip = source_ip(req);
+    let ip = source_ip(&svc.settings, req);
     let params = req.path_parameters();
     match route_key(req) {
         Some("GET /cases") => {

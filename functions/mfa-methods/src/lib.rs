@@ -40,7 +40,7 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, MfaError
             let params = req.path_parameters();
             let method = params.first("method").unwrap_or_default();
             let input: PasswordRequest = parse_json(req)?;
-            let ip = source_ip(req);
+            let ip = source_ip(&svc.settings, req);
             remove_method(svc, &caller, method, input.password, ip.as_deref()).await?;
             Ok(empty_response(StatusCode::NO_CONTENT))
         }

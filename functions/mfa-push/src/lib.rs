@@ -35,7 +35,7 @@ pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
 }
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    let browser = Browser::of(&req);
+    let browser = Browser::of(&svc.settings, &req);
     let ip = browser.ip.clone();
     let params = req.path_parameters();
     let challenge = params.first("challengeId").unwrap_or_default().to_owned();

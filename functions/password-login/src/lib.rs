@@ -21,7 +21,13 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     respond(
         async {
             let input: PasswordRequest = parse_json(&req)?;
-            let signed_in = sign_in(svc, &input.email, input.password, &Browser::of(&req)).await?;
+            let signed_in = sign_in(
+                svc,
+                &input.email,
+                input.password,
+                &Browser::of(&svc.settings, &req),
+            )
+            .await?;
             Ok::<_, PasswordLoginError>(signed_in.into_response())
         }
         .await,

@@ -23,7 +23,8 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
     respond(
         async {
             let input: LoginLinkRequest = parse_json(&req)?;
-            request_login_link(svc, &input.email, source_ip(&req).as_deref()).await?;
+            request_login_link(svc, &input.email, source_ip(&svc.settings, &req).as_deref())
+                .await?;
             Ok::<_, LinkRequestError>(json_response(
                 StatusCode::ACCEPTED,
                 &json!({ "message": REQUEST_ACCEPTED_MESSAGE }),

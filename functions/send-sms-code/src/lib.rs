@@ -40,7 +40,7 @@ pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
 }
 
 pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
-    let ip = source_ip(&req);
+    let ip = source_ip(&svc.settings, &req);
     match route_key(&req) {
         Some("POST /auth/mfa/sms/send") => respond(
             async {

@@ -21,7 +21,7 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
             let caller = principal(&req).ok_or(FirmAdminError::Unauthorized)?;
             let params = req.path_parameters();
             let target = params.first("userId").unwrap_or_default();
-            let ip = source_ip(&req);
+            let ip = source_ip(&svc.settings, &req);
             let recovery = start_for_colleague(svc, &caller, target, ip.as_deref()).await?;
             Ok::<_, RecoveryError>(json_response(
                 StatusCode::CREATED,

@@ -21,7 +21,8 @@ pub async fn handle(svc: &Services, req: Request) -> Response<Body> {
         async {
             let input: VerifyRequest = parse_json(&req)?;
             let signed_in =
-                verify_login_link(svc, &input.token, source_ip(&req).as_deref()).await?;
+                verify_login_link(svc, &input.token, source_ip(&svc.settings, &req).as_deref())
+                    .await?;
             Ok::<_, VerifyLoginLinkError>(signed_in.into_response())
         }
         .await,

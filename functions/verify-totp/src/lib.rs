@@ -51,7 +51,7 @@ async fn enrollment(
         }
         Some("POST /mfa/totp/confirm") => {
             let input: CodeRequest = parse_json(req)?;
-            let ip = source_ip(req);
+            let ip = source_ip(&svc.settings, req);
             let codes = confirm_totp(svc, &caller, &input.code, ip.as_deref()).await?;
             Ok(json_response(StatusCode::OK, &backup_codes_json(&codes)))
         }

@@ -256,6 +256,7 @@ impl Default for FakeServices {
 pub fn test_settings() -> Settings {
     Settings {
         portal_url: "http://127.0.0.1:3000".into(),
+        cdn_origin_secret: None,
         sender: EmailAddress::parse("no-reply@portal.example.com").expect("a valid address"),
         login_link_ttl: time::Duration::HOUR,
         session: SessionPolicy::default(),

@@ -5,6 +5,8 @@
 pub mod bodies;
 mod errors;
 
+use std::net::IpAddr;
+
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::{HeaderMap, StatusCode};
 use lambda_http::request::RequestContext;
@@ -13,6 +15,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use subtle::ConstantTimeEq;
+
+use crate::config::Settings;
 use crate::domain::{Role, TokenDigest, UserId};
 
 /// An error a flow can end in, and how it shows over HTTP.
@@ -135,12 +140,40 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, InvalidBody> 
     serde_json::from_slice(bytes).map_err(|_| InvalidBody)
 }
 
-/// The caller's address as API Gateway saw it (never a client-supplied header).
-pub fn source_ip(req: &Request) -> Option<String> {
-    match req.request_context_ref()? {
+/// The header the portal's CloudFront distribution adds to every request it
+/// forwards to the API, with a secret only it and the functions know.
+pub const CDN_ORIGIN_SECRET_HEADER: &str = "x-portcullis-origin-secret";
+/// The header the distribution's function on `/api/*` sets to the viewer's
+/// address (replacing whatever the viewer sent under that name).
+pub const CDN_VIEWER_ADDRESS_HEADER: &str = "x-portcullis-viewer-address";
+
+/// The caller's address. Behind the portal's distribution API Gateway sees only
+/// CloudFront's, shared by everyone at that edge, so the viewer's address the
+/// distribution names is taken instead, but only from a request that carries the
+/// distribution's secret: a header a client sets itself is never believed, and a
+/// request straight to the API keeps the address API Gateway saw.
+pub fn source_ip(settings: &Settings, req: &Request) -> Option<String> {
+    let gateway = match req.request_context_ref()? {
         RequestContext::ApiGatewayV2(ctx) => ctx.http.source_ip.clone(),
         _ => None,
+    };
+    viewer_address(settings, req.headers()).or(gateway)
+}
+
+fn viewer_address(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    let secret = settings.cdn_origin_secret.as_deref()?;
+    let presented = headers.get(CDN_ORIGIN_SECRET_HEADER)?.as_bytes();
+    if !bool::from(presented.ct_eq(secret.as_bytes())) {
+        return None;
     }
+    let address: IpAddr = headers
+        .get(CDN_VIEWER_ADDRESS_HEADER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(address.to_string())
 }
 
 /// The keys of the authorizer's context, shared by the authorizer that writes them
@@ -207,10 +240,10 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub fn of(req: &Request) -> Self {
+    pub fn of(settings: &Settings, req: &Request) -> Self {
         let headers = req.headers();
         Self {
-            ip: source_ip(req),
+            ip: source_ip(settings, req),
             user_agent: headers
                 .get(http::header::USER_AGENT)
                 .and_then(|agent| agent.to_str().ok())

@@ -24,7 +24,7 @@ pub async fn second_step_response(
     req: &lambda_http::Request,
     method: MfaMethod,
 ) -> lambda_http::Response<lambda_http::Body> {
-    let browser = Browser::of(req);
+    let browser = Browser::of(&svc.settings, req);
     let passed = async {
         let step: SecondStepRequest = crate::http::parse_json(req)?;
         let (token, code, keep) = (&step.mfa_token, &step.code, step.keep_me_logged_in);
