@@ -2,18 +2,17 @@
 
     .venv/bin/python infra/deploy_portal.py --stack NAME [--region R] [--dist portal/dist]
 
-Reads the stack's PortalBucketName and PortalDistributionId outputs, uploads every
-file of the build with its Content-Type and Cache-Control (the content-hashed files
-under assets/ cached for a year, everything else revalidated on each use), deletes
-the files the build no longer has (except under assets/: pages still open in a
-browser may ask for the old ones), then invalidates /index.html and / on the
-distribution.
+Reads the stack's PortalBucketName output, uploads every file of the build with
+its Content-Type and Cache-Control (the content-hashed files under assets/ cached
+for a year; index.html, the page behind every emailed link and its token, never
+stored; anything else revalidated on each use), and deletes the files the build no
+longer has (except under assets/: pages still open in a browser may ask for the
+old ones). Nothing is invalidated: the distribution caches no page.
 """
 
 import argparse
 import mimetypes
 import sys
-import time
 from pathlib import Path
 
 try:
@@ -25,8 +24,16 @@ except ImportError:
 
 DEFAULT_DIST = Path(__file__).resolve().parent.parent / "portal" / "dist"
 ASSETS = "assets/"
-CACHE_CONTROL = {True: "public, max-age=31536000, immutable", False: "no-cache"}
-OUTPUTS = ("PortalBucketName", "PortalDistributionId")
+OUTPUTS = ("PortalBucketName",)
+
+
+def cache_control(key: str) -> str:
+    if key.startswith(ASSETS):
+        return "public, max-age=31536000, immutable"
+    # The page a token-carrying link opens: kept in no cache, the browser's included.
+    if key == "index.html":
+        return "no-store"
+    return "no-cache"
 
 for kind, extension in [
     ("text/javascript", ".js"),
@@ -76,13 +83,13 @@ def deploy(stack: str, region: str | None, dist: Path) -> None:
     files = build_files(dist)
     session = boto3.Session(region_name=region)
     outputs = stack_outputs(session.client("cloudformation"), stack)
-    bucket, distribution = (outputs[name] for name in OUTPUTS)
+    bucket = outputs["PortalBucketName"]
     s3 = session.client("s3")
 
     for key, path in files.items():
         extra = {
             "ContentType": content_type(path),
-            "CacheControl": CACHE_CONTROL[key.startswith(ASSETS)],
+            "CacheControl": cache_control(key),
         }
         s3.upload_file(str(path), bucket, key, ExtraArgs=extra)
         print(f"uploaded s3://{bucket}/{key}")
@@ -98,16 +105,6 @@ def deploy(stack: str, region: str | None, dist: Path) -> None:
         s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
     for key in stale:
         print(f"deleted s3://{bucket}/{key}")
-
-    paths = ["/index.html", "/"]
-    answer = session.client("cloudfront").create_invalidation(
-        DistributionId=distribution,
-        InvalidationBatch={
-            "Paths": {"Quantity": len(paths), "Items": paths},
-            "CallerReference": str(time.time_ns()),
-        },
-    )
-    print(f"invalidation {answer['Invalidation']['Id']} of {' '.join(paths)} started")
 
 
 def main() -> None:

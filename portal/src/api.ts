@@ -69,6 +69,14 @@ export class ApiError extends Error {
   }
 }
 
+/// What to do when the API says the session is over (it expired or was revoked
+/// while a page was open): set once by the app.
+let sessionEnded: () => void = () => undefined;
+
+export function onSessionEnded(handler: () => void): void {
+  sessionEnded = handler;
+}
+
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -84,6 +92,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   if (response.status === 204) return undefined as T;
   const parsed: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    // `GET /me` answers 401 to anyone signed out: that is its answer, not an end.
+    if (response.status === 401 && path !== "/me") sessionEnded();
     const error = (parsed as { error?: ErrorBody } | null)?.error;
     throw new ApiError(response.status, error ?? { code: "unexpected_answer", message: "" });
   }

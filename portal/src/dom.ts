@@ -22,8 +22,3 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   element.append(...children.filter((child): child is Node | string => !!child));
   return element;
 }
-
-/// A live region's text, read out by screen readers when it changes.
-export function announce(region: HTMLElement, text: string): void {
-  region.textContent = text;
-}

@@ -69,12 +69,13 @@ export function formatDate(iso: string): string {
   );
 }
 
+/// A size in the units people read (kB, MB, GB: powers of 1000, as they mean).
 export function formatSize(bytes: number): string {
   const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
     unit += 1;
   }
   return new Intl.NumberFormat(current, {

@@ -1,11 +1,15 @@
 // The frame of every page: the portal's name, the language, and (signed in) the
 // Menu with the user's name and Sign out; then the page itself in <main>.
-import { type Profile, call } from "./api";
+import { ApiError, type Profile, call } from "./api";
 import { h } from "./dom";
 import { errorText } from "./errors";
 import { LANGUAGES, isLanguage, language, setLanguage, t } from "./i18n";
 import { navigate, rerender } from "./router";
-import { remember } from "./session";
+import { forget, remember } from "./session";
+
+/// Set while the page is drawn again in a new language chosen in the Menu, so
+/// the Menu comes back open with the focus where it was.
+let reopenMenu = false;
 
 export function frame(user: Profile | null, page: HTMLElement, flash: string): HTMLElement[] {
   const header = h(
@@ -23,20 +27,27 @@ export function frame(user: Profile | null, page: HTMLElement, flash: string): H
   return [h("a", { href: "#main", class: "skip" }, t("app.skip")), header, main];
 }
 
+/// Whether the frame just drawn wants the focus itself (the Menu reopened).
+export function frameTakesFocus(): boolean {
+  const taken = reopenMenu;
+  reopenMenu = false;
+  if (taken) document.getElementById("language-menu")?.focus();
+  return taken;
+}
+
+/// The language, changed with its own button (a select that acted on every arrow
+/// key would redraw the page under a keyboard user).
 function languagePicker(user: Profile | null, id: string): HTMLElement {
   const alert = h("p", { role: "alert", class: "error" });
   const select = h(
     "select",
-    {
-      id,
-      onchange: () => void choose(select.value),
-    },
+    { id },
     ...LANGUAGES.map(({ code, name }) =>
       h("option", { value: code, lang: code, selected: code === language() }, name),
     ),
   );
   async function choose(value: string): Promise<void> {
-    if (!isLanguage(value)) return;
+    if (!isLanguage(value) || value === language()) return;
     if (user) {
       try {
         // Remembered for the portal and every email.
@@ -45,27 +56,47 @@ function languagePicker(user: Profile | null, id: string): HTMLElement {
         alert.textContent = errorText(err);
         return;
       }
+      reopenMenu = true;
     } else {
       setLanguage(value);
     }
-    rerender();
-    // The picker is drawn again: keep the focus where the user was.
-    requestAnimationFrame(() => document.getElementById(id)?.focus());
+    await rerender();
+    if (!user) document.getElementById(id)?.focus();
   }
-  return h("div", { class: "language" }, h("label", { for: id }, t("language.label")), select, alert);
+  return h(
+    "form",
+    {
+      class: "language",
+      onsubmit: (event) => {
+        event.preventDefault();
+        void choose(select.value);
+      },
+    },
+    h("label", { for: id }, t("language.label")),
+    select,
+    h("button", { type: "submit", class: "secondary" }, t("language.apply")),
+    alert,
+  );
 }
 
 function menu(user: Profile): HTMLElement {
+  const alert = h("p", { role: "alert", class: "error" });
   const panel = h(
     "div",
-    { id: "menu-panel", class: "menu-panel", hidden: true },
+    { id: "menu-panel", class: "menu-panel", tabindex: "-1", hidden: !reopenMenu },
     h("p", {}, t("menu.signed_in_as", { name: user.name })),
     languagePicker(user, "language-menu"),
     h("button", { type: "button", class: "secondary", onclick: () => void signOut() }, t("menu.sign_out")),
+    alert,
   );
   const button = h(
     "button",
-    { type: "button", class: "menu-button", "aria-expanded": "false", "aria-controls": "menu-panel" },
+    {
+      type: "button",
+      class: "menu-button",
+      "aria-expanded": String(reopenMenu),
+      "aria-controls": "menu-panel",
+    },
     t("menu.open"),
   );
   const toggle = (open: boolean): void => {
@@ -76,16 +107,30 @@ function menu(user: Profile): HTMLElement {
     toggle(panel.hidden === true);
     if (!panel.hidden) panel.querySelector("select")?.focus();
   });
-  panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
+  const nav = h("nav", { class: "menu", "aria-label": t("menu.open") }, button, panel);
+  nav.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
       toggle(false);
       button.focus();
     }
   });
+  // Closed once the focus leaves it (Tab past the end, a click elsewhere).
+  nav.addEventListener("focusout", (event) => {
+    if (!nav.contains(event.relatedTarget as Node | null)) toggle(false);
+  });
   async function signOut(): Promise<void> {
-    await call("POST", "/auth/logout").catch(() => undefined);
-    remember(null);
+    try {
+      await call("POST", "/auth/logout");
+    } catch (err) {
+      // Signed out already (the session had ended): fine. Anything else leaves the
+      // session cookie in place: say so, and stay signed in.
+      if (!(err instanceof ApiError && err.status === 401)) {
+        alert.textContent = errorText(err);
+        return;
+      }
+    }
+    forget();
     navigate("/?signed-out");
   }
-  return h("nav", { class: "menu", "aria-label": t("menu.open") }, button, panel);
+  return nav;
 }

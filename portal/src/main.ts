@@ -1,24 +1,33 @@
 // The client portal: one page app on the API's origin. Each path is a page, the
 // same paths emailed links point to.
 import "./style.css";
-import { ApiError, type Case, call } from "./api";
+import { type Case, call, onSessionEnded } from "./api";
 import { h } from "./dom";
 import { errorText } from "./errors";
 import { language, setLanguage, t } from "./i18n";
-import { frame } from "./layout";
+import { frame, frameTakesFocus } from "./layout";
 import { casePage } from "./pages/case";
 import { recoveryPage } from "./pages/recovery";
 import { resetPage } from "./pages/reset";
 import { signInSection } from "./pages/sign-in";
 import { notFoundPage, reviewPage } from "./pages/simple";
 import { verifyPage } from "./pages/verify";
-import { navigate, onNavigate, takeTokenFromAddress } from "./router";
-import { currentUser, remember, rememberNext } from "./session";
+import { navigate, onNavigate, rerender, takeTokenFromAddress } from "./router";
+import { currentUser, forget, rememberNext } from "./session";
 
 const root = document.getElementById("app") as HTMLElement;
 let firstRender = true;
 /// Each render's number: a slow page that finishes after a newer one is dropped.
 let renders = 0;
+/// The API said the session is over while a page was open: the page is drawn
+/// again signed out, saying so.
+let sessionOver = false;
+onSessionEnded(() => {
+  if (sessionOver) return;
+  sessionOver = true;
+  forget();
+  void rerender();
+});
 
 async function page(path: string): Promise<HTMLElement> {
   switch (path) {
@@ -36,8 +45,8 @@ async function page(path: string): Promise<HTMLElement> {
   const caseId = /^\/cases\/([\w-]+)$/.exec(path)?.[1];
   if (caseId) {
     if (!(await currentUser())) {
-      rememberNext(path);
-      return signInSection();
+      rememberNext(caseId);
+      return signInSection(sessionOver ? "signin.session_ended" : undefined);
     }
     return casePage(caseId);
   }
@@ -46,7 +55,7 @@ async function page(path: string): Promise<HTMLElement> {
 
 /// Signed out: the sign-in form. Signed in: the most recently updated case.
 async function home(): Promise<HTMLElement> {
-  if (!(await currentUser())) return signInSection();
+  if (!(await currentUser())) return signInSection(sessionOver ? "signin.session_ended" : undefined);
   const { cases } = await call<{ cases: Case[] }>("GET", "/cases");
   const first = cases[0];
   if (first) {
@@ -64,20 +73,15 @@ async function render(): Promise<void> {
   try {
     content = await page(url.pathname);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
-      // The session ended while the page was open.
-      remember(null);
-      content = signInSection("signin.session_ended");
-    } else {
-      content = h("p", { role: "alert", class: "error" }, errorText(err));
-    }
+    content = h("p", { role: "alert", class: "error" }, errorText(err));
   }
   const user = await currentUser().catch(() => null);
   if (mine !== renders) return;
   document.title = `${content.querySelector("h1")?.textContent ?? t("app.name")} · Portcullis`;
   root.replaceChildren(...frame(user, content, flash));
-  if (!firstRender) root.querySelector<HTMLElement>("h1")?.focus();
+  if (!frameTakesFocus() && !firstRender) root.querySelector<HTMLElement>("h1")?.focus();
   firstRender = false;
+  if (user) sessionOver = false;
 }
 
 takeTokenFromAddress();

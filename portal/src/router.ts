@@ -3,10 +3,20 @@
 
 type Render = () => Promise<void>;
 let render: Render = () => Promise.resolve();
+/// The path and query last drawn: a change of the #fragment alone (the skip
+/// link) is not a new page.
+let drawn = "";
+
+const place = (): string => location.pathname + location.search;
 
 export function onNavigate(next: Render): void {
-  render = next;
-  window.addEventListener("popstate", () => void render());
+  render = () => {
+    drawn = place();
+    return next();
+  };
+  window.addEventListener("popstate", () => {
+    if (place() !== drawn) void render();
+  });
   document.addEventListener("click", (event) => {
     const link = (event.target as Element | null)?.closest?.("a[data-app-link]");
     if (!(link instanceof HTMLAnchorElement) || event.ctrlKey || event.metaKey || event.shiftKey) {
@@ -22,12 +32,13 @@ export function navigate(path: string, { replace = false } = {}): void {
   void render();
 }
 
-export function rerender(): void {
-  void render();
+/// Draws the current page again (a new language); resolves once it is drawn.
+export function rerender(): Promise<void> {
+  return render();
 }
 
 /// The tokens emailed links carry (`?token=…`), taken out of the address bar at
-/// once so they stay out of the history, bookmarks and screen shares; a page
+/// once, so they are not in what is bookmarked, shared or shown on screen; a page
 /// asks for its own.
 const tokens = new Map<string, string>();
 
@@ -42,4 +53,10 @@ export function takeTokenFromAddress(): void {
 
 export function pageToken(): string {
   return tokens.get(location.pathname) ?? "";
+}
+
+/// A case's page path, if `id` is a plain identifier (never anything that could
+/// lead elsewhere).
+export function casePath(id: string | null | undefined): string | null {
+  return id && /^[\w-]+$/.test(id) ? `/cases/${id}` : null;
 }

@@ -131,9 +131,10 @@ export async function api<T>(method: string, path: string, body?: unknown, sessi
 
 /// Moves the dev stack's clock on (links and sessions expire by it).
 export async function advanceClock(seconds: number): Promise<void> {
-  await fetch(`${BASE}/_dev/clock`, {
+  const answer = await fetch(`${BASE}/_dev/clock`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ seconds }),
   });
+  expect(answer.status).toBe(200);
 }

@@ -62,14 +62,16 @@ describe("a client", () => {
     await page.getByRole("button", { name: "Continue to the portal" }).click();
 
     await page.waitForURL(/\/cases\/[\w-]+$/);
-    expect(CASES).toContain(await heading(page));
-    const switcher = page.getByLabel("Switch case");
-    expect(await switcher.locator("option").allTextContents()).toEqual(expect.arrayContaining(CASES));
+    await expect.poll(() => heading(page)).toMatch(/^(Estate of Doe|Doe v\. Roe)$/);
+    const switcher = page.getByRole("button", { name: "Switch case" });
+    expect(await switcher.getAttribute("aria-expanded")).toBe("false");
+    await switcher.click();
+    expect(await page.locator("#switch-case-list a").allTextContents()).toEqual(expect.arrayContaining(CASES));
     await expectAccessible(page);
     const first = await heading(page);
     const other = CASES.find((title) => title !== first) ?? "";
     const firstUrl = page.url();
-    await switcher.selectOption({ label: other });
+    await page.getByRole("link", { name: other }).click();
     await expect.poll(() => heading(page)).toBe(other);
     expect(page.url()).not.toBe(firstUrl);
     // Focus moved to the new page's heading, for keyboard and screen reader users.
@@ -114,16 +116,19 @@ describe("a client", () => {
     // French, for the portal and every email.
     await page.getByRole("button", { name: "Menu" }).click();
     await page.getByLabel("Language").selectOption("fr");
+    await page.getByRole("button", { name: "Change", exact: true }).click();
     await expect.poll(() => page.getAttribute("html", "lang")).toBe("fr");
     await expect.poll(() => page.getByRole("button", { name: "Envoyer", exact: true }).count()).toBe(1);
+    // The Menu is still open, the focus still on the language.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("language-menu");
+    expect(await page.getByRole("button", { name: "Menu" }).getAttribute("aria-expanded")).toBe("true");
     expect(await page.getByRole("heading", { level: 2 }).allTextContents()).toEqual([
       "Documents",
       "Envoyer un document",
     ]);
-    expect(await page.getByLabel("Changer de dossier").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Changer de dossier" }).count()).toBe(1);
     await expectAccessible(page);
 
-    await page.getByRole("button", { name: "Menu" }).click();
     await page.getByRole("button", { name: "Se déconnecter" }).click();
     await expect.poll(() => heading(page)).toBe("Connexion");
     expect(await page.getByText("Vous êtes déconnecté.").count()).toBe(1);
@@ -140,6 +145,7 @@ describe("a client", () => {
     await expect.poll(() => heading(page)).toMatch(/Doe/);
     await page.getByRole("button", { name: "Menu" }).click();
     await page.getByLabel("Langue").selectOption("en");
+    await page.getByRole("button", { name: "Changer", exact: true }).click();
     await expect.poll(() => page.getAttribute("html", "lang")).toBe("en");
   });
 
@@ -165,7 +171,7 @@ describe("a client", () => {
     await page.goto(await requestLink(page));
     await page.getByRole("button", { name: "Continue to the portal" }).click();
     await expect.poll(() => heading(page)).toMatch(/Doe/);
-    await page.locator('ul.documents[aria-busy="false"]').waitFor();
+    await page.locator('ul.documents[aria-busy="false"]').waitFor({ state: "attached" });
     const count = await page.locator("li.document").count();
     const files = page.getByLabel("Files to send");
     const send = page.getByRole("button", { name: "Send", exact: true });
@@ -174,7 +180,7 @@ describe("a client", () => {
     await files.setInputFiles([ok, { name: "big.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(6 * 1024 * 1024, 1) }]);
     await send.click();
     await expect.poll(() => page.getByRole("alert").allTextContents()).toContain(
-      "big.pdf is too large: the most a file may be is 5 MB.",
+      "big.pdf is too large: the most a file may be is 5.2 MB.",
     );
     await files.setInputFiles([{ name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") }, ok]);
     await send.click();
@@ -184,9 +190,30 @@ describe("a client", () => {
     // The field with the refused file has the focus; nothing was stored.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("send-files");
     await page.reload();
-    await page.locator('ul.documents[aria-busy="false"]').waitFor();
+    await page.locator('ul.documents[aria-busy="false"]').waitFor({ state: "attached" });
     expect(await page.locator("li.document").count()).toBe(count);
     await expectAccessible(page);
+  });
+
+  test("whose session ends with the page open is asked to sign in again, then comes back to the case", async () => {
+    const { page } = browser;
+    await page.goto(`${BASE}/`);
+    await page.goto(await requestLink(page));
+    await page.getByRole("button", { name: "Continue to the portal" }).click();
+    await expect.poll(() => heading(page)).toMatch(/Doe/);
+    const caseUrl = page.url();
+    await page.locator('ul.documents[aria-busy="false"]').waitFor({ state: "attached" });
+    // Past the 30 idle minutes: the next call is refused.
+    await advanceClock(31 * 60);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByLabel("Language").selectOption("es");
+    await page.getByRole("button", { name: "Change", exact: true }).click();
+    await page.getByText("Your session has ended. Please sign in again.").first().waitFor();
+    expect(await heading(page)).toBe("Sign in");
+    await page.goto(await requestLink(page));
+    await page.getByRole("button", { name: "Continue to the portal" }).click();
+    await page.waitForURL(caseUrl);
+    await expect.poll(() => heading(page)).toMatch(/Doe/);
   });
 
   test("at phone width finds every control and nothing overflows", async () => {
@@ -201,7 +228,16 @@ describe("a client", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.getByRole("button", { name: "Menu" }).click();
-    expect(await page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
+    // The Menu's controls are on the screen, not just in the page.
+    for (const control of [page.getByRole("button", { name: "Sign out" }), page.getByLabel("Language")]) {
+      const box = await control.boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? -1) >= 0 && (box?.y ?? -1) >= 0).toBe(true);
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(900);
+    }
+    await page.keyboard.press("Escape");
+    expect(await page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(false);
     await expectAccessible(page);
     // The keyboard alone reaches the switch, the file field and Send.
     const reached = new Set<string>();

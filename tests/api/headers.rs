@@ -148,7 +148,7 @@ async fn the_build_is_served_as_the_distribution_serves_it() {
     }
     let page = get("/some/page/of/the/app").await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("<main id=\"app\">"));
+    assert!(page.text().await.unwrap().contains("<div id=\"app\">"));
     // Only the API answers other methods.
     let post = app
         .api

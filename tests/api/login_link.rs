@@ -308,7 +308,7 @@ async fn opening_the_link_page_does_not_spend_the_token() {
             .unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-        assert!(page.text().await.unwrap().contains("<main id=\"app\">"));
+        assert!(page.text().await.unwrap().contains("<div id=\"app\">"));
     }
     // Only the page's POST (made by the app's script) spends the token.
     assert_eq!(app.verify(&token).await.status(), StatusCode::OK);

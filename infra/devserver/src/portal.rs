@@ -34,7 +34,7 @@ impl Portal {
 
     pub async fn serve(&self, path: &str) -> Response {
         let last = path.rsplit('/').next().unwrap_or_default();
-        if !last.contains('.') {
+        if !last.contains('.') || path == "/index.html" {
             return self.index().await;
         }
         let Some(relative) = build_file(path) else {

@@ -4,7 +4,6 @@ import { ApiError, type Case, type DocumentItem, type DocumentPage, type UploadT
 import { h } from "../dom";
 import { errorText } from "../errors";
 import { formatDate, formatSize, t, tCount } from "../i18n";
-import { navigate } from "../router";
 import { putFile } from "../upload";
 
 export async function casePage(caseId: string): Promise<HTMLElement> {
@@ -38,18 +37,48 @@ export async function casePage(caseId: string): Promise<HTMLElement> {
   );
 }
 
+/// "Switch case": a button that shows the user's other cases as links.
 function switchMenu(cases: Case[], caseId: string): HTMLElement {
-  const select = h(
-    "select",
-    {
-      id: "switch-case",
-      onchange: (event) => navigate(`/cases/${(event.target as HTMLSelectElement).value}`),
-    },
+  const list = h(
+    "ul",
+    { id: "switch-case-list", class: "switch-list", hidden: true },
     ...cases.map((item) =>
-      h("option", { value: item.id, selected: item.id === caseId }, item.title),
+      h(
+        "li",
+        {},
+        h(
+          "a",
+          {
+            href: `/cases/${item.id}`,
+            "data-app-link": true,
+            "aria-current": item.id === caseId ? "page" : undefined,
+          },
+          item.title,
+        ),
+      ),
     ),
   );
-  return h("div", { class: "switch" }, h("label", { for: "switch-case" }, t("case.switch")), select);
+  const button = h(
+    "button",
+    { type: "button", id: "switch-case", class: "secondary", "aria-expanded": "false", "aria-controls": "switch-case-list" },
+    t("case.switch"),
+  );
+  const toggle = (open: boolean): void => {
+    list.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => {
+    toggle(list.hidden === true);
+    if (!list.hidden) list.querySelector("a")?.focus();
+  });
+  const menu = h("div", { class: "switch" }, button, list);
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !list.hidden) {
+      toggle(false);
+      button.focus();
+    }
+  });
+  return menu;
 }
 
 /// The documents, a page at a time; `refresh` reloads them, and keeps doing so
@@ -62,8 +91,18 @@ function documentsSection(caseId: string): { element: HTMLElement; refresh: () =
   const more = h("button", { type: "button", class: "secondary", hidden: true }, t("docs.more"));
   let cursor: string | null = null;
   let polls = 0;
+  // One load at a time; a refresh asked for meanwhile runs once it is done.
+  let loading = false;
+  let refreshAgain = false;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function load(append: boolean): Promise<void> {
+    if (loading) {
+      refreshAgain ||= !append;
+      return;
+    }
+    loading = true;
+    more.disabled = true;
     try {
       const query = append && cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
       const page = await call<DocumentPage>("GET", `/cases/${caseId}/documents${query}`);
@@ -75,13 +114,26 @@ function documentsSection(caseId: string): { element: HTMLElement; refresh: () =
       more.hidden = cursor === null;
       empty.hidden = list.childElementCount > 0;
       alert.textContent = "";
+      // The first new document takes the focus "Show more" had.
+      if (append) items[0]?.querySelector<HTMLElement>("button, .file-name")?.focus();
+      // Documents still being checked: look again in a moment (the first page).
+      clearTimeout(pollTimer);
       const checking = page.documents.some((doc) => doc.status === "pending");
-      if (checking && !append && polls < 30 && list.isConnected) {
+      if (checking && polls < 30) {
         polls += 1;
-        setTimeout(() => void load(false), 1000);
+        pollTimer = setTimeout(() => {
+          if (list.isConnected) void load(false);
+        }, 1000);
       }
     } catch (err) {
       alert.textContent = errorText(err);
+    } finally {
+      loading = false;
+      more.disabled = false;
+      if (refreshAgain) {
+        refreshAgain = false;
+        void load(false);
+      }
     }
   }
   more.addEventListener("click", () => void load(true));
@@ -142,7 +194,7 @@ function documentItem(caseId: string, doc: DocumentItem, alert: HTMLElement): HT
     h(
       "div",
       {},
-      h("p", { class: "file-name" }, doc.file_name),
+      h("p", { class: "file-name", tabindex: "-1" }, doc.file_name),
       h("p", { class: "meta" }, details.join(" · ")),
       doc.message ? h("p", { class: "message" }, t("docs.message", { message: doc.message })) : null,
     ),
@@ -218,13 +270,18 @@ function sendSection(caseId: string, sent: () => void): HTMLElement {
           });
         }),
       );
-      const failed = results.flatMap((result, index) => (result.status === "rejected" ? [names[index] ?? ""] : []));
+      const failed = results.flatMap((result, index) => {
+        if (result.status === "fulfilled") return [];
+        bars[index]?.closest("li")?.classList.add("failed");
+        return [names[index] ?? ""];
+      });
+      const delivered = chosen.length - failed.length;
+      if (delivered > 0) status.textContent = tCount("send.sent", delivered);
       if (failed.length > 0) {
-        alert.textContent = failed.map((file) => t("send.failed", { file })).join(" ");
-      } else {
-        status.textContent = tCount("send.sent", chosen.length);
-        form.reset();
+        // Those sent are sent: only the failed ones are to be chosen again.
+        alert.textContent = [...failed.map((file) => t("send.failed", { file })), t("send.failed_again")].join(" ");
       }
+      form.reset();
       sent();
     } catch (err) {
       if (err instanceof ApiError && err.error.file_index !== undefined) files.focus();

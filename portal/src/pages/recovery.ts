@@ -5,12 +5,14 @@ import { h } from "../dom";
 import { errorText } from "../errors";
 import { formatDate, t } from "../i18n";
 import { pageToken } from "../router";
+import { noToken } from "./simple";
 
 interface Started {
   verification_url: string;
 }
 
 export function recoveryPage(): HTMLElement {
+  if (!pageToken()) return noToken("recovery.title", "recovery.no_token");
   const token = encodeURIComponent(pageToken());
   const status = h("p", { role: "status", class: "status" }, t("recovery.checking"));
   const alert = h("p", { role: "alert", class: "error" });
@@ -45,6 +47,9 @@ export function recoveryPage(): HTMLElement {
       status.textContent = t("recovery.started");
       const url = new URL(started.verification_url, location.origin);
       const sameOrigin = url.origin === location.origin;
+      // The identity check's address comes from the deployment's settings; only a
+      // web address is ever made a link.
+      if (!["https:", "http:"].includes(url.protocol)) throw new Error("not a web address");
       page.append(
         h(
           "p",

@@ -5,9 +5,11 @@ import { h } from "../dom";
 import { errorText } from "../errors";
 import { t } from "../i18n";
 import { pageToken } from "../router";
+import { noToken } from "./simple";
 
 export function resetPage(): HTMLElement {
   const token = pageToken();
+  if (!token) return noToken("reset.title", "reset.no_token");
   const status = h("p", { role: "status", class: "status" });
   const alert = h("div", { role: "alert", class: "error" });
   const password = h("input", {

@@ -45,7 +45,8 @@ export function signInSection(note?: Key): HTMLElement {
   return h(
     "section",
     { "aria-labelledby": "sign-in-title" },
-    note ? h("p", { class: "notice" }, t(note)) : null,
+    // Why the user is here (an expired link): read out, as the focus goes to the field.
+    note ? h("p", { class: "notice", role: "alert" }, t(note)) : null,
     h("h1", { id: "sign-in-title", tabindex: "-1" }, t("signin.title")),
     h("p", {}, t("signin.intro")),
     form,

@@ -4,14 +4,13 @@ import { ApiError, call, type Profile } from "../api";
 import { h } from "../dom";
 import { errorText } from "../errors";
 import { t } from "../i18n";
-import { navigate, pageToken } from "../router";
+import { casePath, navigate, pageToken } from "../router";
 import { remember, takeNext } from "../session";
 import { signInSection } from "./sign-in";
 
 /// An email about a case signs in with `&case=…`: the case to open.
 function caseOfLink(): string | null {
-  const id = new URLSearchParams(location.search).get("case");
-  return id && /^[\w-]+$/.test(id) ? `/cases/${id}` : null;
+  return casePath(new URLSearchParams(location.search).get("case"));
 }
 
 export function verifyPage(): HTMLElement {
@@ -36,7 +35,8 @@ export function verifyPage(): HTMLElement {
     try {
       const signedIn = await call<{ user: Profile }>("POST", "/auth/login-link/verify", { token });
       remember(await call<Profile>("GET", "/me").catch(() => signedIn.user));
-      navigate(caseOfLink() ?? takeNext(), { replace: true });
+      const remembered = takeNext();
+      navigate(caseOfLink() ?? remembered, { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 410) {
         const again = signInSection("verify.expired");
