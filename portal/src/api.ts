@@ -55,7 +55,7 @@ export interface ErrorBody {
   feedback?: string[];
 }
 
-/// A refused or failed call: `status` 0 when the API could not be reached.
+// A refused or failed call: `status` 0 when the API could not be reached.
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -69,8 +69,8 @@ export class ApiError extends Error {
   }
 }
 
-/// What to do when the API says the session is over (it expired or was revoked
-/// while a page was open): set once by the app.
+// What to do when the API says the session is over (it expired or was revoked
+// while a page was open): set once by the app.
 let sessionEnded: () => void = () => undefined;
 
 export function onSessionEnded(handler: () => void): void {
@@ -100,7 +100,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T;
 }
 
-/// The signed-in user, or null without a session (or with one that ended).
+// The signed-in user, or null without a session (or with one that ended).
 export async function me(): Promise<Profile | null> {
   try {
     return await call<Profile>("GET", "/me");

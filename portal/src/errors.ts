@@ -8,7 +8,7 @@ function known(code: string): Key | null {
   return key in CATALOGUES.en ? (key as Key) : null;
 }
 
-/// `files` names the files of an upload request, so a refused one is named.
+// `files` names the files of an upload request, so a refused one is named.
 export function errorText(err: unknown, files: readonly string[] = []): string {
   if (!(err instanceof ApiError)) return t("error.generic");
   if (err.status === 0) return t("error.network");

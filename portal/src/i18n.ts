@@ -10,7 +10,7 @@ export type Key = keyof typeof en;
 export type Language = "en" | "fr" | "es";
 export type Params = Record<string, string | number>;
 
-/// Each language's name as its own speakers write it.
+// Each language's name as its own speakers write it.
 export const LANGUAGES: readonly { code: Language; name: string }[] = [
   { code: "en", name: "English" },
   { code: "fr", name: "Français" },
@@ -46,12 +46,12 @@ export function setLanguage(next: Language): void {
   document.documentElement.lang = next;
 }
 
-/// The text of `key` in the current language, with `{name}` filled from `params`.
+// The text of `key` in the current language, with `{name}` filled from `params`.
 export function t(key: Key, params: Params = {}): string {
   return fill(CATALOGUES[current][key], params);
 }
 
-/// `key_one` or `key_other` as the language counts `count`, with `{count}` filled.
+// `key_one` or `key_other` as the language counts `count`, with `{count}` filled.
 export function tCount(key: "send.sent", count: number): string {
   const form = new Intl.PluralRules(current).select(count) === "one" ? "one" : "other";
   return t(`${key}_${form}`, { count });
@@ -69,7 +69,7 @@ export function formatDate(iso: string): string {
   );
 }
 
-/// A size in the units people read (kB, MB, GB: powers of 1000, as they mean).
+// A size in the units people read (kB, MB, GB: powers of 1000, as they mean).
 export function formatSize(bytes: number): string {
   const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
   let value = bytes;

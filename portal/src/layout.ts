@@ -7,8 +7,8 @@ import { LANGUAGES, isLanguage, language, setLanguage, t } from "./i18n";
 import { navigate, rerender } from "./router";
 import { forget, remember } from "./session";
 
-/// Set while the page is drawn again in a new language chosen in the Menu, so
-/// the Menu comes back open with the focus where it was.
+// Set while the page is drawn again in a new language chosen in the Menu, so
+// the Menu comes back open with the focus where it was.
 let reopenMenu = false;
 
 export function frame(user: Profile | null, page: HTMLElement, flash: string): HTMLElement[] {
@@ -27,7 +27,7 @@ export function frame(user: Profile | null, page: HTMLElement, flash: string): H
   return [h("a", { href: "#main", class: "skip" }, t("app.skip")), header, main];
 }
 
-/// Whether the frame just drawn wants the focus itself (the Menu reopened).
+// Whether the frame just drawn wants the focus itself (the Menu reopened).
 export function frameTakesFocus(): boolean {
   const taken = reopenMenu;
   reopenMenu = false;
@@ -35,8 +35,8 @@ export function frameTakesFocus(): boolean {
   return taken;
 }
 
-/// The language, changed with its own button (a select that acted on every arrow
-/// key would redraw the page under a keyboard user).
+// The language, changed with its own button (a select that acted on every arrow
+// key would redraw the page under a keyboard user).
 function languagePicker(user: Profile | null, id: string): HTMLElement {
   const alert = h("p", { role: "alert", class: "error" });
   const select = h(

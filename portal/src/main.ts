@@ -17,10 +17,10 @@ import { currentUser, forget, rememberNext } from "./session";
 
 const root = document.getElementById("app") as HTMLElement;
 let firstRender = true;
-/// Each render's number: a slow page that finishes after a newer one is dropped.
+// Each render's number: a slow page that finishes after a newer one is dropped.
 let renders = 0;
-/// The API said the session is over while a page was open: the page is drawn
-/// again signed out, saying so.
+// The API said the session is over while a page was open: the page is drawn
+// again signed out, saying so.
 let sessionOver = false;
 onSessionEnded(() => {
   if (sessionOver) return;
@@ -53,7 +53,7 @@ async function page(path: string): Promise<HTMLElement> {
   return notFoundPage();
 }
 
-/// Signed out: the sign-in form. Signed in: the most recently updated case.
+// Signed out: the sign-in form. Signed in: the most recently updated case.
 async function home(): Promise<HTMLElement> {
   if (!(await currentUser())) return signInSection(sessionOver ? "signin.session_ended" : undefined);
   const { cases } = await call<{ cases: Case[] }>("GET", "/cases");

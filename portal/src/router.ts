@@ -3,8 +3,8 @@
 
 type Render = () => Promise<void>;
 let render: Render = () => Promise.resolve();
-/// The path and query last drawn: a change of the #fragment alone (the skip
-/// link) is not a new page.
+// The path and query last drawn: a change of the #fragment alone (the skip
+// link) is not a new page.
 let drawn = "";
 
 const place = (): string => location.pathname + location.search;
@@ -32,14 +32,14 @@ export function navigate(path: string, { replace = false } = {}): void {
   void render();
 }
 
-/// Draws the current page again (a new language); resolves once it is drawn.
+// Draws the current page again (a new language); resolves once it is drawn.
 export function rerender(): Promise<void> {
   return render();
 }
 
-/// The tokens emailed links carry (`?token=…`), taken out of the address bar at
-/// once, so they are not in what is bookmarked, shared or shown on screen; a page
-/// asks for its own.
+// The tokens emailed links carry (`?token=…`), taken out of the address bar at
+// once, so they are not in what is bookmarked, shared or shown on screen; a page
+// asks for its own.
 const tokens = new Map<string, string>();
 
 export function takeTokenFromAddress(): void {
@@ -55,8 +55,8 @@ export function pageToken(): string {
   return tokens.get(location.pathname) ?? "";
 }
 
-/// A case's page path, if `id` is a plain identifier (never anything that could
-/// lead elsewhere).
+// A case's page path, if `id` is a plain identifier (never anything that could
+// lead elsewhere).
 export function casePath(id: string | null | undefined): string | null {
   return id && /^[\w-]+$/.test(id) ? `/cases/${id}` : null;
 }

@@ -5,7 +5,7 @@ import { casePath } from "./router";
 
 let profile: Profile | null | undefined;
 
-/// The signed-in user, asked of the API once per page load.
+// The signed-in user, asked of the API once per page load.
 export async function currentUser(): Promise<Profile | null> {
   if (profile === undefined) remember(await me());
   return profile ?? null;
@@ -16,26 +16,26 @@ export function remember(next: Profile | null): void {
   if (next && isLanguage(next.language)) setLanguage(next.language);
 }
 
-/// Signed out, or the session ended: nothing of the user is kept.
+// Signed out, or the session ended: nothing of the user is kept.
 export function forget(): void {
   profile = null;
   localStorage.removeItem(NEXT_KEY);
 }
 
 const NEXT_KEY = "portcullis.next";
-/// How long a case link opened while signed out is remembered.
+// How long a case link opened while signed out is remembered.
 const NEXT_LIFETIME_MS = 60 * 60 * 1000;
 
-/// A case link opened while signed out, so the sign-in ends there: the emailed
-/// link opens in another tab, so it is kept in localStorage, for an hour.
+// A case link opened while signed out, so the sign-in ends there: the emailed
+// link opens in another tab, so it is kept in localStorage, for an hour.
 export function rememberNext(caseId: string): void {
   if (casePath(caseId)) {
     localStorage.setItem(NEXT_KEY, JSON.stringify({ caseId, at: Date.now() }));
   }
 }
 
-/// Where to go once signed in: the remembered case, if still fresh, else `/`.
-/// Taken once, whatever the link said.
+// Where to go once signed in: the remembered case, if still fresh, else `/`.
+// Taken once, whatever the link said.
 export function takeNext(): string {
   const stored = localStorage.getItem(NEXT_KEY);
   localStorage.removeItem(NEXT_KEY);

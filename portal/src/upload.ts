@@ -2,7 +2,7 @@
 // since fetch reports no upload progress.
 import type { UploadTicket } from "./api";
 
-/// The upload URLs live 15 minutes: an upload still going then cannot succeed.
+// The upload URLs live 15 minutes: an upload still going then cannot succeed.
 const TIMEOUT_MS = 15 * 60 * 1000;
 
 export function putFile(

@@ -31,7 +31,7 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/// A new browser with an empty profile, at `width` pixels (a phone: 375).
+// A new browser with an empty profile, at `width` pixels (a phone: 375).
 export async function openBrowser(width = 1280): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "portcullis-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -71,8 +71,8 @@ interface Violation {
   nodes: { target: unknown[] }[];
 }
 
-/// axe-core on the page as it is now: no serious or critical violation. Run
-/// through the debugging protocol, which the page's CSP does not govern.
+// axe-core on the page as it is now: no serious or critical violation. Run
+// through the debugging protocol, which the page's CSP does not govern.
 export async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
@@ -96,7 +96,7 @@ export async function emails(to?: string): Promise<SentEmail[]> {
   return outbox.emails.filter((email) => to === undefined || email.to.includes(to));
 }
 
-/// The next email to `to` after the `before` it already had, waiting for it.
+// The next email to `to` after the `before` it already had, waiting for it.
 export async function nextEmail(to: string, before: number): Promise<SentEmail> {
   for (let tries = 0; tries < 100; tries += 1) {
     const sent = await emails(to);
@@ -107,7 +107,7 @@ export async function nextEmail(to: string, before: number): Promise<SentEmail> 
   throw new Error(`no new email to ${to}`);
 }
 
-/// The links in an email that point into the portal.
+// The links in an email that point into the portal.
 export function portalLinks(email: SentEmail): string[] {
   const links = [...email.body.matchAll(/href="([^"]+)"/g)].map((match) =>
     (match[1] ?? "").replaceAll("&amp;", "&"),
@@ -129,7 +129,7 @@ export async function api<T>(method: string, path: string, body?: unknown, sessi
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/// Moves the dev stack's clock on (links and sessions expire by it).
+// Moves the dev stack's clock on (links and sessions expire by it).
 export async function advanceClock(seconds: number): Promise<void> {
   const answer = await fetch(`${BASE}/_dev/clock`, {
     method: "POST",

@@ -30,7 +30,7 @@ afterEach(async () => {
   await browser.close();
 });
 
-/// Asks for a sign-in link on the start page; the link the email carries.
+// Asks for a sign-in link on the start page; the link the email carries.
 async function requestLink(page: Page, submit = "Email me a sign-in link"): Promise<string> {
   const before = (await emails(CLIENT)).length;
   await page.getByRole("textbox").first().fill(CLIENT);

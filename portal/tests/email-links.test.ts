@@ -44,7 +44,7 @@ afterAll(async () => {
   await browser.close();
 });
 
-/// The one link of `kind` (a path) in the next email to `to`.
+// The one link of `kind` (a path) in the next email to `to`.
 async function linkInNextEmail(to: string, before: number, kind: string): Promise<string> {
   const email = await nextEmail(to, before);
   const link = portalLinks(email).find((href) => new URL(href).pathname === kind);

@@ -37,7 +37,7 @@ export async function casePage(caseId: string): Promise<HTMLElement> {
   );
 }
 
-/// "Switch case": a button that shows the user's other cases as links.
+// "Switch case": a button that shows the user's other cases as links.
 function switchMenu(cases: Case[], caseId: string): HTMLElement {
   const list = h(
     "ul",
@@ -81,8 +81,8 @@ function switchMenu(cases: Case[], caseId: string): HTMLElement {
   return menu;
 }
 
-/// The documents, a page at a time; `refresh` reloads them, and keeps doing so
-/// while any is still being checked.
+// The documents, a page at a time; `refresh` reloads them, and keeps doing so
+// while any is still being checked.
 function documentsSection(caseId: string): { element: HTMLElement; refresh: () => void } {
   // Busy until the first page is in, for assistive technology (and tests).
   const list = h("ul", { class: "documents", "aria-busy": "true" });
@@ -202,8 +202,8 @@ function documentItem(caseId: string, doc: DocumentItem, alert: HTMLElement): HT
   );
 }
 
-/// Sending files with an optional message: one request for the upload URLs,
-/// then each file straight to S3 with its own progress bar.
+// Sending files with an optional message: one request for the upload URLs,
+// then each file straight to S3 with its own progress bar.
 function sendSection(caseId: string, sent: () => void): HTMLElement {
   const files = h("input", { id: "send-files", type: "file", multiple: true, "aria-describedby": "send-files-hint" });
   const message = h("textarea", { id: "send-message", maxlength: "2000", rows: "3" });

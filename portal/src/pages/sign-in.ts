@@ -4,7 +4,7 @@ import { h } from "../dom";
 import { errorText } from "../errors";
 import { type Key, t } from "../i18n";
 
-/// The form, under `note` (why the user is here) when there is one.
+// The form, under `note` (why the user is here) when there is one.
 export function signInSection(note?: Key): HTMLElement {
   const status = h("p", { role: "status", class: "status" });
   const alert = h("p", { role: "alert", class: "error" });

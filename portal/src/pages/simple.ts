@@ -3,7 +3,7 @@
 import { h } from "../dom";
 import { type Key, t } from "../i18n";
 
-/// A page an emailed link opens, opened without the link's token.
+// A page an emailed link opens, opened without the link's token.
 export function noToken(title: Key, why: Key): HTMLElement {
   return h(
     "section",

@@ -8,7 +8,7 @@ import { casePath, navigate, pageToken } from "../router";
 import { remember, takeNext } from "../session";
 import { signInSection } from "./sign-in";
 
-/// An email about a case signs in with `&case=…`: the case to open.
+// An email about a case signs in with `&case=…`: the case to open.
 function caseOfLink(): string | null {
   return casePath(new URLSearchParams(location.search).get("case"));
 }
