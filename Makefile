@@ -79,9 +79,10 @@ $(PORTAL_STAMP): portal/package-lock.json
 	npm --prefix portal ci --no-audit --no-fund
 	touch $@
 
-# Playwright cannot download its own browser here: Debian's is used.
+# Playwright cannot download its own browser here: Debian's is used (with its
+# recommended packages, fonts among them, as the browser tests were run with).
 $(CHROMIUM):
-	$(SUDO) apt-get install -y --no-install-recommends chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 localstack: $(LOCALSTACK_STAMP)
 
