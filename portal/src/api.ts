@@ -16,6 +16,9 @@ export interface Profile {
   role: "client" | "staff" | "admin";
   language: Language;
   cases: CaseSummary[];
+  // Firm users: when the password expires, and whether it is within 14 days.
+  password_expires_at: string | null;
+  password_expiry_notice: boolean;
 }
 
 export interface Case {
@@ -92,8 +95,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   if (response.status === 204) return undefined as T;
   const parsed: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    // `GET /me` answers 401 to anyone signed out: that is its answer, not an end.
-    if (response.status === 401 && path !== "/me") sessionEnded();
+    // A 401 from a route that needs a session: it ended. (`GET /me` answers 401
+    // to anyone signed out, and the sign-in routes under /auth refuse a wrong
+    // password or code with one: those are their answers.)
+    if (response.status === 401 && path !== "/me" && !path.startsWith("/auth/")) sessionEnded();
     const error = (parsed as { error?: ErrorBody } | null)?.error;
     throw new ApiError(response.status, error ?? { code: "unexpected_answer", message: "" });
   }

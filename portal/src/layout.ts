@@ -3,7 +3,7 @@
 import { ApiError, type Profile, call } from "./api";
 import { h } from "./dom";
 import { errorText } from "./errors";
-import { LANGUAGES, isLanguage, language, setLanguage, t } from "./i18n";
+import { LANGUAGES, formatDate, isLanguage, language, setLanguage, t } from "./i18n";
 import { navigate, rerender } from "./router";
 import { forget, remember } from "./session";
 
@@ -22,6 +22,9 @@ export function frame(user: Profile | null, page: HTMLElement, flash: string): H
     "main",
     { id: "main", tabindex: "-1" },
     flash ? h("p", { class: "notice", role: "status" }, flash) : null,
+    user?.password_expiry_notice && user.password_expires_at
+      ? h("p", { class: "notice" }, t("banner.password_expiry", { date: formatDate(user.password_expires_at) }))
+      : null,
     page,
   );
   return [h("a", { href: "#main", class: "skip" }, t("app.skip")), header, main];

@@ -7,6 +7,7 @@ import { errorText } from "./errors";
 import { language, setLanguage, t } from "./i18n";
 import { frame, frameTakesFocus } from "./layout";
 import { casePage } from "./pages/case";
+import { firmSignInPage } from "./pages/firm-sign-in";
 import { recoveryPage } from "./pages/recovery";
 import { resetPage } from "./pages/reset";
 import { signInSection } from "./pages/sign-in";
@@ -39,6 +40,8 @@ async function page(path: string): Promise<HTMLElement> {
       return recoveryPage();
     case "/recovery/review":
       return reviewPage();
+    case "/firm/sign-in":
+      return firmSignInPage();
     case "/":
       return home();
   }

@@ -129,12 +129,13 @@ export async function api<T>(method: string, path: string, body?: unknown, sessi
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-// Moves the dev stack's clock on (links and sessions expire by it).
-export async function advanceClock(seconds: number): Promise<void> {
+// Moves the dev stack's clock on (links and sessions expire by it); its new time.
+export async function advanceClock(seconds: number): Promise<Date> {
   const answer = await fetch(`${BASE}/_dev/clock`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ seconds }),
   });
   expect(answer.status).toBe(200);
+  return new Date(((await answer.json()) as { now: string }).now);
 }

@@ -52,5 +52,6 @@ export function signInSection(note?: Key): HTMLElement {
     form,
     status,
     alert,
+    h("p", {}, h("a", { href: "/firm/sign-in", "data-app-link": true }, t("signin.firm_link"))),
   );
 }

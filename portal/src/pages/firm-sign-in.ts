@@ -1,0 +1,220 @@
+// A firm user's sign-in: email and password, then the second step the user has
+// (an authenticator code, a texted code, or a backup code, each its own field),
+// with "Keep me logged in for a week"; a forced or expired password leads to the
+// change form.
+import { ApiError, type Profile, call } from "../api";
+import { h } from "../dom";
+import { errorText } from "../errors";
+import { t } from "../i18n";
+import { navigate } from "../router";
+import { remember, takeNext } from "../session";
+
+type Method = "totp" | "sms" | "push" | "backup_code";
+
+interface PasswordAnswer {
+  user?: Profile;
+  mfa_required?: true;
+  mfa_token?: string;
+  methods?: Method[];
+  mfa_enrollment_required?: true;
+}
+
+export function firmSignInPage(): HTMLElement {
+  const page = h("section", { class: "firm-sign-in" });
+  page.append(...passwordStep(page));
+  return page;
+}
+
+async function signedIn(): Promise<void> {
+  remember(await call<Profile>("GET", "/me"));
+  navigate(takeNext(), { replace: true });
+}
+
+function field(id: string, label: string, attributes: Record<string, string | boolean>): [HTMLElement, HTMLInputElement] {
+  const input = h("input", { id, name: id, ...attributes });
+  return [h("label", { for: id }, label), input];
+}
+
+function passwordStep(page: HTMLElement): HTMLElement[] {
+  const alert = h("p", { role: "alert", class: "error" });
+  const [emailLabel, email] = field("firm-email", t("signin.email"), { type: "email", autocomplete: "username", required: true });
+  const [passwordLabel, password] = field("firm-password", t("firm.password"), {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  const keep = h("input", { id: "keep-signed-in", type: "checkbox" });
+  const submit = h("button", { type: "submit" }, t("firm.submit"));
+  const form = h(
+    "form",
+    {
+      onsubmit: (event) => {
+        event.preventDefault();
+        void send();
+      },
+    },
+    emailLabel,
+    email,
+    passwordLabel,
+    password,
+    h("div", { class: "check" }, keep, h("label", { for: "keep-signed-in" }, t("firm.keep"))),
+    submit,
+  );
+  async function send(): Promise<void> {
+    submit.disabled = true;
+    alert.textContent = "";
+    try {
+      const answer = await call<PasswordAnswer>("POST", "/auth/password", {
+        email: email.value.trim(),
+        password: password.value,
+      });
+      if (answer.mfa_required && answer.mfa_token) {
+        page.replaceChildren(secondStep(answer.mfa_token, answer.methods ?? [], keep.checked));
+        page.querySelector<HTMLElement>("h1")?.focus();
+      } else if (answer.mfa_enrollment_required) {
+        alert.textContent = t("firm.enrol_first");
+      } else {
+        await signedIn();
+      }
+    } catch (err) {
+      const token = err instanceof ApiError ? (err.error as { password_change_token?: string }).password_change_token : undefined;
+      if (err instanceof ApiError && err.code === "password_change_required" && token) {
+        page.replaceChildren(changeStep(token));
+        page.querySelector<HTMLElement>("h1")?.focus();
+        return;
+      }
+      alert.textContent = errorText(err);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return [
+    h("h1", { tabindex: "-1" }, t("firm.title")),
+    h("p", {}, t("firm.intro")),
+    form,
+    alert,
+    h("p", {}, h("a", { href: "/", "data-app-link": true }, t("firm.client_instead"))),
+  ];
+}
+
+// The second step: a form per method the user has, the backup code its own.
+function secondStep(mfaToken: string, methods: Method[], keep: boolean): HTMLElement {
+  const alert = h("p", { role: "alert", class: "error" });
+  const status = h("p", { role: "status", class: "status" });
+  const forms: HTMLElement[] = [];
+  const codeForm = (id: string, label: string, path: string, hint?: HTMLElement): HTMLElement => {
+    const [codeLabel, code] = field(id, label, { inputmode: "numeric", autocomplete: "one-time-code", required: true });
+    const submit = h("button", { type: "submit" }, t("firm.verify"));
+    return h(
+      "form",
+      {
+        onsubmit: (event) => {
+          event.preventDefault();
+          void (async () => {
+            submit.disabled = true;
+            alert.textContent = "";
+            try {
+              await call("POST", path, { mfa_token: mfaToken, code: code.value.trim(), keep_me_logged_in: keep });
+              await signedIn();
+            } catch (err) {
+              alert.textContent = errorText(err);
+              code.select();
+            } finally {
+              submit.disabled = false;
+            }
+          })();
+        },
+      },
+      hint ?? null,
+      codeLabel,
+      code,
+      submit,
+    );
+  };
+  if (methods.includes("totp")) forms.push(codeForm("totp-code", t("firm.totp_code"), "/auth/mfa/totp"));
+  if (methods.includes("sms")) {
+    const send = h("button", { type: "button", class: "secondary" }, t("firm.sms_send"));
+    send.addEventListener("click", () => {
+      void (async () => {
+        send.disabled = true;
+        alert.textContent = "";
+        try {
+          await call("POST", "/auth/mfa/sms/send", { mfa_token: mfaToken });
+          status.textContent = t("firm.sms_sent");
+          send.textContent = t("firm.sms_resend");
+          document.getElementById("sms-code")?.focus();
+        } catch (err) {
+          alert.textContent = errorText(err);
+        } finally {
+          send.disabled = false;
+        }
+      })();
+    });
+    forms.push(codeForm("sms-code", t("firm.sms_code"), "/auth/mfa/sms", send));
+  }
+  if (methods.includes("backup_code")) {
+    const backup = h("details", { class: "backup" }, h("summary", {}, t("firm.use_backup")));
+    backup.append(codeForm("backup-code", t("firm.backup_code"), "/auth/mfa/backup-code"));
+    forms.push(backup);
+  }
+  return h(
+    "div",
+    {},
+    h("h1", { tabindex: "-1" }, t("firm.second_title")),
+    h("p", {}, t("firm.second_intro")),
+    ...forms,
+    status,
+    alert,
+  );
+}
+
+// A forced or expired password: the new one, with the single-use token.
+function changeStep(token: string): HTMLElement {
+  const alert = h("div", { role: "alert", class: "error" });
+  const status = h("p", { role: "status", class: "status" });
+  const [label, password] = field("changed-password", t("reset.password"), {
+    type: "password",
+    autocomplete: "new-password",
+    required: true,
+    minlength: "8",
+    maxlength: "128",
+  });
+  const submit = h("button", { type: "submit" }, t("reset.submit"));
+  const form = h(
+    "form",
+    {
+      onsubmit: (event) => {
+        event.preventDefault();
+        void (async () => {
+          submit.disabled = true;
+          alert.replaceChildren();
+          try {
+            await call("POST", "/auth/password/change", { password_change_token: token, new_password: password.value });
+            form.remove();
+            status.textContent = t("firm.changed");
+          } catch (err) {
+            alert.append(h("p", {}, errorText(err)));
+            if (err instanceof ApiError && err.error.feedback?.length) {
+              alert.append(h("ul", {}, ...err.error.feedback.map((line) => h("li", { lang: "en" }, line))));
+            }
+          } finally {
+            submit.disabled = false;
+          }
+        })();
+      },
+    },
+    label,
+    password,
+    submit,
+  );
+  return h(
+    "div",
+    {},
+    h("h1", { tabindex: "-1" }, t("firm.change_title")),
+    h("p", {}, t("firm.change_intro")),
+    form,
+    status,
+    alert,
+    h("p", {}, h("a", { href: "/firm/sign-in", "data-app-link": true }, t("firm.sign_in_again"))),
+  );
+}

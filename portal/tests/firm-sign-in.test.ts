@@ -1,0 +1,179 @@
+// A firm user's sign-in in Chromium: password, then an authenticator code with
+// "Keep me logged in for a week", a texted code, or a backup code (once only).
+import type { Page } from "playwright-core";
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  ADMIN,
+  ADMIN_PASSWORD,
+  BASE,
+  type Browser,
+  advanceClock,
+  api,
+  expectAccessible,
+  nextEmail,
+  openBrowser,
+  portalLinks,
+} from "./browser";
+import { totp } from "./totp";
+
+const PASSWORD = "a long and unusual passphrase 9";
+
+let admin = "";
+let browser: Browser;
+beforeAll(async () => {
+  await advanceClock(16 * 60);
+  admin = (await api<{ session_token: string }>("POST", "/auth/password", { email: ADMIN, password: ADMIN_PASSWORD }))
+    .session_token;
+});
+beforeEach(async () => {
+  browser = await openBrowser();
+});
+afterEach(async () => {
+  await browser.close();
+});
+
+// A staff member invited by the administrator, with `PASSWORD`; their session.
+async function staff(): Promise<{ email: string; session: string }> {
+  const email = `staff-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await api("POST", "/firm/users", { email, name: "Robin Staff", role: "staff", language: "en" }, admin);
+  const invitation = portalLinks(await nextEmail(email, 0)).find((link) => link.includes("/auth/reset?token="));
+  const token = new URL(invitation ?? "").searchParams.get("token");
+  await api("POST", "/auth/password/reset", { token, new_password: PASSWORD });
+  const { session_token } = await api<{ session_token: string }>("POST", "/auth/password", { email, password: PASSWORD });
+  return { email, session: session_token };
+}
+
+// `staff()` with an authenticator app: its secret and backup codes.
+async function withApp(): Promise<{ email: string; secret: string; backupCodes: string[] }> {
+  const { email, session } = await staff();
+  const { secret } = await api<{ secret: string }>("POST", "/mfa/totp/enroll", { password: PASSWORD }, session);
+  const now = await advanceClock(0);
+  const { backup_codes } = await api<{ backup_codes: string[] }>(
+    "POST",
+    "/mfa/totp/confirm",
+    { code: totp(secret, now) },
+    session,
+  );
+  return { email, secret, backupCodes: backup_codes };
+}
+
+async function heading(page: Page): Promise<string> {
+  return (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+}
+
+async function password(page: Page, email: string, keep = false): Promise<void> {
+  await page.goto(`${BASE}/`);
+  await page.getByRole("link", { name: "Work at the firm? Sign in with your password" }).click();
+  await expect.poll(() => heading(page)).toBe("Sign in to your firm");
+  await expectAccessible(page);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  if (keep) await page.getByLabel("Keep me logged in for a week").check();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect.poll(() => heading(page)).toBe("Two-step sign-in");
+  await expectAccessible(page);
+}
+
+async function signedIn(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole("button", { name: "Menu" }).count()).toBe(1);
+}
+
+describe("a firm user", () => {
+  test("signs in with an authenticator code, kept signed in for a week", async () => {
+    const { page, context } = browser;
+    const user = await withApp();
+    await password(page, user.email, true);
+    // The next time step: the one the set-up used is spent.
+    const now = await advanceClock(30);
+    await page.getByLabel("Code from your authenticator app").fill(totp(user.secret, now));
+    await page.getByRole("button", { name: "Verify" }).first().click();
+    await signedIn(page);
+    const session = (await context.cookies()).find((cookie) => cookie.name === "session");
+    const lifetime = (session?.expires ?? 0) - Date.now() / 1000;
+    expect(lifetime).toBeGreaterThan(7 * 24 * 3600 - 300);
+    expect(lifetime).toBeLessThanOrEqual(7 * 24 * 3600 + 5);
+    expect(session?.httpOnly).toBe(true);
+    await expectAccessible(page);
+  });
+
+  test("signs in with a backup code, which works once only", async () => {
+    const { page } = browser;
+    const user = await withApp();
+    const code = user.backupCodes[0] ?? "";
+    const useBackup = async (): Promise<void> => {
+      await password(page, user.email);
+      await page.getByText("Use backup security code").click();
+      await page.getByLabel("Backup security code").fill(code);
+      await page.locator("details.backup").getByRole("button", { name: "Verify" }).click();
+    };
+    await useBackup();
+    await signedIn(page);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => heading(page)).toBe("Sign in");
+    await useBackup();
+    await page.getByText("That code is not right, or it has been used already.").waitFor();
+    expect(await page.getByRole("button", { name: "Menu" }).count()).toBe(0);
+  });
+
+  test("signs in with a texted code", async () => {
+    const { page } = browser;
+    const { email, session } = await staff();
+    const phone = `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
+    const texts = async (): Promise<string[]> => {
+      const outbox = (await (await fetch(`${BASE}/_dev/outbox`)).json()) as { sms: { to: string; message: string }[] };
+      return outbox.sms.filter((sms) => sms.to === phone).map((sms) => sms.message);
+    };
+    const lastCode = async (count: number): Promise<string> => {
+      await expect.poll(async () => (await texts()).length).toBe(count);
+      return /\b(\d{6})\b/.exec((await texts())[count - 1] ?? "")?.[1] ?? "";
+    };
+    await api("POST", "/mfa/sms/enroll", { password: PASSWORD, phone }, session);
+    await api("POST", "/mfa/sms/confirm", { code: await lastCode(1) }, session);
+    // Past the minute between two texts.
+    await advanceClock(61);
+    await password(page, email);
+    await page.getByRole("button", { name: "Text me a code" }).click();
+    await page.getByText("A code is on its way by text message. It works for 10 minutes.").waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("sms-code");
+    await page.getByLabel("Code from the text message").fill(await lastCode(2));
+    await page.locator("#sms-code").press("Enter");
+    await signedIn(page);
+  });
+
+  test("whose administrator forced a password change chooses a new one, then signs in with it", async () => {
+    const { page } = browser;
+    const { email } = await staff();
+    const { users } = await api<{ users: { id: string; email: string }[] }>("GET", "/firm/users", undefined, admin);
+    const id = users.find((user) => user.email === email)?.id;
+    await api("POST", `/firm/users/${id}/force-password-change`, undefined, admin);
+    await page.goto(`${BASE}/firm/sign-in`);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => heading(page)).toBe("Choose a new password");
+    await expectAccessible(page);
+    await page.getByLabel("New password").fill("an entirely new passphrase 10");
+    await page.getByRole("button", { name: "Set the password" }).click();
+    await page.getByText("Your new password is set. Sign in with it now.").waitFor();
+    // The new password signs in (no second step: none is set up).
+    const signedIn = await api<{ session_token?: string }>("POST", "/auth/password", {
+      email,
+      password: "an entirely new passphrase 10",
+    });
+    expect(signedIn.session_token).toBeDefined();
+  });
+
+  test("with the wrong password is told so, in the same words whatever the address", async () => {
+    const { page } = browser;
+    await page.goto(`${BASE}/firm/sign-in`);
+    for (const email of [ADMIN, "nobody@example.com"]) {
+      await page.getByLabel("Email address").fill(email);
+      await page.getByLabel("Password", { exact: true }).fill("not the password");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await expect.poll(() => page.getByRole("alert").allTextContents()).toContain(
+        "The email address or the password is not right.",
+      );
+    }
+  });
+});
