@@ -16,6 +16,9 @@ export default defineConfig({
     // One browser and one stack: the files run one after another.
     fileParallelism: false,
     testTimeout: 90_000,
+    // A page waits on the API and the emulator: give it time (vitest's 1 s is
+    // short on a loaded 2-core machine).
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
   },
 });

@@ -1,5 +1,6 @@
 // A firm user's sign-in in Chromium: password, then an authenticator code with
 // "Keep me logged in for a week", a texted code, or a backup code (once only).
+import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -138,6 +139,39 @@ describe("a firm user", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("sms-code");
     await page.getByLabel("Code from the text message").fill(await lastCode(2));
     await page.locator("#sms-code").press("Enter");
+    await signedIn(page);
+  });
+
+  test("signs in by approving a push, the phone picking the number the page shows", async () => {
+    const { page } = browser;
+    const { email, session } = await staff();
+    const deviceToken = randomBytes(32).toString("hex");
+    const { device_credential } = await api<{ device_credential: string }>(
+      "POST",
+      "/mfa/push/devices",
+      { password: PASSWORD, platform: "apns", device_token: deviceToken, name: "Robin's phone" },
+      session,
+    );
+    await password(page, email);
+    await page.getByRole("button", { name: "Send a push to my phone" }).click();
+    await page.getByText("On your phone, pick this number:").waitFor();
+    const number = Number(await page.locator(".push-number").textContent());
+    await expectAccessible(page);
+    // The phone: the push it got names the challenge; it answers with its credential.
+    const outbox = (await (await fetch(`${BASE}/_dev/outbox`)).json()) as {
+      pushes: { device_token: string; message: string }[];
+    };
+    const push = outbox.pushes.filter((p) => p.device_token === deviceToken).pop();
+    const apns = JSON.parse((JSON.parse(push?.message ?? "{}") as { APNS: string }).APNS) as {
+      portcullis: { challenge_id: string; choices: number[] };
+    };
+    expect(apns.portcullis.choices).toContain(number);
+    await api(
+      "POST",
+      `/mfa/push/challenges/${apns.portcullis.challenge_id}`,
+      { approve: true, number },
+      device_credential,
+    );
     await signedIn(page);
   });
 

@@ -131,6 +131,7 @@ function secondStep(mfaToken: string, methods: Method[], keep: boolean): HTMLEle
       submit,
     );
   };
+  if (methods.includes("push")) forms.push(pushApproval(mfaToken, keep, alert));
   if (methods.includes("totp")) forms.push(codeForm("totp-code", t("firm.totp_code"), "/auth/mfa/totp"));
   if (methods.includes("sms")) {
     const send = h("button", { type: "button", class: "secondary" }, t("firm.sms_send"));
@@ -166,6 +167,54 @@ function secondStep(mfaToken: string, methods: Method[], keep: boolean): HTMLEle
     status,
     alert,
   );
+}
+
+interface Pushed {
+  challenge_id: string;
+  number: number;
+}
+
+// Push approval: the phones are asked, the page shows the number to pick there,
+// and waits (polling) until the phone answers, the push expires, or it is denied.
+function pushApproval(mfaToken: string, keep: boolean, alert: HTMLElement): HTMLElement {
+  const send = h("button", { type: "button" }, t("firm.push_send"));
+  const waiting = h("div", { role: "status", class: "push-wait" });
+  send.addEventListener("click", () => {
+    void (async () => {
+      send.disabled = true;
+      alert.textContent = "";
+      try {
+        const pushed = await call<Pushed>("POST", "/auth/mfa/push", { mfa_token: mfaToken });
+        waiting.replaceChildren(
+          h("p", {}, t("firm.push_pick")),
+          h("p", { class: "push-number" }, String(pushed.number)),
+        );
+        await waitForAnswer(pushed.challenge_id);
+      } catch (err) {
+        waiting.replaceChildren();
+        alert.textContent = errorText(err);
+        send.textContent = t("firm.push_again");
+        send.disabled = false;
+      }
+    })();
+  });
+  async function waitForAnswer(challenge: string): Promise<void> {
+    const query = new URLSearchParams({ mfa_token: mfaToken, keep_me_logged_in: String(keep) });
+    // The push lives 2 minutes: a little longer than that, at most.
+    for (let tries = 0; tries < 90 && send.isConnected; tries += 1) {
+      const answer = await call<{ status?: "pending" }>(
+        "GET",
+        `/auth/mfa/push/${encodeURIComponent(challenge)}?${query.toString()}`,
+      );
+      if (answer.status !== "pending") {
+        await signedIn();
+        return;
+      }
+      await new Promise((done) => setTimeout(done, 1500));
+    }
+    throw new ApiError(410, { code: "push_expired", message: "" });
+  }
+  return h("div", { class: "push" }, send, waiting);
 }
 
 // A forced or expired password: the new one, with the single-use token.
