@@ -8,6 +8,7 @@ import { language, setLanguage, t } from "./i18n";
 import { frame, frameTakesFocus } from "./layout";
 import { casePage } from "./pages/case";
 import { firmSignInPage } from "./pages/firm-sign-in";
+import { securityPage } from "./pages/security";
 import { recoveryPage } from "./pages/recovery";
 import { resetPage } from "./pages/reset";
 import { signInSection } from "./pages/sign-in";
@@ -42,6 +43,10 @@ async function page(path: string): Promise<HTMLElement> {
       return reviewPage();
     case "/firm/sign-in":
       return firmSignInPage();
+    case "/security": {
+      const user = await currentUser();
+      return user ? securityPage(user) : signInSection();
+    }
     case "/":
       return home();
   }

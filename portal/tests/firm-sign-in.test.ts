@@ -1,6 +1,7 @@
 // A firm user's sign-in in Chromium: password, then an authenticator code with
 // "Keep me logged in for a week", a texted code, or a backup code (once only).
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -173,6 +174,46 @@ describe("a firm user", () => {
       device_credential,
     );
     await signedIn(page);
+  });
+
+  test("sets up an authenticator app from its key, downloads the backup codes, and then needs a code", async () => {
+    const { page } = browser;
+    const { email } = await staff();
+    await page.goto(`${BASE}/firm/sign-in`);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signedIn(page);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("link", { name: "My security" }).click();
+    await expect.poll(() => heading(page)).toBe("My security");
+    await expectAccessible(page);
+
+    await page.getByLabel("Your password, again").fill(PASSWORD);
+    await page.getByRole("button", { name: "Start" }).click();
+    await page.getByRole("img", { name: "QR code for your authenticator app" }).waitFor();
+    const key = ((await page.locator("code.key").textContent()) ?? "").replaceAll(" ", "");
+    await expectAccessible(page);
+    const now = await advanceClock(0);
+    await page.getByLabel("Code from the app").fill(totp(key, now));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByText("Your authenticator app is on.").waitFor();
+    const codes = await page.locator("ul.backup-codes code").allTextContents();
+    expect(codes).toHaveLength(10);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download as a text file" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("portcullis-backup-codes.txt");
+    const text = readFileSync(await download.path(), "utf8");
+    for (const code of codes) expect(text).toContain(code);
+
+    // The next sign-in asks for the app's code.
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => heading(page)).toBe("Sign in");
+    await password(page, email);
+    expect(await page.getByLabel("Code from your authenticator app").count()).toBe(1);
   });
 
   test("whose administrator forced a password change chooses a new one, then signs in with it", async () => {
