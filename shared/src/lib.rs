@@ -15,6 +15,7 @@ pub mod fakes;
 pub mod http;
 pub mod mfa;
 pub mod ports;
+pub mod qr;
 pub mod recovery;
 pub mod runtime;
 pub mod services;

@@ -154,6 +154,7 @@ async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &
     let dev = server::Dev {
         emulator: emulator.address().clone(),
         clock: None,
+        store: None,
     };
     let router = server::router(gateway, dev, portal);
     tokio::spawn(server::serve(listener, router, std::future::pending()));

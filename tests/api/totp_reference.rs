@@ -56,8 +56,7 @@ fn six_digit_codes_agree_with_pyotp() {
 #[test]
 fn the_qr_png_reads_as_a_valid_png_with_the_standard_library_of_python() {
     let png =
-        portcullis::mfa::qr::qr_png("otpauth://totp/Example%20LLP:ada?secret=GEZDGNBVGY3TQOJQ")
-            .unwrap();
+        portcullis::qr::qr_png("otpauth://totp/Example%20LLP:ada?secret=GEZDGNBVGY3TQOJQ").unwrap();
     let script = "import struct, sys, zlib\n\
                   data = sys.stdin.buffer.read()\n\
                   assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n\

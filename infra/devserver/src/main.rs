@@ -122,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
     let dev = server::Dev {
         emulator: emulator.address().clone(),
         clock: Some(clock),
+        store: Some(Arc::new(store)),
     };
     let router = server::router(gateway, dev, portal);
     server::serve(listener, router, stop_signal()).await?;

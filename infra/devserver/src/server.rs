@@ -17,8 +17,10 @@ use crate::gateway::{Gateway, Incoming};
 use crate::pages::{INBOX_CSS, inbox_page};
 use crate::portal::{Portal, page_headers};
 use portcullis::clock::ShiftedClock;
+use portcullis::domain::{Language, Role};
 use portcullis::http::API_PATH_PREFIX;
-use portcullis::ports::Clock;
+use portcullis::ports::{Clock, Store};
+use portcullis_cli::admin::{Admin, NewUser};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
@@ -26,10 +28,12 @@ use time::format_description::well_known::Rfc3339;
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// What the dev pages reach: the emulator's outbox, and the clock `make dev`'s
-/// functions read (a test's own clock is its to move, so it has none here).
+/// functions read (a test's own clock is its to move, so it has none here), and
+/// the store, where a browser test makes a firm of its own.
 pub struct Dev {
     pub emulator: Address,
     pub clock: Option<Arc<ShiftedClock>>,
+    pub store: Option<Arc<dyn Store>>,
 }
 
 struct AppState {
@@ -56,6 +60,7 @@ pub fn router(gateway: Gateway, dev: Dev, portal: Portal) -> Router {
         .route("/_dev/inbox", get(dev_inbox))
         .route("/_dev/inbox.css", get(inbox_css))
         .route("/_dev/clock", post(advance_clock))
+        .route("/_dev/firms", post(new_firm))
         .fallback(portal_file)
         .with_state(state)
 }
@@ -102,6 +107,51 @@ async fn advance_clock(State(state): State<Arc<AppState>>, Json(by): Json<Advanc
     clock.advance(Duration::seconds(by.seconds.into()));
     let now = clock.now().format(&Rfc3339).unwrap_or_default();
     Json(serde_json::json!({ "now": now })).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct NewFirm {
+    name: String,
+    admin_email: String,
+    admin_name: String,
+    admin_password: String,
+}
+
+/// `POST /_dev/firms` makes a firm with an administrator whose password is the
+/// one given, as the operator's CLI does: a browser test that changes a firm's
+/// policy changes its own firm's, never the demo firm the other tests use.
+async fn new_firm(State(state): State<Arc<AppState>>, Json(firm): Json<NewFirm>) -> Response {
+    let (Some(clock), Some(store)) = (&state.dev.clock, &state.dev.store) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let admin = Admin {
+        store: store.as_ref(),
+        clock: clock.as_ref(),
+    };
+    let made = async {
+        let id = admin.create_firm(&firm.name).await?;
+        admin
+            .create_user(NewUser {
+                firm: id,
+                email: &firm.admin_email,
+                name: &firm.admin_name,
+                role: Role::Admin,
+                language: Language::En,
+            })
+            .await?;
+        admin
+            .set_password(&firm.admin_email, firm.admin_password.clone())
+            .await?;
+        anyhow::Ok(id)
+    };
+    match made.await {
+        Ok(id) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "firm_id": id.to_string() })),
+        )
+            .into_response(),
+        Err(err) => (StatusCode::BAD_REQUEST, format!("{err:#}")).into_response(),
+    }
 }
 
 async fn inbox_css() -> Response {

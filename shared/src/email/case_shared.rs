@@ -44,6 +44,7 @@ pub fn case_shared_email(
         greeting,
         paragraphs: vec![body],
         action: Some((open_portal_label(language), sign_in_url)),
+        action_qr: None,
         closing: vec![sign_in_button_note(language)],
     })
 }

@@ -79,6 +79,7 @@ pub fn documents_received_email(
         greeting,
         paragraphs,
         action: Some((action, case_url)),
+        action_qr: None,
         closing: Vec::new(),
     })
 }
@@ -117,6 +118,7 @@ pub fn documents_shared_email(
         greeting,
         paragraphs,
         action: Some((open_portal_label(language), sign_in_url)),
+        action_qr: None,
         closing: vec![sign_in_button_note(language)],
     })
 }

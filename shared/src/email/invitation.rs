@@ -44,6 +44,7 @@ pub fn invitation_email(language: Language, name: &str, firm: &str, link: &str) 
         greeting,
         paragraphs: vec![body],
         action: Some((action, link)),
+        action_qr: None,
         closing: vec![closing.to_owned()],
     })
 }

@@ -1,6 +1,7 @@
 use html_escape::{encode_double_quoted_attribute, encode_text};
 
 use crate::domain::Language;
+use crate::qr::qr_html_table;
 
 /// One email's content before it is laid out: a greeting, paragraphs, one call to
 /// action, and closing lines.
@@ -10,6 +11,9 @@ pub(super) struct Content<'a> {
     pub greeting: String,
     pub paragraphs: Vec<String>,
     pub action: Option<(&'a str, &'a str)>,
+    /// A QR code of the action's address under its button, with this caption,
+    /// for opening the link on a phone.
+    pub action_qr: Option<String>,
     pub closing: Vec<String>,
 }
 
@@ -35,6 +39,15 @@ pub(super) fn render(content: Content<'_>) -> super::Rendered {
             encode_double_quoted_attribute(url),
             encode_text(label),
         ));
+        if let Some(caption) = &content.action_qr {
+            // An address too long for a QR code leaves the button alone.
+            if let Ok(table) = qr_html_table(url, caption) {
+                html.push_str(&format!(
+                    "<p style=\"color:#555\">{}</p>{table}",
+                    encode_text(caption)
+                ));
+            }
+        }
     }
     for line in &content.closing {
         text.push_str(line);

@@ -48,6 +48,7 @@ pub fn login_link_email(language: Language, name: &str, link: &str) -> Rendered 
         greeting,
         paragraphs: vec![body],
         action: Some((action, link)),
+        action_qr: None,
         closing,
     })
 }

@@ -47,6 +47,7 @@ pub fn mfa_disabled_email(language: Language, name: &str, portal_url: &str) -> R
             },
             portal_url,
         )),
+        action_qr: None,
         closing: vec![closing.to_owned()],
     })
 }

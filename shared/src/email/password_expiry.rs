@@ -103,6 +103,7 @@ pub fn password_expiry_email(
         greeting,
         paragraphs: vec![body],
         action: Some((action, link)),
+        action_qr: None,
         closing: Vec::new(),
     })
 }

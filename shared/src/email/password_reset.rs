@@ -38,6 +38,7 @@ pub fn password_reset_email(language: Language, name: &str, link: &str) -> Rende
         greeting,
         paragraphs: vec![body.to_owned()],
         action: Some((action, link)),
+        action_qr: None,
         closing: vec![closing.to_owned()],
     })
 }

@@ -6,7 +6,7 @@ use crate::domain::Language;
 
 /// To a firm user whose account recovery support opened: the 72-hour link.
 pub fn recovery_link_email(language: Language, name: &str, link: &str) -> Rendered {
-    let (subject, greeting, body, action, closing) = match language {
+    let (subject, greeting, body, action, qr, closing) = match language {
         Language::En => (
             "Recover access to your account",
             format!("Hello {name},"),
@@ -14,6 +14,7 @@ pub fn recovery_link_email(language: Language, name: &str, link: &str) -> Render
              two-step sign-in. Use the button below to confirm who you are. The link \
              expires in 72 hours and works once.",
             "Confirm who I am",
+            "Or scan this QR code with your phone's camera to open the link there:",
             "If you did not ask for this, contact your firm's administrator at once.",
         ),
         Language::Fr => (
@@ -24,6 +25,7 @@ pub fn recovery_link_email(language: Language, name: &str, link: &str) -> Render
              confirmer votre identité. Le lien expire dans 72 heures et ne fonctionne \
              qu'une fois.",
             "Confirmer mon identité",
+            "Ou scannez ce code QR avec l'appareil photo de votre téléphone pour y ouvrir le lien :",
             "Si vous n'êtes pas à l'origine de cette demande, contactez immédiatement \
              l'administrateur de votre cabinet.",
         ),
@@ -34,6 +36,7 @@ pub fn recovery_link_email(language: Language, name: &str, link: &str) -> Render
              completar el acceso en dos pasos. Use el botón de abajo para confirmar su \
              identidad. El enlace caduca en 72 horas y funciona una sola vez.",
             "Confirmar mi identidad",
+            "O escanee este código QR con la cámara de su teléfono para abrir allí el enlace:",
             "Si no lo ha solicitado usted, póngase en contacto de inmediato con el \
              administrador de su despacho.",
         ),
@@ -44,6 +47,7 @@ pub fn recovery_link_email(language: Language, name: &str, link: &str) -> Render
         greeting,
         paragraphs: vec![body.to_owned()],
         action: Some((action, link)),
+        action_qr: Some(qr.to_owned()),
         closing: vec![closing.to_owned()],
     })
 }
@@ -82,6 +86,7 @@ pub fn recovery_passed_email(language: Language, name: &str, portal_url: &str) -
         greeting,
         paragraphs: vec![body.to_owned()],
         action: Some((action, portal_url)),
+        action_qr: None,
         closing: vec![],
     })
 }
@@ -116,6 +121,7 @@ pub fn recovery_failed_email(language: Language, name: &str) -> Rendered {
         greeting,
         paragraphs: vec![body.to_owned()],
         action: None,
+        action_qr: None,
         closing: vec![],
     })
 }
@@ -146,11 +152,19 @@ mod tests {
                 "contacto con el soporte",
             ),
         ] {
-            let link = "https://p.example/recovery?token=t";
+            let link = "https://portal.example-law-firm.com/recovery?token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
             let email = recovery_link_email(language, "Avery", link);
             assert!(
                 email.text.contains(link) && email.text.contains(hours),
                 "{language}"
+            );
+            // The link's QR code under its button, announced as an image.
+            assert!(email.html.contains("<table role=\"img\""), "{language}");
+            // Under the 102 kB past which Gmail clips a message, QR code and all.
+            assert!(
+                email.html.len() < 100_000,
+                "{language}: {}",
+                email.html.len()
             );
             let passed = recovery_passed_email(language, "Avery", "https://p.example");
             assert!(passed.text.contains(again), "{language}");

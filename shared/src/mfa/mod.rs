@@ -11,7 +11,6 @@ pub mod phone_texts;
 mod push;
 pub mod push_devices;
 pub mod push_sign_in;
-pub mod qr;
 pub mod second_step;
 pub mod second_step_route;
 pub mod sms_codes;

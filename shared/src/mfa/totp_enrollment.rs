@@ -11,13 +11,13 @@ use crate::accounts::reentered_password::{Reentered, check_reentered_password};
 use crate::documents::cases::firm_name;
 use crate::domain::{AuditEvent, AuditKind, InvalidPhone, Role};
 use crate::http::{InvalidBody, Principal};
-use crate::mfa::qr::qr_png;
 use crate::mfa::totp::TotpSecret;
 use crate::mfa::{
     BackupCode, InvalidDeviceName, InvalidDeviceToken, MfaMethod, MfaState, UnsupportedPlatform,
 };
 use crate::mfa::{ConfirmedFactor, FactorConfirmation};
 use crate::ports::Conditional;
+use crate::qr::qr_png;
 use crate::sign_in::limits::Exceeded;
 
 /// What the authenticator secret is sealed under (see [`crate::crypto::ServerKey::seal`]).
