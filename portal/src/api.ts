@@ -80,13 +80,25 @@ export function onSessionEnded(handler: () => void): void {
   sessionEnded = handler;
 }
 
-export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+// A call of the API, signed in by the session cookie, or by a bearer token (the
+// 15-minute session of a firm user made to set up a second step first).
+export type Caller = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export const call: Caller = (method, path, body) => request(method, path, body, null);
+
+export function withBearer(token: string): Caller {
+  return (method, path, body) => request(method, path, body, token);
+}
+
+async function request<T>(method: string, path: string, body: unknown, bearer: string | null): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   let response: Response;
   try {
     response = await fetch(API + path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers,
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
@@ -95,11 +107,13 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   if (response.status === 204) return undefined as T;
   const parsed: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    // A 401 from a route that needs a session: it ended. (`GET /me` answers 401
-    // to anyone signed out, and the sign-in routes under /auth refuse a wrong
-    // password or code with one: those are their answers.)
-    if (response.status === 401 && path !== "/me" && !path.startsWith("/auth/")) sessionEnded();
     const error = (parsed as { error?: ErrorBody } | null)?.error;
+    // A 401 `unauthorized` (or API Gateway's own bare 401) from a route that needs
+    // a session: it ended. (Any other 401 is a wrong password or code typed again; `GET /me` answers 401 to
+    // anyone signed out, and the sign-in routes under /auth are their own
+    // answers; a bearer token's end is its page's to tell.)
+    const ended = response.status === 401 && (error === undefined || error.code === "unauthorized");
+    if (ended && !bearer && path !== "/me" && !path.startsWith("/auth/")) sessionEnded();
     throw new ApiError(response.status, error ?? { code: "unexpected_answer", message: "" });
   }
   return parsed as T;

@@ -89,6 +89,7 @@ function menu(user: Profile): HTMLElement {
     { id: "menu-panel", class: "menu-panel", tabindex: "-1", hidden: !reopenMenu },
     h("p", {}, t("menu.signed_in_as", { name: user.name })),
     user.role === "client" ? null : h("p", {}, h("a", { href: "/security", "data-app-link": true }, t("menu.security"))),
+    user.role === "admin" ? h("p", {}, h("a", { href: "/admin/users", "data-app-link": true }, t("menu.admin"))) : null,
     languagePicker(user, "language-menu"),
     h("button", { type: "button", class: "secondary", onclick: () => void signOut() }, t("menu.sign_out")),
     alert,

@@ -7,6 +7,7 @@ import { errorText } from "./errors";
 import { language, setLanguage, t } from "./i18n";
 import { frame, frameTakesFocus } from "./layout";
 import { casePage } from "./pages/case";
+import { adminPage, isAdminPath } from "./pages/admin/frame";
 import { firmSignInPage } from "./pages/firm-sign-in";
 import { securityPage } from "./pages/security";
 import { recoveryPage } from "./pages/recovery";
@@ -45,10 +46,17 @@ async function page(path: string): Promise<HTMLElement> {
       return firmSignInPage();
     case "/security": {
       const user = await currentUser();
-      return user ? securityPage(user) : signInSection();
+      return user ? securityPage(user) : firmSignInPage();
     }
+    case "/admin":
+      queueMicrotask(() => navigate("/admin/users", { replace: true }));
+      return h("p", {}, t("common.loading"));
     case "/":
       return home();
+  }
+  if (isAdminPath(path)) {
+    const user = await currentUser();
+    return user ? adminPage(user, path) : firmSignInPage();
   }
   const caseId = /^\/cases\/([\w-]+)$/.exec(path)?.[1];
   if (caseId) {

@@ -139,3 +139,55 @@ export async function advanceClock(seconds: number): Promise<Date> {
   expect(answer.status).toBe(200);
   return new Date(((await answer.json()) as { now: string }).now);
 }
+
+export async function heading(page: Page): Promise<string> {
+  return (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+}
+
+export interface TestFirm {
+  admin: string;
+  password: string;
+}
+
+// A firm of the test's own, with an administrator (`/_dev/firms`): a test that
+// changes a firm's policy changes this one's, never the demo firm's.
+export async function newFirm(): Promise<TestFirm> {
+  const tag = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const firm = { admin: `admin-${tag}@example.com`, password: `violet kettle harbour ${tag}` };
+  const answer = await fetch(`${BASE}/_dev/firms`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      name: `Test firm ${tag}`,
+      admin_email: firm.admin,
+      admin_name: "Alex Admin",
+      admin_password: firm.password,
+    }),
+  });
+  expect(answer.status, await answer.clone().text()).toBe(201);
+  return firm;
+}
+
+// A firm user signs in at /firm/sign-in with a password and no second step.
+export async function firmSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${BASE}/firm/sign-in`);
+  await page.getByLabel("Email address", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+export async function signedIn(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole("button", { name: "Menu" }).count()).toBe(1);
+}
+
+// The texts sent to `phone`, oldest first.
+export async function texts(phone: string): Promise<string[]> {
+  const outbox = (await (await fetch(`${BASE}/_dev/outbox`)).json()) as { sms: { to: string; message: string }[] };
+  return outbox.sms.filter((sms) => sms.to === phone).map((sms) => sms.message);
+}
+
+// The code of the `count`th text to `phone`, once it is there.
+export async function textedCode(phone: string, count: number): Promise<string> {
+  await expect.poll(async () => (await texts(phone)).length).toBe(count);
+  return /\b(\d{6})\b/.exec((await texts(phone))[count - 1] ?? "")?.[1] ?? "";
+}

@@ -13,6 +13,7 @@ import {
   advanceClock,
   emails,
   expectAccessible,
+  heading,
   nextEmail,
   openBrowser,
   portalLinks,
@@ -42,9 +43,6 @@ async function requestLink(page: Page, submit = "Email me a sign-in link"): Prom
   return link ?? "";
 }
 
-async function heading(page: Page): Promise<string> {
-  return (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
-}
 
 describe("a client", () => {
   test("signs in by link, switches case, sends and downloads documents, reads it in French, signs out", async () => {

@@ -14,6 +14,7 @@ import {
   api,
   emails,
   expectAccessible,
+  heading,
   nextEmail,
   openBrowser,
   portalLinks,
@@ -52,9 +53,6 @@ async function linkInNextEmail(to: string, before: number, kind: string): Promis
   return link ?? "";
 }
 
-async function heading(page: Page): Promise<string> {
-  return (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
-}
 
 async function open(page: Page, link: string, title: string | RegExp): Promise<void> {
   await page.goto(link);

@@ -12,9 +12,12 @@ import {
   advanceClock,
   api,
   expectAccessible,
+  heading,
   nextEmail,
   openBrowser,
   portalLinks,
+  signedIn,
+  textedCode,
 } from "./browser";
 import { totp } from "./totp";
 
@@ -59,16 +62,13 @@ async function withApp(): Promise<{ email: string; secret: string; backupCodes: 
   return { email, secret, backupCodes: backup_codes };
 }
 
-async function heading(page: Page): Promise<string> {
-  return (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
-}
 
 async function password(page: Page, email: string, keep = false): Promise<void> {
   await page.goto(`${BASE}/`);
   await page.getByRole("link", { name: "Work at the firm? Sign in with your password" }).click();
   await expect.poll(() => heading(page)).toBe("Sign in to your firm");
   await expectAccessible(page);
-  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Email address", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   if (keep) await page.getByLabel("Keep me logged in for a week").check();
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -76,9 +76,6 @@ async function password(page: Page, email: string, keep = false): Promise<void> 
   await expectAccessible(page);
 }
 
-async function signedIn(page: Page): Promise<void> {
-  await expect.poll(() => page.getByRole("button", { name: "Menu" }).count()).toBe(1);
-}
 
 describe("a firm user", () => {
   test("signs in with an authenticator code, kept signed in for a week", async () => {
@@ -122,23 +119,15 @@ describe("a firm user", () => {
     const { page } = browser;
     const { email, session } = await staff();
     const phone = `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
-    const texts = async (): Promise<string[]> => {
-      const outbox = (await (await fetch(`${BASE}/_dev/outbox`)).json()) as { sms: { to: string; message: string }[] };
-      return outbox.sms.filter((sms) => sms.to === phone).map((sms) => sms.message);
-    };
-    const lastCode = async (count: number): Promise<string> => {
-      await expect.poll(async () => (await texts()).length).toBe(count);
-      return /\b(\d{6})\b/.exec((await texts())[count - 1] ?? "")?.[1] ?? "";
-    };
     await api("POST", "/mfa/sms/enroll", { password: PASSWORD, phone }, session);
-    await api("POST", "/mfa/sms/confirm", { code: await lastCode(1) }, session);
+    await api("POST", "/mfa/sms/confirm", { code: await textedCode(phone, 1) }, session);
     // Past the minute between two texts.
     await advanceClock(61);
     await password(page, email);
     await page.getByRole("button", { name: "Text me a code" }).click();
     await page.getByText("A code is on its way by text message. It works for 10 minutes.").waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("sms-code");
-    await page.getByLabel("Code from the text message").fill(await lastCode(2));
+    await page.getByLabel("Code from the text message").fill(await textedCode(phone, 2));
     await page.locator("#sms-code").press("Enter");
     await signedIn(page);
   });
@@ -174,13 +163,17 @@ describe("a firm user", () => {
       device_credential,
     );
     await signedIn(page);
+    // My security lists the phone that approves.
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("link", { name: "My security" }).click();
+    await expect.poll(() => page.locator("ul.phones").textContent()).toMatch(/^Robin's phone, added /);
   });
 
   test("sets up an authenticator app from its key, downloads the backup codes, and then needs a code", async () => {
     const { page } = browser;
     const { email } = await staff();
     await page.goto(`${BASE}/firm/sign-in`);
-    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Email address", { exact: true }).fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await signedIn(page);
@@ -189,8 +182,9 @@ describe("a firm user", () => {
     await expect.poll(() => heading(page)).toBe("My security");
     await expectAccessible(page);
 
-    await page.getByLabel("Your password, again").fill(PASSWORD);
-    await page.getByRole("button", { name: "Start" }).click();
+    const app = page.getByRole("region", { name: "Set up an authenticator app" });
+    await app.getByLabel("Your password, again").fill(PASSWORD);
+    await app.getByRole("button", { name: "Start" }).click();
     await page.getByRole("img", { name: "QR code for your authenticator app" }).waitFor();
     const key = ((await page.locator("code.key").textContent()) ?? "").replaceAll(" ", "");
     await expectAccessible(page);
@@ -223,7 +217,7 @@ describe("a firm user", () => {
     const id = users.find((user) => user.email === email)?.id;
     await api("POST", `/firm/users/${id}/force-password-change`, undefined, admin);
     await page.goto(`${BASE}/firm/sign-in`);
-    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Email address", { exact: true }).fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => heading(page)).toBe("Choose a new password");
@@ -243,7 +237,7 @@ describe("a firm user", () => {
     const { page } = browser;
     await page.goto(`${BASE}/firm/sign-in`);
     for (const email of [ADMIN, "nobody@example.com"]) {
-      await page.getByLabel("Email address").fill(email);
+      await page.getByLabel("Email address", { exact: true }).fill(email);
       await page.getByLabel("Password", { exact: true }).fill("not the password");
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect.poll(() => page.getByRole("alert").allTextContents()).toContain(

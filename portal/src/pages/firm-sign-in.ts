@@ -1,13 +1,16 @@
 // A firm user's sign-in: email and password, then the second step the user has
-// (an authenticator code, a texted code, or a backup code, each its own field),
-// with "Keep me logged in for a week"; a forced or expired password leads to the
-// change form.
-import { ApiError, type Profile, call } from "../api";
+// (push approval, an authenticator code, a texted code, or a backup code, each
+// its own field), with "Keep me logged in for a week"; a forced or expired
+// password leads to the change form, a firm's requirement of a second step to
+// setting one up, and a forgotten password to a reset link by email.
+import { ApiError, type Profile, call, withBearer } from "../api";
 import { h } from "../dom";
 import { errorText } from "../errors";
+import { alertBox, field, submitting } from "../forms";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { remember, takeNext } from "../session";
+import { appSetUp, smsSetUp } from "./factor-setup";
 
 type Method = "totp" | "sms" | "push" | "backup_code";
 
@@ -17,6 +20,7 @@ interface PasswordAnswer {
   mfa_token?: string;
   methods?: Method[];
   mfa_enrollment_required?: true;
+  enrollment_token?: string;
 }
 
 export function firmSignInPage(): HTMLElement {
@@ -28,11 +32,6 @@ export function firmSignInPage(): HTMLElement {
 async function signedIn(): Promise<void> {
   remember(await call<Profile>("GET", "/me"));
   navigate(takeNext(), { replace: true });
-}
-
-function field(id: string, label: string, attributes: Record<string, string | boolean>): [HTMLElement, HTMLInputElement] {
-  const input = h("input", { id, name: id, ...attributes });
-  return [h("label", { for: id }, label), input];
 }
 
 function passwordStep(page: HTMLElement): HTMLElement[] {
@@ -71,8 +70,9 @@ function passwordStep(page: HTMLElement): HTMLElement[] {
       if (answer.mfa_required && answer.mfa_token) {
         page.replaceChildren(secondStep(answer.mfa_token, answer.methods ?? [], keep.checked));
         page.querySelector<HTMLElement>("h1")?.focus();
-      } else if (answer.mfa_enrollment_required) {
-        alert.textContent = t("firm.enrol_first");
+      } else if (answer.mfa_enrollment_required && answer.enrollment_token) {
+        page.replaceChildren(enrolStep(answer.enrollment_token, password.value));
+        page.querySelector<HTMLElement>("h1")?.focus();
       } else {
         await signedIn();
       }
@@ -93,8 +93,57 @@ function passwordStep(page: HTMLElement): HTMLElement[] {
     h("p", {}, t("firm.intro")),
     form,
     alert,
+    forgotten(),
     h("p", {}, h("a", { href: "/", "data-app-link": true }, t("firm.client_instead"))),
   ];
+}
+
+// A forgotten password: a link to choose a new one, by email (the same answer
+// whether or not the address has an account).
+function forgotten(): HTMLElement {
+  const alert = alertBox();
+  const status = h("p", { role: "status", class: "status" });
+  const [label, email] = field("reset-email", t("firm.forgot_email"), { type: "email", autocomplete: "username", required: true });
+  const submit = h("button", { type: "submit", class: "secondary" }, t("firm.forgot_submit"));
+  const form = h(
+    "form",
+    {
+      onsubmit: submitting(submit, alert, async () => {
+        status.textContent = "";
+        await call("POST", "/auth/password/reset-request", { email: email.value.trim() });
+        status.textContent = t("firm.forgot_sent");
+      }),
+    },
+    h("p", {}, t("firm.forgot_intro")),
+    label,
+    email,
+    submit,
+  );
+  return h("details", { class: "forgotten" }, h("summary", {}, t("firm.forgot")), form, status, alert);
+}
+
+// The firm requires a second step and the user has none: set one up with the
+// 15-minute enrolment session, then sign in again (the session ends once a
+// factor is on).
+function enrolStep(token: string, password: string): HTMLElement {
+  const step = h("div", {});
+  const done = (): void => {
+    for (const other of step.querySelectorAll("section")) {
+      if (!other.querySelector("[role=status]")) other.remove();
+    }
+    step.append(
+      h("p", {}, t("firm.enrol_done")),
+      h("p", {}, h("a", { href: "/firm/sign-in", "data-app-link": true, class: "button" }, t("firm.sign_in_again"))),
+    );
+  };
+  const setUp = { api: withBearer(token), password, done };
+  step.append(
+    h("h1", { tabindex: "-1" }, t("firm.enrol_title")),
+    h("p", {}, t("firm.enrol_intro")),
+    appSetUp(setUp),
+    smsSetUp(setUp),
+  );
+  return step;
 }
 
 // The second step: a form per method the user has, the backup code its own.
@@ -219,7 +268,7 @@ function pushApproval(mfaToken: string, keep: boolean, alert: HTMLElement): HTML
 
 // A forced or expired password: the new one, with the single-use token.
 function changeStep(token: string): HTMLElement {
-  const alert = h("div", { role: "alert", class: "error" });
+  const alert = alertBox();
   const status = h("p", { role: "status", class: "status" });
   const [label, password] = field("changed-password", t("reset.password"), {
     type: "password",
@@ -232,25 +281,11 @@ function changeStep(token: string): HTMLElement {
   const form = h(
     "form",
     {
-      onsubmit: (event) => {
-        event.preventDefault();
-        void (async () => {
-          submit.disabled = true;
-          alert.replaceChildren();
-          try {
-            await call("POST", "/auth/password/change", { password_change_token: token, new_password: password.value });
-            form.remove();
-            status.textContent = t("firm.changed");
-          } catch (err) {
-            alert.append(h("p", {}, errorText(err)));
-            if (err instanceof ApiError && err.error.feedback?.length) {
-              alert.append(h("ul", {}, ...err.error.feedback.map((line) => h("li", { lang: "en" }, line))));
-            }
-          } finally {
-            submit.disabled = false;
-          }
-        })();
-      },
+      onsubmit: submitting(submit, alert, async () => {
+        await call("POST", "/auth/password/change", { password_change_token: token, new_password: password.value });
+        form.remove();
+        status.textContent = t("firm.changed");
+      }),
     },
     label,
     password,

@@ -1,171 +1,198 @@
-// A firm user's security: the second steps they have, setting up an
-// authenticator app (QR code, the key to type by hand, then the first code), and
-// backup codes, shown once and downloadable as a text file.
+// A firm user's security: the second steps they have (with the phones that
+// approve pushes), setting up an authenticator app or text messages, new backup
+// codes, removing a method, and changing the password.
 import { type Profile, call } from "../api";
 import { h } from "../dom";
-import { errorText } from "../errors";
-import { t } from "../i18n";
+import { alertBox, field, submitting } from "../forms";
+import { type Key, formatDate, t } from "../i18n";
+import { rerender } from "../router";
+import { notFoundPage } from "./simple";
+import { appSetUp, codesShown, smsSetUp } from "./factor-setup";
+
+type Method = "totp" | "sms" | "push" | "backup_code";
 
 interface MfaSummary {
-  methods: string[];
+  methods: Method[];
   backup_codes_left: number;
-  push_devices: { name: string }[];
+  push_devices: { id: string; name: string; created_at: string }[];
 }
 
-interface Enrollment {
-  secret: string;
-  qr_png_base64: string;
-}
+const METHOD_NAMES: Record<Method, Key> = {
+  totp: "security.app",
+  sms: "security.sms",
+  push: "security.push",
+  backup_code: "security.codes_title",
+};
 
 export async function securityPage(user: Profile): Promise<HTMLElement> {
-  if (user.role === "client") {
-    return h("section", {}, h("h1", { tabindex: "-1" }, t("notfound.title")), h("p", {}, t("notfound.body")));
-  }
+  if (user.role === "client") return notFoundPage();
   const summary = await call<MfaSummary>("GET", "/mfa");
-  const on = (method: string): string => t(summary.methods.includes(method) ? "security.on" : "security.off");
-  const page = h(
-    "section",
-    { class: "security" },
-    h("h1", { tabindex: "-1" }, t("security.title")),
-    h(
-      "dl",
-      { class: "methods" },
-      h("dt", {}, t("security.app")),
-      h("dd", {}, on("totp")),
-      h("dt", {}, t("security.sms")),
-      h("dd", {}, on("sms")),
-      h("dt", {}, t("security.push")),
-      h("dd", {}, summary.push_devices.map((device) => device.name).join(", ") || t("security.off")),
-      h("dt", {}, t("security.backup_left")),
-      h("dd", {}, String(summary.backup_codes_left)),
-    ),
-  );
-  if (!summary.methods.includes("totp")) page.append(appSetUp());
-  if (summary.methods.length > 0) page.append(newBackupCodes());
+  const has = (method: Method): boolean => summary.methods.includes(method);
+  let list = methodsList(summary);
+  // A factor turned on: the summary again, the set-up form left as it is (it
+  // shows the backup codes, this once).
+  const done = (): void => {
+    void call<MfaSummary>("GET", "/mfa").then((next) => {
+      const fresh = methodsList(next);
+      list.replaceWith(fresh);
+      list = fresh;
+    });
+  };
+  const page = h("section", { class: "security" }, h("h1", { tabindex: "-1" }, t("security.title")), list);
+  if (!has("totp")) page.append(appSetUp({ api: call, done }));
+  if (!has("sms")) page.append(smsSetUp({ api: call, done }));
+  if (has("totp") || has("sms") || has("push")) page.append(newBackupCodes());
+  if (summary.methods.length > 0) page.append(removeMethod(summary.methods));
+  page.append(changePassword());
   return page;
 }
 
-function passwordField(id: string): [HTMLElement, HTMLInputElement] {
-  const input = h("input", { id, type: "password", autocomplete: "current-password", required: true });
-  return [h("label", { for: id }, t("security.password_again")), input];
-}
-
-function appSetUp(): HTMLElement {
-  const alert = h("p", { role: "alert", class: "error" });
-  const [label, password] = passwordField("app-password");
-  const start = h("button", { type: "submit" }, t("security.app_start"));
-  const section = h("section", { "aria-labelledby": "app-title" }, h("h2", { id: "app-title" }, t("security.app_title")));
-  const form = h(
-    "form",
-    {
-      onsubmit: (event) => {
-        event.preventDefault();
-        void (async () => {
-          start.disabled = true;
-          alert.textContent = "";
-          try {
-            const enrollment = await call<Enrollment>("POST", "/mfa/totp/enroll", { password: password.value });
-            form.replaceWith(confirmApp(enrollment, section, alert));
-            section.querySelector<HTMLInputElement>("#app-code")?.focus();
-          } catch (err) {
-            alert.textContent = errorText(err);
-          } finally {
-            start.disabled = false;
-          }
-        })();
-      },
-    },
-    label,
-    password,
-    start,
-  );
-  section.append(form, alert);
-  return section;
-}
-
-function confirmApp(enrollment: Enrollment, section: HTMLElement, alert: HTMLElement): HTMLElement {
-  const code = h("input", { id: "app-code", inputmode: "numeric", autocomplete: "one-time-code", required: true });
-  const submit = h("button", { type: "submit" }, t("security.app_confirm"));
-  const key = enrollment.secret.replace(/(.{4})/g, "$1 ").trim();
+function methodsList(summary: MfaSummary): HTMLElement {
+  const on = (method: Method): string => t(summary.methods.includes(method) ? "security.on" : "security.off");
   return h(
-    "form",
-    {
-      onsubmit: (event) => {
-        event.preventDefault();
-        void (async () => {
-          submit.disabled = true;
-          alert.textContent = "";
-          try {
-            const { backup_codes } = await call<{ backup_codes: string[] }>("POST", "/mfa/totp/confirm", {
-              code: code.value.trim(),
-            });
-            section.replaceChildren(
-              h("h2", { id: "app-title" }, t("security.app_title")),
-              h("p", { role: "status", class: "status" }, t("security.app_done")),
-              ...(backup_codes.length > 0 ? [codesShown(backup_codes)] : []),
-            );
-          } catch (err) {
-            alert.textContent = errorText(err);
-            code.select();
-          } finally {
-            submit.disabled = false;
-          }
-        })();
-      },
-    },
-    h("p", {}, t("security.app_scan")),
-    h("img", { src: `data:image/png;base64,${enrollment.qr_png_base64}`, alt: t("security.app_qr"), width: "200", height: "200" }),
-    h("p", {}, t("security.app_key"), " ", h("code", { class: "key" }, key)),
-    h("label", { for: "app-code" }, t("security.app_code")),
-    code,
-    submit,
+    "dl",
+    { class: "methods" },
+    h("dt", {}, t("security.app")),
+    h("dd", {}, on("totp")),
+    h("dt", {}, t("security.sms")),
+    h("dd", {}, on("sms")),
+    h("dt", {}, t("security.push")),
+    h(
+      "dd",
+      {},
+      summary.push_devices.length === 0
+        ? t("security.off")
+        : h(
+            "ul",
+            { class: "phones" },
+            ...summary.push_devices.map((device) =>
+              h("li", {}, t("security.phone_added", { name: device.name, date: formatDate(device.created_at) })),
+            ),
+          ),
+    ),
+    h("dt", {}, t("security.backup_left")),
+    h("dd", {}, String(summary.backup_codes_left)),
   );
+}
+
+function passwordAgain(id: string): [HTMLElement, HTMLInputElement] {
+  const [label, input] = field(id, t("security.password_again"), {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  return [h("div", { class: "field" }, label, input), input];
 }
 
 function newBackupCodes(): HTMLElement {
-  const alert = h("p", { role: "alert", class: "error" });
-  const [label, password] = passwordField("codes-password");
+  const alert = alertBox();
+  const [password, input] = passwordAgain("codes-password");
   const submit = h("button", { type: "submit", class: "secondary" }, t("security.codes_new"));
-  const section = h("section", { "aria-labelledby": "codes-title" }, h("h2", { id: "codes-title" }, t("security.codes_title")));
   const form = h(
     "form",
     {
-      onsubmit: (event) => {
-        event.preventDefault();
-        void (async () => {
-          submit.disabled = true;
-          alert.textContent = "";
-          try {
-            const { backup_codes } = await call<{ backup_codes: string[] }>("POST", "/mfa/backup-codes", {
-              password: password.value,
-            });
-            form.replaceWith(codesShown(backup_codes));
-          } catch (err) {
-            alert.textContent = errorText(err);
-          } finally {
-            submit.disabled = false;
-          }
-        })();
-      },
+      onsubmit: submitting(submit, alert, async () => {
+        const { backup_codes } = await call<{ backup_codes: string[] }>("POST", "/mfa/backup-codes", {
+          password: input.value,
+        });
+        form.replaceWith(codesShown(backup_codes));
+      }),
     },
     h("p", {}, t("security.codes_intro")),
-    label,
     password,
     submit,
   );
-  section.append(form, alert);
-  return section;
+  return h(
+    "section",
+    { "aria-labelledby": "codes-title" },
+    h("h2", { id: "codes-title" }, t("security.codes_title")),
+    form,
+    alert,
+  );
 }
 
-// The codes, this once, with a download of them as a text file.
-function codesShown(codes: string[]): HTMLElement {
-  const text = `${t("security.codes_file_title")}\n\n${codes.join("\n")}\n`;
-  const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+// One form for every method: which, and the password again.
+function removeMethod(methods: Method[]): HTMLElement {
+  const alert = alertBox();
+  const which = h(
+    "select",
+    { id: "remove-method" },
+    ...methods.map((method) => h("option", { value: method }, t(METHOD_NAMES[method]))),
+  );
+  const [password, input] = passwordAgain("remove-password");
+  const submit = h("button", { type: "submit", class: "danger" }, t("security.remove"));
+  const form = h(
+    "form",
+    {
+      onsubmit: submitting(submit, alert, async () => {
+        await call("DELETE", `/mfa/${encodeURIComponent(which.value)}`, { password: input.value });
+        await rerender();
+      }),
+    },
+    h("p", {}, t("security.remove_intro")),
+    h("label", { for: "remove-method" }, t("security.remove_which")),
+    which,
+    password,
+    submit,
+  );
   return h(
-    "div",
-    { class: "codes" },
-    h("p", {}, t("security.codes_once")),
-    h("ul", { class: "backup-codes" }, ...codes.map((code) => h("li", {}, h("code", {}, code)))),
-    h("a", { href: file, download: "portcullis-backup-codes.txt", class: "button" }, t("security.codes_download")),
+    "section",
+    { "aria-labelledby": "remove-title" },
+    h("h2", { id: "remove-title" }, t("security.remove_title")),
+    form,
+    alert,
+  );
+}
+
+function changePassword(): HTMLElement {
+  const alert = alertBox();
+  const status = h("p", { role: "status", class: "status" });
+  const [currentLabel, current] = field("current-password", t("security.current_password"), {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  const [newLabel, next] = field("new-password", t("reset.password"), {
+    type: "password",
+    autocomplete: "new-password",
+    required: true,
+    maxlength: "128",
+  });
+  const [againLabel, again] = field("new-password-again", t("reset.confirm"), {
+    type: "password",
+    autocomplete: "new-password",
+    required: true,
+    maxlength: "128",
+  });
+  const submit = h("button", { type: "submit" }, t("security.password_change"));
+  const form = h(
+    "form",
+    {
+      onsubmit: submitting(submit, alert, async () => {
+        status.textContent = "";
+        if (next.value !== again.value) {
+          alert.replaceChildren(h("p", {}, t("reset.mismatch")));
+          return;
+        }
+        await call("POST", "/auth/password/change", { current_password: current.value, new_password: next.value });
+        form.reset();
+        status.textContent = t("security.password_changed");
+      }),
+    },
+    currentLabel,
+    current,
+    newLabel,
+    next,
+    againLabel,
+    again,
+    submit,
+  );
+  return h(
+    "section",
+    { "aria-labelledby": "password-title" },
+    h("h2", { id: "password-title" }, t("security.password_title")),
+    form,
+    status,
+    alert,
   );
 }

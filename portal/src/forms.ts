@@ -1,0 +1,83 @@
+// What every form of the portal does the same way: a labelled field, and a
+// submit that disables its button while the call runs and shows a failure in
+// the form's alert (the API's feedback on a weak password as a list).
+import { ApiError } from "./api";
+import { h } from "./dom";
+import { errorText } from "./errors";
+import { t } from "./i18n";
+
+export function field(
+  id: string,
+  label: string,
+  attributes: Record<string, string | boolean>,
+): [HTMLLabelElement, HTMLInputElement] {
+  const input = h("input", { id, name: id, ...attributes });
+  return [h("label", { for: id }, label), input];
+}
+
+export function alertBox(): HTMLDivElement {
+  return h("div", { role: "alert", class: "error" });
+}
+
+export function showError(alert: HTMLElement, err: unknown): void {
+  alert.replaceChildren(h("p", {}, errorText(err)));
+  if (err instanceof ApiError && err.error.feedback?.length) {
+    // zxcvbn's feedback is English whatever the page's language.
+    alert.append(h("ul", {}, ...err.error.feedback.map((line) => h("li", { lang: "en" }, line))));
+  }
+}
+
+// The submit handler of a form whose `submit` button runs `action`.
+export function submitting(
+  submit: HTMLButtonElement,
+  alert: HTMLElement,
+  action: () => Promise<void>,
+  failed?: (err: unknown) => void,
+): (event: Event) => void {
+  return (event) => {
+    event.preventDefault();
+    if (submit.disabled) return;
+    submit.disabled = true;
+    alert.replaceChildren();
+    void action()
+      .catch((err: unknown) => {
+        showError(alert, err);
+        failed?.(err);
+      })
+      .finally(() => {
+        submit.disabled = false;
+      });
+  };
+}
+
+// A button whose action is asked about first, in the page: the button gives way
+// to the question, a confirming button and Cancel (which brings it back).
+export function confirming(
+  label: string,
+  question: string,
+  confirmLabel: string,
+  action: () => Promise<void>,
+): HTMLElement {
+  const alert = alertBox();
+  const open = h("button", { type: "button", class: "secondary" }, label);
+  const yes = h("button", { type: "submit", class: "danger" }, confirmLabel);
+  const no = h("button", { type: "button", class: "secondary" }, t("common.cancel"));
+  const ask = h(
+    "form",
+    { class: "confirm", hidden: true, onsubmit: submitting(yes, alert, action) },
+    h("p", {}, question),
+    yes,
+    no,
+  );
+  open.addEventListener("click", () => {
+    open.hidden = true;
+    ask.hidden = false;
+    yes.focus();
+  });
+  no.addEventListener("click", () => {
+    ask.hidden = true;
+    open.hidden = false;
+    open.focus();
+  });
+  return h("div", { class: "confirming" }, open, ask, alert);
+}
