@@ -109,11 +109,13 @@ async function request<T>(method: string, path: string, body: unknown, bearer: s
   if (!response.ok) {
     const error = (parsed as { error?: ErrorBody } | null)?.error;
     // A 401 `unauthorized` (or API Gateway's own bare 401) from a route that needs
-    // a session: it ended. (Any other 401 is a wrong password or code typed again; `GET /me` answers 401 to
-    // anyone signed out, and the sign-in routes under /auth are their own
-    // answers; a bearer token's end is its page's to tell.)
+    // a session: it ended. (Any other 401 is a wrong password or code typed again;
+    // `GET /me` answers 401 to anyone signed out, and the sign-in routes under
+    // /auth are their own answers, but for the signed-in password change; a
+    // bearer token's end is its page's to tell.)
     const ended = response.status === 401 && (error === undefined || error.code === "unauthorized");
-    if (ended && !bearer && path !== "/me" && !path.startsWith("/auth/")) sessionEnded();
+    const signingIn = path.startsWith("/auth/") && path !== "/auth/password/change";
+    if (ended && !bearer && path !== "/me" && !signingIn) sessionEnded();
     throw new ApiError(response.status, error ?? { code: "unexpected_answer", message: "" });
   }
   return parsed as T;

@@ -15,6 +15,12 @@ export function field(
   return [h("label", { for: id }, label), input];
 }
 
+// A status line: what was just done, focusable for when the form that did it
+// is gone (the focus would otherwise fall to the page's start).
+export function statusLine(): HTMLParagraphElement {
+  return h("p", { role: "status", class: "status", tabindex: "-1" });
+}
+
 export function alertBox(): HTMLDivElement {
   return h("div", { role: "alert", class: "error" });
 }
@@ -62,9 +68,22 @@ export function confirming(
   const open = h("button", { type: "button", class: "secondary" }, label);
   const yes = h("button", { type: "submit", class: "danger" }, confirmLabel);
   const no = h("button", { type: "button", class: "secondary" }, t("common.cancel"));
+  const close = (): void => {
+    ask.hidden = true;
+    open.hidden = false;
+    open.focus();
+  };
   const ask = h(
     "form",
-    { class: "confirm", hidden: true, onsubmit: submitting(yes, alert, action) },
+    {
+      class: "confirm",
+      hidden: true,
+      onsubmit: submitting(yes, alert, async () => {
+        await action();
+        // Done (the page says so in its status line): the question goes.
+        if (ask.isConnected) close();
+      }),
+    },
     h("p", {}, question),
     yes,
     no,
@@ -74,10 +93,6 @@ export function confirming(
     ask.hidden = false;
     yes.focus();
   });
-  no.addEventListener("click", () => {
-    ask.hidden = true;
-    open.hidden = false;
-    open.focus();
-  });
+  no.addEventListener("click", close);
   return h("div", { class: "confirming" }, open, ask, alert);
 }

@@ -117,6 +117,6 @@ describe("a firm user's security", () => {
     await expectAccessible(page);
     await page.reload();
     await expect.poll(() => heading(page)).toBe("Mi seguridad");
-    expect(await page.getByRole("region", { name: "Cambie su contraseña" }).count()).toBe(1);
+    expect(await page.getByRole("region", { name: "Cambiar su contraseña" }).count()).toBe(1);
   });
 });

@@ -41,7 +41,7 @@ pub fn qr_html_table(text: &str, label: &str) -> anyhow::Result<String> {
             let background = if color == Color::Dark { "#000" } else { "#fff" };
             let _ = write!(
                 html,
-                "<td colspan=\"{run}\" style=\"width:{}px;height:{SCALE}px;padding:0;background:{background}\"></td>",
+                "<td colspan=\"{run}\" style=\"width:{}px;height:{SCALE}px;line-height:0;font-size:0;background:{background}\"></td>",
                 run * SCALE
             );
             x += run;

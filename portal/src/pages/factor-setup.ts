@@ -5,7 +5,7 @@
 // firm user whose firm requires a second step.
 import type { Caller } from "../api";
 import { h } from "../dom";
-import { alertBox, field, submitting } from "../forms";
+import { alertBox, field, statusLine, submitting } from "../forms";
 import { language, t } from "../i18n";
 import { e164 } from "../phone";
 
@@ -39,9 +39,14 @@ function section(id: string, title: string, ...children: Node[]): HTMLElement {
   return h("section", { "aria-labelledby": id }, h("h2", { id }, title), ...children);
 }
 
-// The step's last state: done, with the backup codes if there are any.
+// The step's last state: done, with the backup codes if there are any; the
+// focus on what it says (the form it had is gone).
 function finished(place: HTMLElement, message: string, codes: string[]): void {
-  place.replaceChildren(h("p", { role: "status", class: "status" }, message), ...(codes.length ? [codesShown(codes)] : []));
+  const status = statusLine();
+  status.textContent = message;
+  place.replaceChildren(status, ...(codes.length ? [codesShown(codes)] : []));
+  place.closest("section")?.classList.add("done");
+  status.focus();
 }
 
 export function appSetUp(setUp: SetUp): HTMLElement {
@@ -151,7 +156,12 @@ export function smsSetUp(setUp: SetUp): HTMLElement {
           password: typed(),
           phone: e164(calling, phone.value),
         });
-        form.replaceWith(confirmSms(sent.phone, setUp, body, alert));
+        form.replaceWith(
+          confirmSms(sent.phone, setUp, body, alert, (confirming) => {
+            confirming.replaceWith(form);
+            phone.focus();
+          }),
+        );
         body.querySelector<HTMLInputElement>("#sms-setup-code")?.focus();
       }),
     },
@@ -166,14 +176,23 @@ export function smsSetUp(setUp: SetUp): HTMLElement {
   return section("sms-title", t("security.sms_title"), body, alert);
 }
 
-function confirmSms(masked: string, setUp: SetUp, body: HTMLElement, alert: HTMLElement): HTMLElement {
+// The texted code; or back to the number (another number, or another text once
+// this one's minutes are over).
+function confirmSms(
+  masked: string,
+  setUp: SetUp,
+  body: HTMLElement,
+  alert: HTMLElement,
+  again: (confirming: HTMLElement) => void,
+): HTMLElement {
+  const back = h("button", { type: "button", class: "secondary" }, t("security.sms_again"));
   const [label, code] = field("sms-setup-code", t("security.sms_code"), {
     inputmode: "numeric",
     autocomplete: "one-time-code",
     required: true,
   });
   const submit = h("button", { type: "submit" }, t("security.sms_confirm"));
-  return h(
+  const form = h(
     "form",
     {
       onsubmit: submitting(
@@ -193,7 +212,13 @@ function confirmSms(masked: string, setUp: SetUp, body: HTMLElement, alert: HTML
     label,
     code,
     submit,
+    back,
   );
+  back.addEventListener("click", () => {
+    alert.replaceChildren();
+    again(form);
+  });
+  return form;
 }
 
 // The codes, this once, with a download of them as a text file.
@@ -202,7 +227,7 @@ export function codesShown(codes: string[]): HTMLElement {
   const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
   return h(
     "div",
-    { class: "codes" },
+    { class: "codes", tabindex: "-1" },
     h("p", {}, t("security.codes_once")),
     h("ul", { class: "backup-codes" }, ...codes.map((code) => h("li", {}, h("code", {}, code)))),
     h("a", { href: file, download: "portcullis-backup-codes.txt", class: "button" }, t("security.codes_download")),

@@ -124,17 +124,15 @@ function forgotten(): HTMLElement {
 
 // The firm requires a second step and the user has none: set one up with the
 // 15-minute enrolment session, then sign in again (the session ends once a
-// factor is on).
+// factor is on; past its minutes, signing in again starts it afresh).
 function enrolStep(token: string, password: string): HTMLElement {
   const step = h("div", {});
+  const again = h("p", {}, h("a", { href: "/firm/sign-in", "data-app-link": true }, t("firm.sign_in_again")));
   const done = (): void => {
-    for (const other of step.querySelectorAll("section")) {
-      if (!other.querySelector("[role=status]")) other.remove();
-    }
-    step.append(
-      h("p", {}, t("firm.enrol_done")),
-      h("p", {}, h("a", { href: "/firm/sign-in", "data-app-link": true, class: "button" }, t("firm.sign_in_again"))),
-    );
+    // The finished set-up stays (its backup codes, this once); the other goes.
+    for (const other of step.querySelectorAll("section:not(.done)")) other.remove();
+    again.before(h("p", {}, t("firm.enrol_done")));
+    again.querySelector("a")?.classList.add("button");
   };
   const setUp = { api: withBearer(token), password, done };
   step.append(
@@ -142,6 +140,7 @@ function enrolStep(token: string, password: string): HTMLElement {
     h("p", {}, t("firm.enrol_intro")),
     appSetUp(setUp),
     smsSetUp(setUp),
+    again,
   );
   return step;
 }

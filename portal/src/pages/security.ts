@@ -3,7 +3,7 @@
 // codes, removing a method, and changing the password.
 import { type Profile, call } from "../api";
 import { h } from "../dom";
-import { alertBox, field, submitting } from "../forms";
+import { alertBox, field, statusLine, submitting } from "../forms";
 import { type Key, formatDate, t } from "../i18n";
 import { rerender } from "../router";
 import { notFoundPage } from "./simple";
@@ -26,26 +26,49 @@ const METHOD_NAMES: Record<Method, Key> = {
 
 export async function securityPage(user: Profile): Promise<HTMLElement> {
   if (user.role === "client") return notFoundPage();
-  const summary = await call<MfaSummary>("GET", "/mfa");
-  const has = (method: Method): boolean => summary.methods.includes(method);
+  const summary = await mfaSummary();
   let list = methodsList(summary);
-  // A factor turned on: the summary again, the set-up form left as it is (it
-  // shows the backup codes, this once).
-  const done = (): void => {
-    void call<MfaSummary>("GET", "/mfa").then((next) => {
-      const fresh = methodsList(next);
-      list.replaceWith(fresh);
-      list = fresh;
-    });
+  // The summary again, after a change.
+  const refresh = async (): Promise<MfaSummary> => {
+    const next = await mfaSummary();
+    const fresh = methodsList(next);
+    list.replaceWith(fresh);
+    list = fresh;
+    return next;
   };
-  const page = h("section", { class: "security" }, h("h1", { tabindex: "-1" }, t("security.title")), list);
-  if (!has("totp")) page.append(appSetUp({ api: call, done }));
-  if (!has("sms")) page.append(smsSetUp({ api: call, done }));
-  if (has("totp") || has("sms") || has("push")) page.append(newBackupCodes());
-  if (summary.methods.length > 0) page.append(removeMethod(summary.methods));
-  page.append(changePassword());
-  return page;
+  // What depends on the methods there are: new backup codes, and removing one.
+  const managed = h("div", {});
+  const manage = (current: MfaSummary): void => {
+    const factor = current.methods.some((method) => method !== "backup_code");
+    managed.replaceChildren(
+      ...(factor ? [newBackupCodes(() => void refresh().catch(() => undefined))] : []),
+      ...(current.methods.length > 0 ? [removeMethod(current.methods)] : []),
+    );
+  };
+  manage(summary);
+  // A factor turned on: its set-up shows the backup codes, this once, and stays;
+  // the rest is drawn again (but not over new backup codes being shown).
+  const done = (): void => {
+    void refresh()
+      .then((next) => {
+        if (!managed.querySelector(".codes")) manage(next);
+      })
+      .catch(() => undefined);
+  };
+  const has = (method: Method): boolean => summary.methods.includes(method);
+  return h(
+    "section",
+    { class: "security" },
+    h("h1", { tabindex: "-1" }, t("security.title")),
+    list,
+    has("totp") ? null : appSetUp({ api: call, done }),
+    has("sms") ? null : smsSetUp({ api: call, done }),
+    managed,
+    changePassword(),
+  );
 }
+
+const mfaSummary = (): Promise<MfaSummary> => call<MfaSummary>("GET", "/mfa");
 
 function methodsList(summary: MfaSummary): HTMLElement {
   const on = (method: Method): string => t(summary.methods.includes(method) ? "security.on" : "security.off");
@@ -84,7 +107,7 @@ function passwordAgain(id: string): [HTMLElement, HTMLInputElement] {
   return [h("div", { class: "field" }, label, input), input];
 }
 
-function newBackupCodes(): HTMLElement {
+function newBackupCodes(made: () => void): HTMLElement {
   const alert = alertBox();
   const [password, input] = passwordAgain("codes-password");
   const submit = h("button", { type: "submit", class: "secondary" }, t("security.codes_new"));
@@ -95,7 +118,10 @@ function newBackupCodes(): HTMLElement {
         const { backup_codes } = await call<{ backup_codes: string[] }>("POST", "/mfa/backup-codes", {
           password: input.value,
         });
-        form.replaceWith(codesShown(backup_codes));
+        const shown = codesShown(backup_codes);
+        form.replaceWith(shown);
+        shown.focus();
+        made();
       }),
     },
     h("p", {}, t("security.codes_intro")),
@@ -146,7 +172,7 @@ function removeMethod(methods: Method[]): HTMLElement {
 
 function changePassword(): HTMLElement {
   const alert = alertBox();
-  const status = h("p", { role: "status", class: "status" });
+  const status = statusLine();
   const [currentLabel, current] = field("current-password", t("security.current_password"), {
     type: "password",
     autocomplete: "current-password",

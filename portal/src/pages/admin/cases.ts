@@ -3,7 +3,7 @@
 // responsible for a case.
 import { type Case, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, field, submitting } from "../../forms";
+import { alertBox, field, statusLine, submitting } from "../../forms";
 import { formatDate, t } from "../../i18n";
 import { casePath } from "../../router";
 import { firmUsers, languageSelect } from "./users";
@@ -13,7 +13,7 @@ export async function casesPage(): Promise<HTMLElement> {
     call<{ cases: Case[] }>("GET", "/cases").then((answer) => answer.cases),
     firmUsers(),
   ]);
-  const status = h("p", { role: "status", class: "status" });
+  const status = statusLine();
   const list = h("ul", { class: "case-list" });
   const pickers: HTMLSelectElement[] = [];
   // The cases as they are now, in the list and in every form's choice of case.

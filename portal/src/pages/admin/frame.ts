@@ -9,7 +9,7 @@ import { policyPage } from "./policy";
 import { recoveriesPage } from "./recoveries";
 import { usersPage } from "./users";
 
-const PAGES: readonly { path: string; title: Key; draw: () => Promise<HTMLElement> }[] = [
+const PAGES: readonly { path: string; title: Key; draw: (admin: Profile) => Promise<HTMLElement> }[] = [
   { path: "/admin/users", title: "admin.users", draw: usersPage },
   { path: "/admin/policy", title: "admin.policy", draw: policyPage },
   { path: "/admin/cases", title: "admin.cases", draw: casesPage },
@@ -37,8 +37,8 @@ export async function adminPage(user: Profile, path: string): Promise<HTMLElemen
   return h(
     "section",
     { class: "admin" },
-    h("h1", { tabindex: "-1" }, `${t("admin.title")}: ${t(current.title)}`),
+    h("h1", { tabindex: "-1" }, t("admin.heading", { page: t(current.title) })),
     nav,
-    await current.draw(),
+    await current.draw(user),
   );
 }

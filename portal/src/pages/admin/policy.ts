@@ -2,7 +2,7 @@
 // whether every firm user must have a second step.
 import { call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, submitting } from "../../forms";
+import { alertBox, statusLine, submitting } from "../../forms";
 import { t } from "../../i18n";
 
 interface Settings {
@@ -16,7 +16,7 @@ const EXPIRY_DAYS = [0, 30, 60, 90, 180, 365] as const;
 export async function policyPage(): Promise<HTMLElement> {
   const settings = await call<Settings>("GET", "/firm/settings");
   const alert = alertBox();
-  const status = h("p", { role: "status", class: "status" });
+  const status = statusLine();
   const check = (id: string, label: string, checked: boolean): [HTMLElement, HTMLInputElement] => {
     const input = h("input", { id, type: "checkbox", checked });
     return [h("div", { class: "check" }, input, h("label", { for: id }, label)), input];

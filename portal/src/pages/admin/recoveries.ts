@@ -1,9 +1,9 @@
 // Account recoveries: start one for a firm user who lost every second step (they
 // are emailed a 72-hour link), and the review of those waiting for it, approved
 // or refused with a note.
-import { call } from "../../api";
+import { type Profile, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, submitting } from "../../forms";
+import { alertBox, statusLine, submitting } from "../../forms";
 import { type Key, formatDate, t } from "../../i18n";
 import { firmUsers } from "./users";
 
@@ -27,17 +27,18 @@ const STATUS: Record<Recovery["status"], Key> = {
 const recoveries = async (): Promise<Recovery[]> =>
   (await call<{ recoveries: Recovery[] }>("GET", "/firm/recoveries")).recoveries;
 
-export async function recoveriesPage(): Promise<HTMLElement> {
+export async function recoveriesPage(admin: Profile): Promise<HTMLElement> {
   const [users, listed] = await Promise.all([firmUsers(), recoveries()]);
-  const status = h("p", { role: "status", class: "status" });
+  const status = statusLine();
   const list = h("div", { class: "recoveries" });
   const said = async (done: string): Promise<void> => {
     show(await recoveries());
     status.textContent = done;
+    status.focus();
   };
   const show = (next: Recovery[]): void => {
     list.replaceChildren(
-      next.length === 0 ? h("p", {}, t("recoveries.none")) : h("ul", {}, ...next.map((r) => item(r, said))),
+      next.length === 0 ? h("p", {}, t("recoveries.none")) : h("ul", {}, ...next.map((r) => item(r, r.user.id === admin.id, said))),
     );
   };
   show(listed);
@@ -72,7 +73,7 @@ export async function recoveriesPage(): Promise<HTMLElement> {
   );
 }
 
-function item(recovery: Recovery, said: (done: string) => Promise<void>): HTMLElement {
+function item(recovery: Recovery, own: boolean, said: (done: string) => Promise<void>): HTMLElement {
   const name = recovery.user.name;
   const entry = h(
     "li",
@@ -84,29 +85,37 @@ function item(recovery: Recovery, said: (done: string) => Promise<void>): HTMLEl
       t("recoveries.dates", { created: formatDate(recovery.created_at), expires: formatDate(recovery.expires_at) }),
     ),
   );
-  // The manual review's cases waiting for an administrator; a provider decides its own.
-  if (recovery.status !== "pending_verification" || recovery.provider !== "manual") return entry;
+  // The manual review's cases waiting for an administrator (another one, for
+  // one's own); a provider decides its own.
+  if (own || recovery.status !== "pending_verification" || recovery.provider !== "manual") return entry;
   const alert = alertBox();
   const noteId = `note-${recovery.recovery_id}`;
   const note = h("textarea", { id: noteId, maxlength: "1000", rows: "2" });
-  const approve = h("button", { type: "submit", value: "approve" }, t("recoveries.approve"));
-  const refuse = h("button", { type: "button", class: "danger" }, t("recoveries.refuse"));
-  const decide = (approved: boolean) => async (): Promise<void> => {
-    await call("POST", `/firm/recoveries/${encodeURIComponent(recovery.recovery_id)}/decision`, {
-      approved,
-      note: note.value.trim() || undefined,
-    });
+  const approve = h("button", { type: "submit" }, t("recoveries.approve"));
+  const refuse = h("button", { type: "submit", class: "danger" }, t("recoveries.refuse"));
+  // One verdict: both buttons wait while it is sent.
+  let approved = true;
+  approve.addEventListener("click", () => (approved = true));
+  refuse.addEventListener("click", () => (approved = false));
+  const decide = async (): Promise<void> => {
+    refuse.disabled = true;
+    try {
+      await call("POST", `/firm/recoveries/${encodeURIComponent(recovery.recovery_id)}/decision`, {
+        approved,
+        note: note.value.trim() || undefined,
+      });
+    } finally {
+      refuse.disabled = false;
+    }
     await said(t(approved ? "recoveries.approved_now" : "recoveries.refused_now", { name }));
   };
   const form = h(
     "form",
-    { class: "decision", onsubmit: submitting(approve, alert, decide(true)) },
+    { class: "decision", onsubmit: submitting(approve, alert, decide) },
     h("label", { for: noteId }, t("recoveries.note", { name })),
     note,
-    approve,
-    refuse,
+    h("div", { class: "buttons" }, approve, refuse),
   );
-  refuse.addEventListener("click", (event) => submitting(refuse, alert, decide(false))(event));
   entry.append(form, alert);
   return entry;
 }

@@ -2,9 +2,9 @@
 // (role and language), force one to change the password, turn one's second
 // steps off, and expire every password at once.
 import { type Language, LANGUAGES, formatDate, t } from "../../i18n";
-import { call } from "../../api";
+import { type Profile, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, confirming, field, submitting } from "../../forms";
+import { alertBox, confirming, field, statusLine, submitting } from "../../forms";
 
 export interface FirmUser {
   id: string;
@@ -21,15 +21,18 @@ export async function firmUsers(): Promise<FirmUser[]> {
   return (await call<{ users: FirmUser[] }>("GET", "/firm/users")).users;
 }
 
-export async function usersPage(): Promise<HTMLElement> {
-  const status = h("p", { role: "status", class: "status" });
+export async function usersPage(admin: Profile): Promise<HTMLElement> {
+  const status = statusLine();
   const rows = h("tbody", {});
-  // After a change: the rows again, and what was done said.
+  const draw = (users: FirmUser[]): HTMLElement[] => users.map((user) => userRow(user, user.id === admin.id, refresh));
+  // After a change: the rows again, and what was done said (the focus there: the
+  // row's buttons are gone).
   const refresh = async (done: string): Promise<void> => {
-    rows.replaceChildren(...(await firmUsers()).map((user) => userRow(user, refresh)));
+    rows.replaceChildren(...draw(await firmUsers()));
     status.textContent = done;
+    status.focus();
   };
-  rows.append(...(await firmUsers()).map((user) => userRow(user, refresh)));
+  rows.append(...draw(await firmUsers()));
   return h(
     "div",
     {},
@@ -59,7 +62,9 @@ function header(): HTMLElement {
 
 type Refresh = (done: string) => Promise<void>;
 
-function userRow(user: FirmUser, refresh: Refresh): HTMLElement {
+// A user's row; one's own has no "turn off two-step sign-in" (it would end the
+// session in use: My security removes one's own methods).
+function userRow(user: FirmUser, self: boolean, refresh: Refresh): HTMLElement {
   const password = !user.password_set
     ? t("users.invited")
     : user.password_expires_at
@@ -87,7 +92,7 @@ function userRow(user: FirmUser, refresh: Refresh): HTMLElement {
             },
           )
         : null,
-      user.mfa_enabled
+      user.mfa_enabled && !self
         ? confirming(
             t("users.mfa_off", { name: user.name }),
             t("users.mfa_off_question", { who }),
