@@ -90,7 +90,9 @@ impl Gateway {
             }
         };
         let handler = self.handlers[route.binary.as_str()];
-        let (parts, body) = handler(&self.services, request).await.into_parts();
+        let (parts, body) = portcullis::runtime::answer(handler, &self.services, request)
+            .await
+            .into_parts();
         let bytes = match body {
             Body::Text(text) => Bytes::from(text),
             Body::Binary(bytes) => Bytes::from(bytes),

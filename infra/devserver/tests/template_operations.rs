@@ -48,14 +48,22 @@ fn notifies_the_alarm_topic(alarm: &Value) {
 }
 
 #[test]
-fn every_function_logs_to_a_group_of_its_own_that_expires_by_the_retention_parameter() {
+fn every_function_logs_lambdas_json_to_a_group_of_its_own_that_expires() {
     let doc = template();
     let functions = of_type(&doc, "AWS::Serverless::Function");
     assert!(functions.len() >= 20, "{} functions", functions.len());
     let mut groups = BTreeSet::new();
     for (name, function) in &functions {
-        let group = reference(&function["Properties"]["LoggingConfig"]["LogGroup"])
+        let logging = &function["Properties"]["LoggingConfig"];
+        let group = reference(&logging["LogGroup"])
             .unwrap_or_else(|| panic!("{name} has no LoggingConfig.LogGroup"));
+        // Lambda's own JSON shape, at the level the stack's parameter gives.
+        assert_eq!(logging["LogFormat"].as_str(), Some("JSON"), "{name}");
+        assert_eq!(
+            reference(&logging["ApplicationLogLevel"]),
+            Some("LogLevel"),
+            "{name}"
+        );
         assert!(groups.insert(group), "{name} shares {group}");
         let resource = &resources(&doc)[group];
         assert_eq!(
