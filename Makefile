@@ -23,12 +23,18 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links
 
-.PHONY: dev test test-integration test-portal lint bench build portal venv localstack clean
+.PHONY: dev cli test test-integration test-portal lint bench build portal venv localstack clean
 
 ## dev: run the whole suite locally against the emulator, with demo data
 # (.venv too: the README's by-hand steps compute TOTP codes with its pyotp)
 dev: $(VENV_STAMP) $(EMULATOR_STAMP) portal/dist/index.html
 	cargo run $(CARGO_FLAGS) -p devserver --bin devserver
+
+## cli: the operator CLI, ARGS="create-firm --name …" (ARGS=--help lists its commands);
+# while make dev runs it finds that stack by itself (.dev/stack.json), else it
+# reads the usual AWS settings (AWS_ENDPOINT_URL, AWS_REGION, profiles, TABLE_NAME…)
+cli:
+	cargo run --quiet $(CARGO_FLAGS) -p portcullis-cli --bin portcullis -- $(ARGS)
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
 # LocalStack in every case: the presigned-URL tests need an S3 that checks

@@ -29,7 +29,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = spawn(SERVER, [], {
     cwd: ROOT,
     // A 5 MiB limit per file, so a test can send one too large.
-    env: { ...process.env, PORT: "0", PORTAL_DIST: DIST, RUST_LOG: "warn", MAX_UPLOAD_BYTES: String(5 * 1024 * 1024) },
+    // No .dev/stack.json: that is the `make dev` of whoever runs the tests.
+    env: {
+      ...process.env,
+      PORT: "0",
+      PORTAL_DIST: DIST,
+      RUST_LOG: "warn",
+      MAX_UPLOAD_BYTES: String(5 * 1024 * 1024),
+      DEV_STACK_FILE: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];

@@ -51,3 +51,48 @@ async fn a_common_or_personal_password_is_refused() {
     }
     assert!(!app.table_dump().await.contains("argon2id"));
 }
+
+#[tokio::test]
+async fn the_cli_finds_the_stack_make_dev_runs_and_an_endpoint_named_wins_over_it() {
+    use portcullis::accounts::FirmStore;
+    use portcullis::aws::DynamoStore;
+    use portcullis::clock::SystemClock;
+    use portcullis_cli::dev_stack::{DevStack, Target, Written};
+
+    let app = spawn_app().await;
+    let path = std::env::temp_dir().join(format!("portcullis-stack-{}.json", uuid::Uuid::new_v4()));
+    DevStack {
+        endpoint: app.emulator.endpoint().to_owned(),
+        env: [("TABLE_NAME".to_owned(), app.table.clone())].into(),
+    }
+    .write(&path)
+    .unwrap();
+    let _gone = Written(path.clone());
+
+    // Nothing named: the dev stack, its emulator and its table.
+    let target = Target::find(None, &path).await.unwrap();
+    let table = target.setting(None, "TABLE_NAME").unwrap();
+    assert_eq!(table, app.table);
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&target.sdk), table);
+    let operator = Admin {
+        store: &store,
+        clock: &SystemClock,
+    };
+    let firm = operator.create_firm("Found by the CLI LLP").await.unwrap();
+    assert_eq!(
+        app.store.firm(firm).await.unwrap().map(|f| f.name),
+        Some("Found by the CLI LLP".to_owned())
+    );
+    // The process's own setting wins over the stack's.
+    assert_eq!(
+        target
+            .setting(Some("other".into()), "TABLE_NAME")
+            .as_deref(),
+        Some("other")
+    );
+    // An endpoint named: the dev stack is not read.
+    let named = Target::find(Some("http://127.0.0.1:9"), &path)
+        .await
+        .unwrap();
+    assert!(named.dev.is_none());
+}

@@ -4,5 +4,6 @@
 
 pub mod admin;
 pub mod demo;
+pub mod dev_stack;
 pub mod provision;
 pub mod recovery;

@@ -2,10 +2,12 @@
 //!
 //! The AWS endpoint, region and credentials come from the usual places
 //! (`AWS_ENDPOINT_URL`, `AWS_REGION`, profiles…), or `--endpoint-url` for an
-//! emulator.
+//! emulator. With neither, while `make dev` runs, its stack (`.dev/stack.json`:
+//! the emulator and the functions' settings) is used.
+
+use std::path::Path;
 
 use anyhow::Context;
-use aws_config::BehaviorVersion;
 use clap::{Parser, Subcommand};
 use portcullis::aws::{DynamoStore, services};
 use portcullis::clock::SystemClock;
@@ -13,6 +15,7 @@ use portcullis::config::Config;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
 use portcullis::http::bodies::rfc3339;
 use portcullis_cli::admin::{Admin, NewUser};
+use portcullis_cli::dev_stack::{self, Target};
 use portcullis_cli::provision::{Resources, provision};
 
 #[derive(Parser)]
@@ -21,9 +24,9 @@ struct Cli {
     /// AWS endpoint to talk to instead of AWS (an emulator).
     #[arg(long, global = true)]
     endpoint_url: Option<String>,
-    /// The DynamoDB table.
-    #[arg(long, global = true, env = "TABLE_NAME", default_value = "portcullis")]
-    table: String,
+    /// The DynamoDB table (default: the dev stack's, else `portcullis`).
+    #[arg(long, global = true, env = "TABLE_NAME")]
+    table: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,12 +121,25 @@ enum RecoveryCommand {
 async fn main() -> anyhow::Result<()> {
     portcullis::telemetry::init_pretty();
     let cli = Cli::parse();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(endpoint) = &cli.endpoint_url {
-        loader = loader.endpoint_url(endpoint);
+    let endpoint = cli
+        .endpoint_url
+        .clone()
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+    let target = Target::find(endpoint.as_deref(), Path::new(dev_stack::DEFAULT_PATH)).await?;
+    if let Some(stack) = &target.dev {
+        eprintln!(
+            "(the stack `make dev` runs, its emulator at {})",
+            stack.endpoint
+        );
     }
-    let sdk = loader.load().await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), cli.table.clone());
+    let sdk = target.sdk.clone();
+    let setting = |name: &str| target.setting(std::env::var(name).ok(), name);
+    let table = cli
+        .table
+        .clone()
+        .or_else(|| setting("TABLE_NAME"))
+        .unwrap_or_else(|| "portcullis".to_owned());
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.clone());
     let admin = Admin {
         store: &store,
         clock: &SystemClock,
@@ -138,7 +154,7 @@ async fn main() -> anyhow::Result<()> {
             provision(
                 &sdk,
                 &Resources {
-                    table: cli.table,
+                    table,
                     bucket,
                     secret_id: secret,
                     sender_domain,
@@ -192,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
             println!("demo data seeded");
         }
         Command::Recovery { action } => {
-            let config = Config::from_env()?;
+            let config = Config::from_lookup(setting)?;
             let svc = services(&sdk, &config, std::sync::Arc::new(SystemClock)).await?;
             match action {
                 RecoveryCommand::Start { email } => {

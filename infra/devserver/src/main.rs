@@ -16,6 +16,7 @@ use portcullis::config::Config;
 use portcullis::http::API_PATH_PREFIX;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
+use portcullis_cli::dev_stack::{self, DevStack};
 use portcullis_cli::provision::{Resources, provision};
 use tokio::net::TcpListener;
 
@@ -66,6 +67,26 @@ async fn main() -> anyhow::Result<()> {
     let config =
         Config::from_lookup(|name| env.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
     let services = services(&sdk, &config, clock.clone()).await?;
+    // For the operator CLI (`make cli`), while this server runs.
+    let stack_file = match std::env::var("DEV_STACK_FILE") {
+        Ok(path) if path.is_empty() => None,
+        Ok(path) => Some(path.into()),
+        Err(_) => Some(devserver::workspace_root().join(dev_stack::DEFAULT_PATH)),
+    };
+    let _written = match stack_file {
+        Some(path) => {
+            DevStack {
+                endpoint: emulator.endpoint().to_owned(),
+                env: env
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect(),
+            }
+            .write(&path)?;
+            Some(dev_stack::Written(path))
+        }
+        None => None,
+    };
     let deliveries = deliver_uploads(&sdk, &resources.bucket, services.clone()).await?;
     let gateway = Gateway::new(routes::load(&template_path())?, http_handlers(), services)?;
 
@@ -116,6 +137,10 @@ async fn main() -> anyhow::Result<()> {
         "\nSend a document as the client (README, \"Send a document by hand\"): POST the file's\n\
          name, type and size to {api}/cases/{{caseId}}/documents, PUT the bytes to the\n\
          returned URL with curl, and the firm's email appears in {base}/_dev/inbox."
+    );
+    println!(
+        "\nThe operator CLI finds this stack by itself while it runs:\n  \
+         make cli ARGS='create-firm --name \"Another LLP\"'   (make cli ARGS=--help lists the commands)"
     );
     println!("\nPress Ctrl-C to stop.");
 

@@ -13,8 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
+use aws_config::SdkConfig;
 use serde::de::DeserializeOwned;
 
 pub use outbox::{Outbox, SentEmail, SentPush, SentSms};
@@ -214,11 +213,5 @@ async fn get_json<T: DeserializeOwned>(endpoint: &str, path: &str) -> anyhow::Re
 /// SDK configuration for the emulator: its endpoint, a fixed region and dummy
 /// credentials, so nothing on the machine (profiles, real keys) is ever used.
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(portcullis::aws::http_client())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
-        .load()
-        .await
+    portcullis_cli::dev_stack::emulator_sdk_config(endpoint).await
 }
