@@ -290,6 +290,7 @@ impl DynamoStore {
                 .send()
                 .await;
             let Err(err) = result else {
+                log_security_events(&items);
                 return Ok(Conditional::Applied);
             };
             match cancellation(&err) {
@@ -378,5 +379,78 @@ pub(crate) fn at_version(version: u64) -> &'static str {
             "(attribute_exists(pk) AND (attribute_not_exists(credential_version) OR credential_version = :version))"
         }
         _ => "credential_version = :version",
+    }
+}
+
+/// The audit events a committed transaction wrote, each logged as a line of its
+/// own (the audit trail stays the record; the line is for the function's logs and
+/// their alarms): the kind, whose account and who acted, never an address or a
+/// detail.
+fn log_security_events(items: &[TransactWriteItem]) {
+    for (kind, subject, actor) in security_events(items) {
+        match actor {
+            Some(actor) => tracing::info!(event = kind, user_id = subject, actor, "security event"),
+            None => tracing::info!(event = kind, user_id = subject, "security event"),
+        }
+    }
+}
+
+/// The audit items among `items` (only they have a `kind`): kind, subject, actor.
+fn security_events(items: &[TransactWriteItem]) -> Vec<(&str, &str, Option<&str>)> {
+    items
+        .iter()
+        .filter_map(|item| item.put()?.item.get("kind").map(|kind| (item, kind)))
+        .filter_map(|(item, kind)| {
+            let attributes = &item.put()?.item;
+            let text = |name: &str| attributes.get(name).and_then(|v| v.as_s().ok());
+            let subject = text(PK)?.strip_prefix("USER#")?;
+            Some((
+                kind.as_s().ok()?.as_str(),
+                subject,
+                text("actor").map(String::as_str),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AuditKind;
+
+    #[test]
+    fn the_audit_items_of_a_transaction_are_its_security_events() {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+            .build();
+        let store = DynamoStore::new(Client::from_conf(config), "portcullis".into());
+        let (user, admin) = (UserId::new(), UserId::new());
+        let now = OffsetDateTime::now_utc();
+        let mut disabled = AuditEvent::new(AuditKind::MfaRemoved, now, user)
+            .from_ip(Some("203.0.113.9"))
+            .with_detail("by an administrator");
+        disabled.actor = Some(admin);
+        let items = vec![
+            store
+                .put(item([(PK, s(user_pk(user))), (SK, s("PROFILE"))]), None)
+                .unwrap(),
+            store.audit_put(&disabled).unwrap(),
+            store
+                .audit_put(&AuditEvent::new(AuditKind::SignedIn, now, user))
+                .unwrap(),
+        ];
+        let (user, admin) = (user.to_string(), admin.to_string());
+        assert_eq!(
+            security_events(&items),
+            vec![
+                (
+                    AuditKind::MfaRemoved.as_str(),
+                    user.as_str(),
+                    Some(admin.as_str())
+                ),
+                (AuditKind::SignedIn.as_str(), user.as_str(), None),
+            ]
+        );
     }
 }
