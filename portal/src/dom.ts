@@ -1,7 +1,7 @@
 // A small element builder: the app builds its pages with it, so nothing is ever
 // parsed from a string (no HTML injection) and no handler is inline (the CSP).
 
-type Child = Node | string | null | undefined | false;
+export type Child = Node | string | null | undefined | false;
 type Attribute = string | boolean | undefined | ((event: Event) => void);
 
 export function h<K extends keyof HTMLElementTagNameMap>(

@@ -1,8 +1,9 @@
-// What every form of the portal does the same way: a labelled field, and a
-// submit that disables its button while the call runs and shows a failure in
-// the form's alert (the API's feedback on a weak password as a list).
+// What every form of the portal does the same way: a section titled by its h2,
+// labelled fields (a code, the password again), and a submit that disables its
+// button while the call runs and shows a failure in the form's alert (the API's
+// feedback on a weak password as a list).
 import { ApiError } from "./api";
-import { h } from "./dom";
+import { type Child, h } from "./dom";
 import { errorText } from "./errors";
 import { t } from "./i18n";
 
@@ -13,6 +14,26 @@ export function field(
 ): [HTMLLabelElement, HTMLInputElement] {
   const input = h("input", { id, name: id, ...attributes });
   return [h("label", { for: id }, label), input];
+}
+
+// A part of a page, named by its own heading (a landmark for screen readers).
+export function titled(id: string, title: string, ...children: Child[]): HTMLElement {
+  return h("section", { "aria-labelledby": id }, h("h2", { id }, title), ...children);
+}
+
+// A one-time code, typed or filled in from a text message.
+export function codeField(id: string, label: string): [HTMLLabelElement, HTMLInputElement] {
+  return field(id, label, { inputmode: "numeric", autocomplete: "one-time-code", required: true });
+}
+
+// The user's password typed again before a change to their security.
+export function passwordAgain(id: string): [HTMLElement, HTMLInputElement] {
+  const [label, input] = field(id, t("security.password_again"), {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  return [h("div", { class: "field" }, label, input), input];
 }
 
 // A status line: what was just done, focusable for when the form that did it

@@ -9,8 +9,8 @@ import {
   BASE,
   type Browser,
   type TestFirm,
+  acceptInvitation,
   advanceClock,
-  api,
   emails,
   expectAccessible,
   firmSignIn,
@@ -20,6 +20,7 @@ import {
   openBrowser,
   portalLinks,
   signedIn,
+  turnOnApp,
 } from "./browser";
 import { totp } from "./totp";
 
@@ -58,8 +59,15 @@ async function invite(page: Page, name: string, language = "English"): Promise<s
   await page.getByLabel("Language of the portal and emails").selectOption({ label: language });
   await page.getByRole("button", { name: "Invite", exact: true }).click();
   await page.getByText(`${name} is invited: a link is on its way to ${email}.`).waitFor();
-  const link = portalLinks(await nextEmail(email, 0)).find((href) => href.includes("/auth/reset?token="));
-  await api("POST", "/auth/password/reset", { token: new URL(link ?? "").searchParams.get("token"), new_password: PASSWORD });
+  await acceptInvitation(email, PASSWORD);
+  return email;
+}
+
+// `invite()`, then the invitee turns on an authenticator app.
+async function inviteWithApp(page: Page, name: string): Promise<string> {
+  const email = await invite(page, name);
+  const { session_token } = JSON.parse((await passwordSignIn(email, PASSWORD)).body) as { session_token: string };
+  await turnOnApp(session_token, PASSWORD);
   return email;
 }
 
@@ -121,10 +129,7 @@ describe("an administrator", () => {
   test("turns off a user's second steps, forces a password change, then expires every password", async () => {
     const { page } = browser;
     await administration(page, "Users");
-    const email = await invite(page, "Robin Staff");
-    const { session_token } = JSON.parse((await passwordSignIn(email, PASSWORD)).body) as { session_token: string };
-    const { secret } = await api<{ secret: string }>("POST", "/mfa/totp/enroll", { password: PASSWORD }, session_token);
-    await api("POST", "/mfa/totp/confirm", { code: totp(secret, await advanceClock(0)) }, session_token);
+    const email = await inviteWithApp(page, "Robin Staff");
     // On a phone: the table scrolls in its own region.
     await page.setViewportSize({ width: 375, height: 800 });
     await page.reload();
@@ -184,10 +189,7 @@ describe("an administrator", () => {
   test("starts a recovery; the user submits its link; the administrator approves it with a note", async () => {
     const { page } = browser;
     await administration(page, "Users");
-    const email = await invite(page, "Lee Locked");
-    const { session_token } = JSON.parse((await passwordSignIn(email, PASSWORD)).body) as { session_token: string };
-    const { secret } = await api<{ secret: string }>("POST", "/mfa/totp/enroll", { password: PASSWORD }, session_token);
-    await api("POST", "/mfa/totp/confirm", { code: totp(secret, await advanceClock(0)) }, session_token);
+    const email = await inviteWithApp(page, "Lee Locked");
 
     await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Recoveries" }).click();
     await expect.poll(() => heading(page)).toBe("Administration: Recoveries");

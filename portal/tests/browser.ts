@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import { expect, inject } from "vitest";
+import { totp } from "./totp";
 
 export const BASE = inject("baseUrl");
 export const CLIENT = "client@example.com";
@@ -190,4 +191,34 @@ export async function texts(phone: string): Promise<string[]> {
 export async function textedCode(phone: string, count: number): Promise<string> {
   await expect.poll(async () => (await texts(phone)).length).toBe(count);
   return /\b(\d{6})\b/.exec((await texts(phone))[count - 1] ?? "")?.[1] ?? "";
+}
+
+// The invitee of the firm's invitation email to `email` chooses `password`
+// through its link.
+export async function acceptInvitation(email: string, password: string): Promise<void> {
+  const invitation = portalLinks(await nextEmail(email, 0)).find((link) => link.includes("/auth/reset?token="));
+  const token = new URL(invitation ?? "").searchParams.get("token");
+  await api("POST", "/auth/password/reset", { token, new_password: password });
+}
+
+// A staff member invited by the administrator signed in as `adminSession`, with
+// `password`; their address.
+export async function inviteStaff(adminSession: string, password: string): Promise<string> {
+  const email = `staff-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await api("POST", "/firm/users", { email, name: "Robin Staff", role: "staff", language: "en" }, adminSession);
+  await acceptInvitation(email, password);
+  return email;
+}
+
+// Turns an authenticator app on for the user signed in as `session`, as their
+// phone would: its secret and the backup codes.
+export async function turnOnApp(session: string, password: string): Promise<{ secret: string; backupCodes: string[] }> {
+  const { secret } = await api<{ secret: string }>("POST", "/mfa/totp/enroll", { password }, session);
+  const { backup_codes } = await api<{ backup_codes: string[] }>(
+    "POST",
+    "/mfa/totp/confirm",
+    { code: totp(secret, await advanceClock(0)) },
+    session,
+  );
+  return { secret, backupCodes: backup_codes };
 }

@@ -10,10 +10,9 @@ import {
   expectAccessible,
   firmSignIn,
   heading,
+  inviteStaff,
   newFirm,
-  nextEmail,
   openBrowser,
-  portalLinks,
   signedIn,
   textedCode,
 } from "./browser";
@@ -28,13 +27,7 @@ beforeEach(async () => {
     email: firm.admin,
     password: firm.password,
   });
-  email = `staff-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  await api("POST", "/firm/users", { email, name: "Robin Staff", role: "staff", language: "en" }, session_token);
-  const invitation = portalLinks(await nextEmail(email, 0)).find((link) => link.includes("/auth/reset?token="));
-  await api("POST", "/auth/password/reset", {
-    token: new URL(invitation ?? "").searchParams.get("token"),
-    new_password: PASSWORD,
-  });
+  email = await inviteStaff(session_token, PASSWORD);
   browser = await openBrowser();
 });
 afterEach(async () => {

@@ -13,11 +13,11 @@ import {
   api,
   expectAccessible,
   heading,
-  nextEmail,
+  inviteStaff,
   openBrowser,
-  portalLinks,
   signedIn,
   textedCode,
+  turnOnApp,
 } from "./browser";
 import { totp } from "./totp";
 
@@ -39,11 +39,7 @@ afterEach(async () => {
 
 // A staff member invited by the administrator, with `PASSWORD`; their session.
 async function staff(): Promise<{ email: string; session: string }> {
-  const email = `staff-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  await api("POST", "/firm/users", { email, name: "Robin Staff", role: "staff", language: "en" }, admin);
-  const invitation = portalLinks(await nextEmail(email, 0)).find((link) => link.includes("/auth/reset?token="));
-  const token = new URL(invitation ?? "").searchParams.get("token");
-  await api("POST", "/auth/password/reset", { token, new_password: PASSWORD });
+  const email = await inviteStaff(admin, PASSWORD);
   const { session_token } = await api<{ session_token: string }>("POST", "/auth/password", { email, password: PASSWORD });
   return { email, session: session_token };
 }
@@ -51,17 +47,8 @@ async function staff(): Promise<{ email: string; session: string }> {
 // `staff()` with an authenticator app: its secret and backup codes.
 async function withApp(): Promise<{ email: string; secret: string; backupCodes: string[] }> {
   const { email, session } = await staff();
-  const { secret } = await api<{ secret: string }>("POST", "/mfa/totp/enroll", { password: PASSWORD }, session);
-  const now = await advanceClock(0);
-  const { backup_codes } = await api<{ backup_codes: string[] }>(
-    "POST",
-    "/mfa/totp/confirm",
-    { code: totp(secret, now) },
-    session,
-  );
-  return { email, secret, backupCodes: backup_codes };
+  return { email, ...(await turnOnApp(session, PASSWORD)) };
 }
-
 
 async function password(page: Page, email: string, keep = false): Promise<void> {
   await page.goto(`${BASE}/`);

@@ -54,8 +54,8 @@ pub fn qr_html_table(text: &str, label: &str) -> anyhow::Result<String> {
 
 /// The PNG of a QR code holding `text`.
 pub fn qr_png(text: &str) -> anyhow::Result<Vec<u8>> {
-    let (modules, colors) = modules(text)?;
-    let side = (modules + 2 * QUIET_ZONE) * SCALE;
+    let (width, colors) = modules(text)?;
+    let side = (width + 2 * QUIET_ZONE) * SCALE;
     let row_bytes = side.div_ceil(8);
 
     // Packed rows, most significant bit first, 1 = white.
@@ -66,8 +66,8 @@ pub fn qr_png(text: &str) -> anyhow::Result<Vec<u8>> {
                 (x / SCALE).checked_sub(QUIET_ZONE),
                 (y / SCALE).checked_sub(QUIET_ZONE),
             ) {
-                (Some(mx), Some(my)) if mx < modules && my < modules => {
-                    colors[my * modules + mx] == Color::Dark
+                (Some(mx), Some(my)) if mx < width && my < width => {
+                    colors[my * width + mx] == Color::Dark
                 }
                 _ => false,
             };

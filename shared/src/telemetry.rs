@@ -3,8 +3,6 @@
 //! `requestId`, then the event's fields), at the level Lambda's logging controls
 //! give; for local tools, readable lines.
 
-use std::fmt::Write as _;
-
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -120,9 +118,7 @@ impl Visit for Fields {
         self.put(field, Value::from(value));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let mut text = String::new();
-        let _ = write!(text, "{value:?}");
-        self.put(field, Value::from(text));
+        self.put(field, Value::from(format!("{value:?}")));
     }
 }
 

@@ -5,7 +5,7 @@
 // firm user whose firm requires a second step.
 import type { Caller } from "../api";
 import { h } from "../dom";
-import { alertBox, field, statusLine, submitting } from "../forms";
+import { alertBox, codeField, field, passwordAgain, statusLine, submitting, titled } from "../forms";
 import { language, t } from "../i18n";
 import { e164 } from "../phone";
 
@@ -13,8 +13,8 @@ export interface SetUp {
   api: Caller;
   // The password, when the user has just typed it (the sign-in): not asked again.
   password?: string;
-  // The factor is on; `codes` are the backup codes, if this was the first.
-  done(codes: string[]): void;
+  // The factor is on (its set-up shows the backup codes, if this was the first).
+  done(): void;
 }
 
 interface Enrollment {
@@ -22,36 +22,45 @@ interface Enrollment {
   qr_png_base64: string;
 }
 
-function passwordAgain(id: string, setUp: SetUp): [HTMLElement | null, () => string] {
-  if (setUp.password !== undefined) {
-    const known = setUp.password;
-    return [null, () => known];
-  }
-  const [label, input] = field(id, t("security.password_again"), {
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  });
-  return [h("div", { class: "field" }, label, input), () => input.value];
+// The password: asked again, unless the user has just typed it.
+function passwordFor(id: string, setUp: SetUp): [HTMLElement | null, () => string] {
+  const known = setUp.password;
+  if (known !== undefined) return [null, () => known];
+  const [field, input] = passwordAgain(id);
+  return [field, () => input.value];
 }
 
-function section(id: string, title: string, ...children: Node[]): HTMLElement {
-  return h("section", { "aria-labelledby": id }, h("h2", { id }, title), ...children);
-}
-
-// The step's last state: done, with the backup codes if there are any; the
-// focus on what it says (the form it had is gone).
-function finished(place: HTMLElement, message: string, codes: string[]): void {
-  const status = statusLine();
-  status.textContent = message;
-  place.replaceChildren(status, ...(codes.length ? [codesShown(codes)] : []));
-  place.closest("section")?.classList.add("done");
-  status.focus();
+// The form of a factor's first code: `path` confirms it and turns the factor on.
+// Then the step's last state: done, with the backup codes if this was the first
+// factor; the focus on what it says (the form it had is gone).
+function confirmation(
+  path: string,
+  code: HTMLInputElement,
+  submit: HTMLButtonElement,
+  done: string,
+  setUp: SetUp,
+  body: HTMLElement,
+  alert: HTMLElement,
+): (event: Event) => void {
+  return submitting(
+    submit,
+    alert,
+    async () => {
+      const { backup_codes } = await setUp.api<{ backup_codes: string[] }>("POST", path, { code: code.value.trim() });
+      const status = statusLine();
+      status.textContent = done;
+      body.replaceChildren(status, ...(backup_codes.length ? [codesShown(backup_codes)] : []));
+      body.closest("section")?.classList.add("done");
+      status.focus();
+      setUp.done();
+    },
+    () => code.select(),
+  );
 }
 
 export function appSetUp(setUp: SetUp): HTMLElement {
   const alert = alertBox();
-  const [password, typed] = passwordAgain("app-password", setUp);
+  const [password, typed] = passwordFor("app-password", setUp);
   const start = h("button", { type: "submit" }, t("security.app_start"));
   const body = h("div", {});
   const form = h(
@@ -67,33 +76,16 @@ export function appSetUp(setUp: SetUp): HTMLElement {
     start,
   );
   body.append(form);
-  return section("app-title", t("security.app_title"), body, alert);
+  return titled("app-title", t("security.app_title"), body, alert);
 }
 
 function confirmApp(enrollment: Enrollment, setUp: SetUp, body: HTMLElement, alert: HTMLElement): HTMLElement {
-  const [label, code] = field("app-code", t("security.app_code"), {
-    inputmode: "numeric",
-    autocomplete: "one-time-code",
-    required: true,
-  });
+  const [label, code] = codeField("app-code", t("security.app_code"));
   const submit = h("button", { type: "submit" }, t("security.app_confirm"));
   const key = enrollment.secret.replace(/(.{4})/g, "$1 ").trim();
   return h(
     "form",
-    {
-      onsubmit: submitting(
-        submit,
-        alert,
-        async () => {
-          const { backup_codes } = await setUp.api<{ backup_codes: string[] }>("POST", "/mfa/totp/confirm", {
-            code: code.value.trim(),
-          });
-          finished(body, t("security.app_done"), backup_codes);
-          setUp.done(backup_codes);
-        },
-        () => code.select(),
-      ),
-    },
+    { onsubmit: confirmation("/mfa/totp/confirm", code, submit, t("security.app_done"), setUp, body, alert) },
     h("p", {}, t("security.app_scan")),
     h("img", {
       src: `data:image/png;base64,${enrollment.qr_png_base64}`,
@@ -144,7 +136,7 @@ export function smsSetUp(setUp: SetUp): HTMLElement {
     autocomplete: "tel-national",
     required: true,
   });
-  const [password, typed] = passwordAgain("sms-password", setUp);
+  const [password, typed] = passwordFor("sms-password", setUp);
   const send = h("button", { type: "submit" }, t("security.sms_send"));
   const body = h("div", {});
   const form = h(
@@ -173,7 +165,7 @@ export function smsSetUp(setUp: SetUp): HTMLElement {
     send,
   );
   body.append(form);
-  return section("sms-title", t("security.sms_title"), body, alert);
+  return titled("sms-title", t("security.sms_title"), body, alert);
 }
 
 // The texted code; or back to the number (another number, or another text once
@@ -186,28 +178,11 @@ function confirmSms(
   again: (confirming: HTMLElement) => void,
 ): HTMLElement {
   const back = h("button", { type: "button", class: "secondary" }, t("security.sms_again"));
-  const [label, code] = field("sms-setup-code", t("security.sms_code"), {
-    inputmode: "numeric",
-    autocomplete: "one-time-code",
-    required: true,
-  });
+  const [label, code] = codeField("sms-setup-code", t("security.sms_code"));
   const submit = h("button", { type: "submit" }, t("security.sms_confirm"));
   const form = h(
     "form",
-    {
-      onsubmit: submitting(
-        submit,
-        alert,
-        async () => {
-          const { backup_codes } = await setUp.api<{ backup_codes: string[] }>("POST", "/mfa/sms/confirm", {
-            code: code.value.trim(),
-          });
-          finished(body, t("security.sms_done"), backup_codes);
-          setUp.done(backup_codes);
-        },
-        () => code.select(),
-      ),
-    },
+    { onsubmit: confirmation("/mfa/sms/confirm", code, submit, t("security.sms_done"), setUp, body, alert) },
     h("p", { role: "status", class: "status" }, t("security.sms_sent", { phone: masked })),
     label,
     code,

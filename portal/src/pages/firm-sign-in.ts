@@ -6,7 +6,7 @@
 import { ApiError, type Profile, call, withBearer } from "../api";
 import { h } from "../dom";
 import { errorText } from "../errors";
-import { alertBox, field, submitting } from "../forms";
+import { alertBox, codeField, field, submitting } from "../forms";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { remember, takeNext } from "../session";
@@ -147,31 +147,24 @@ function enrolStep(token: string, password: string): HTMLElement {
 
 // The second step: a form per method the user has, the backup code its own.
 function secondStep(mfaToken: string, methods: Method[], keep: boolean): HTMLElement {
-  const alert = h("p", { role: "alert", class: "error" });
+  const alert = alertBox();
   const status = h("p", { role: "status", class: "status" });
   const forms: HTMLElement[] = [];
   const codeForm = (id: string, label: string, path: string, hint?: HTMLElement): HTMLElement => {
-    const [codeLabel, code] = field(id, label, { inputmode: "numeric", autocomplete: "one-time-code", required: true });
+    const [codeLabel, code] = codeField(id, label);
     const submit = h("button", { type: "submit" }, t("firm.verify"));
     return h(
       "form",
       {
-        onsubmit: (event) => {
-          event.preventDefault();
-          void (async () => {
-            submit.disabled = true;
-            alert.textContent = "";
-            try {
-              await call("POST", path, { mfa_token: mfaToken, code: code.value.trim(), keep_me_logged_in: keep });
-              await signedIn();
-            } catch (err) {
-              alert.textContent = errorText(err);
-              code.select();
-            } finally {
-              submit.disabled = false;
-            }
-          })();
-        },
+        onsubmit: submitting(
+          submit,
+          alert,
+          async () => {
+            await call("POST", path, { mfa_token: mfaToken, code: code.value.trim(), keep_me_logged_in: keep });
+            await signedIn();
+          },
+          () => code.select(),
+        ),
       },
       hint ?? null,
       codeLabel,

@@ -3,7 +3,7 @@
 // codes, removing a method, and changing the password.
 import { type Profile, call } from "../api";
 import { h } from "../dom";
-import { alertBox, field, statusLine, submitting } from "../forms";
+import { alertBox, field, passwordAgain, statusLine, submitting, titled } from "../forms";
 import { type Key, formatDate, t } from "../i18n";
 import { rerender } from "../router";
 import { notFoundPage } from "./simple";
@@ -98,15 +98,6 @@ function methodsList(summary: MfaSummary): HTMLElement {
   );
 }
 
-function passwordAgain(id: string): [HTMLElement, HTMLInputElement] {
-  const [label, input] = field(id, t("security.password_again"), {
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  });
-  return [h("div", { class: "field" }, label, input), input];
-}
-
 function newBackupCodes(made: () => void): HTMLElement {
   const alert = alertBox();
   const [password, input] = passwordAgain("codes-password");
@@ -128,13 +119,7 @@ function newBackupCodes(made: () => void): HTMLElement {
     password,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "codes-title" },
-    h("h2", { id: "codes-title" }, t("security.codes_title")),
-    form,
-    alert,
-  );
+  return titled("codes-title", t("security.codes_title"), form, alert);
 }
 
 // One form for every method: which, and the password again.
@@ -161,13 +146,7 @@ function removeMethod(methods: Method[]): HTMLElement {
     password,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "remove-title" },
-    h("h2", { id: "remove-title" }, t("security.remove_title")),
-    form,
-    alert,
-  );
+  return titled("remove-title", t("security.remove_title"), form, alert);
 }
 
 function changePassword(): HTMLElement {
@@ -213,12 +192,5 @@ function changePassword(): HTMLElement {
     again,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "password-title" },
-    h("h2", { id: "password-title" }, t("security.password_title")),
-    form,
-    status,
-    alert,
-  );
+  return titled("password-title", t("security.password_title"), form, status, alert);
 }

@@ -388,10 +388,7 @@ pub(crate) fn at_version(version: u64) -> &'static str {
 /// detail.
 fn log_security_events(items: &[TransactWriteItem]) {
     for (kind, subject, actor) in security_events(items) {
-        match actor {
-            Some(actor) => tracing::info!(event = kind, user_id = subject, actor, "security event"),
-            None => tracing::info!(event = kind, user_id = subject, "security event"),
-        }
+        tracing::info!(event = kind, user_id = subject, actor, "security event");
     }
 }
 
@@ -399,16 +396,11 @@ fn log_security_events(items: &[TransactWriteItem]) {
 fn security_events(items: &[TransactWriteItem]) -> Vec<(&str, &str, Option<&str>)> {
     items
         .iter()
-        .filter_map(|item| item.put()?.item.get("kind").map(|kind| (item, kind)))
-        .filter_map(|(item, kind)| {
+        .filter_map(|item| {
             let attributes = &item.put()?.item;
-            let text = |name: &str| attributes.get(name).and_then(|v| v.as_s().ok());
-            let subject = text(PK)?.strip_prefix("USER#")?;
-            Some((
-                kind.as_s().ok()?.as_str(),
-                subject,
-                text("actor").map(String::as_str),
-            ))
+            let text = |name: &str| attributes.get(name)?.as_s().ok().map(String::as_str);
+            let kind = text("kind")?;
+            Some((kind, text(PK)?.strip_prefix("USER#")?, text("actor")))
         })
         .collect()
 }

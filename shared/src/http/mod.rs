@@ -330,7 +330,7 @@ pub fn route_key(req: &Request) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[derive(Debug, thiserror::Error)]
@@ -406,8 +406,9 @@ mod tests {
         assert_eq!(presented_session_token(&HeaderMap::new(), []), None);
     }
 
-    /// A request as API Gateway passes it on, with this authorizer context.
-    fn with_context(context: serde_json::Value) -> Request {
+    /// A request as API Gateway passes it on (`GET /me`, with a bearer token),
+    /// with this authorizer context.
+    pub(crate) fn with_context(context: serde_json::Value) -> Request {
         let mut event: serde_json::Value =
             serde_json::from_str(include_str!("../../../events/account/get-me.json")).unwrap();
         event["requestContext"]["authorizer"]["lambda"] = context;

@@ -3,10 +3,10 @@
 // responsible for a case.
 import { type Case, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, field, statusLine, submitting } from "../../forms";
+import { alertBox, field, statusLine, submitting, titled } from "../../forms";
 import { formatDate, t } from "../../i18n";
 import { casePath } from "../../router";
-import { firmUsers, languageSelect } from "./users";
+import { type FirmUser, firmUsers, languageSelect, userSelect } from "./users";
 
 export async function casesPage(): Promise<HTMLElement> {
   const [cases, colleagues] = await Promise.all([
@@ -47,7 +47,7 @@ export async function casesPage(): Promise<HTMLElement> {
     "div",
     {},
     status,
-    h("section", { "aria-labelledby": "cases-title" }, h("h2", { id: "cases-title" }, t("cases.title")), list),
+    titled("cases-title", t("cases.title"), list),
     newCase(said),
     addClient(casePicker("client-case"), said),
     addColleague(casePicker("colleague-case"), colleagues, said),
@@ -57,6 +57,13 @@ export async function casesPage(): Promise<HTMLElement> {
 }
 
 type Said = (done: string) => Promise<void>;
+
+// Makes `user` a member of the case chosen in `picker`; the case's title.
+async function addMember(picker: HTMLSelectElement, user: string): Promise<string> {
+  const path = `/firm/cases/${encodeURIComponent(picker.value)}/members/${encodeURIComponent(user)}`;
+  await call("PUT", path);
+  return picker.selectedOptions[0]?.textContent ?? "";
+}
 
 function newCase(said: Said): HTMLElement {
   const alert = alertBox();
@@ -75,7 +82,7 @@ function newCase(said: Said): HTMLElement {
     title,
     submit,
   );
-  return h("section", { "aria-labelledby": "new-case-title" }, h("h2", { id: "new-case-title" }, t("cases.new")), form, alert);
+  return titled("new-case-title", t("cases.new"), form, alert);
 }
 
 function addClient(picker: HTMLSelectElement, said: Said): HTMLElement {
@@ -93,8 +100,7 @@ function addClient(picker: HTMLSelectElement, said: Said): HTMLElement {
           name: name.value.trim(),
           language: language.value,
         });
-        const title = picker.selectedOptions[0]?.textContent ?? "";
-        await call("PUT", `/firm/cases/${encodeURIComponent(picker.value)}/members/${encodeURIComponent(client.id)}`);
+        const title = await addMember(picker, client.id);
         form.reset();
         await said(t("cases.client_added", { name: client.name, title }));
       }),
@@ -110,34 +116,23 @@ function addClient(picker: HTMLSelectElement, said: Said): HTMLElement {
     language,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "add-client-title" },
-    h("h2", { id: "add-client-title" }, t("cases.add_client_title")),
-    form,
-    alert,
-  );
+  return titled("add-client-title", t("cases.add_client_title"), form, alert);
 }
 
 function addColleague(
   picker: HTMLSelectElement,
-  colleagues: { id: string; name: string; email: string }[],
+  colleagues: FirmUser[],
   said: Said,
 ): HTMLElement {
   const alert = alertBox();
-  const who = h(
-    "select",
-    { id: "colleague" },
-    ...colleagues.map((user) => h("option", { value: user.id }, `${user.name} (${user.email})`)),
-  );
+  const who = userSelect("colleague", colleagues);
   const submit = h("button", { type: "submit" }, t("cases.add_colleague"));
   const form = h(
     "form",
     {
       onsubmit: submitting(submit, alert, async () => {
-        const title = picker.selectedOptions[0]?.textContent ?? "";
         const name = colleagues.find((user) => user.id === who.value)?.name ?? "";
-        await call("PUT", `/firm/cases/${encodeURIComponent(picker.value)}/members/${encodeURIComponent(who.value)}`);
+        const title = await addMember(picker, who.value);
         await said(t("cases.colleague_added", { name, title }));
       }),
     },
@@ -147,11 +142,5 @@ function addColleague(
     who,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "add-colleague-title" },
-    h("h2", { id: "add-colleague-title" }, t("cases.add_colleague_title")),
-    form,
-    alert,
-  );
+  return titled("add-colleague-title", t("cases.add_colleague_title"), form, alert);
 }

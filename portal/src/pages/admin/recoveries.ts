@@ -3,9 +3,9 @@
 // or refused with a note.
 import { type Profile, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, statusLine, submitting } from "../../forms";
+import { alertBox, statusLine, submitting, titled } from "../../forms";
 import { type Key, formatDate, t } from "../../i18n";
-import { firmUsers } from "./users";
+import { firmUsers, userSelect } from "./users";
 
 interface Recovery {
   recovery_id: string;
@@ -44,11 +44,7 @@ export async function recoveriesPage(admin: Profile): Promise<HTMLElement> {
   show(listed);
 
   const alert = alertBox();
-  const who = h(
-    "select",
-    { id: "recovery-user" },
-    ...users.map((user) => h("option", { value: user.id }, `${user.name} (${user.email})`)),
-  );
+  const who = userSelect("recovery-user", users);
   const start = h("button", { type: "submit" }, t("recoveries.start"));
   const form = h(
     "form",
@@ -68,8 +64,8 @@ export async function recoveriesPage(admin: Profile): Promise<HTMLElement> {
     "div",
     {},
     status,
-    h("section", { "aria-labelledby": "start-title" }, h("h2", { id: "start-title" }, t("recoveries.start_title")), form, alert),
-    h("section", { "aria-labelledby": "list-title" }, h("h2", { id: "list-title" }, t("recoveries.title")), list),
+    titled("start-title", t("recoveries.start_title"), form, alert),
+    titled("list-title", t("recoveries.title"), list),
   );
 }
 

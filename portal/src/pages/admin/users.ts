@@ -4,7 +4,7 @@
 import { type Language, LANGUAGES, formatDate, t } from "../../i18n";
 import { type Profile, call } from "../../api";
 import { h } from "../../dom";
-import { alertBox, confirming, field, statusLine, submitting } from "../../forms";
+import { alertBox, confirming, field, statusLine, submitting, titled } from "../../forms";
 
 export interface FirmUser {
   id: string;
@@ -43,10 +43,9 @@ export async function usersPage(admin: Profile): Promise<HTMLElement> {
       h("table", { class: "users" }, h("caption", {}, t("users.caption")), header(), rows),
     ),
     invite(refresh),
-    h(
-      "section",
-      { "aria-labelledby": "expire-title" },
-      h("h2", { id: "expire-title" }, t("users.expire_all_title")),
+    titled(
+      "expire-title",
+      t("users.expire_all_title"),
       confirming(t("users.expire_all"), t("users.expire_all_question"), t("users.expire_all_yes"), async () => {
         await call("POST", "/firm/users/expire-passwords");
         await refresh(t("users.expired_all"));
@@ -144,14 +143,12 @@ function invite(refresh: Refresh): HTMLElement {
     language,
     submit,
   );
-  return h(
-    "section",
-    { "aria-labelledby": "invite-title" },
-    h("h2", { id: "invite-title" }, t("users.invite_title")),
-    h("p", {}, t("users.invite_intro")),
-    form,
-    alert,
-  );
+  return titled("invite-title", t("users.invite_title"), h("p", {}, t("users.invite_intro")), form, alert);
+}
+
+// A choice of the firm's users, each by name and address.
+export function userSelect(id: string, users: FirmUser[]): HTMLSelectElement {
+  return h("select", { id }, ...users.map((user) => h("option", { value: user.id }, `${user.name} (${user.email})`)));
 }
 
 // The languages a person's portal and emails can be in, each in its own words.
