@@ -100,6 +100,86 @@ impl ServerKey {
     }
 }
 
+/// The keys of the server: the current one, which digests and seals everything
+/// new, and while a rotation is under way the one before it, under which what was
+/// issued before the rotation is still recognised and opened.
+#[derive(Clone, Debug)]
+pub struct ServerKeys {
+    current: ServerKey,
+    previous: Option<ServerKey>,
+}
+
+impl ServerKeys {
+    pub fn new(current: ServerKey, previous: Option<ServerKey>) -> Self {
+        Self { current, previous }
+    }
+
+    /// Every key accepted, the current one first.
+    fn accepted(&self) -> impl Iterator<Item = &ServerKey> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+
+    /// The digest of something new, under the current key.
+    pub fn digest<P: TokenPurpose>(&self, token: &Token<P>) -> TokenDigest {
+        self.current.digest(token)
+    }
+
+    /// [`ServerKey::digest_labelled`] under the current key.
+    pub fn digest_labelled(&self, label: &str, value: &[u8]) -> String {
+        self.current.digest_labelled(label, value)
+    }
+
+    /// The digests a presented token may be stored under, the current key's first.
+    pub fn digests<P: TokenPurpose>(&self, token: &Token<P>) -> Vec<TokenDigest> {
+        self.accepted().map(|key| key.digest(token)).collect()
+    }
+
+    /// The labelled digests a presented value may be stored under, the current
+    /// key's first.
+    pub fn digests_labelled(&self, label: &str, value: &[u8]) -> Vec<String> {
+        self.accepted()
+            .map(|key| key.digest_labelled(label, value))
+            .collect()
+    }
+
+    /// [`ServerKey::seal`] under the current key.
+    pub fn seal(
+        &self,
+        label: &str,
+        context: &[u8],
+        plaintext: &[u8],
+        random: &dyn Random,
+    ) -> String {
+        self.current.seal(label, context, plaintext, random)
+    }
+
+    /// Opens what any accepted key sealed.
+    pub fn open(&self, label: &str, context: &[u8], sealed: &str) -> Result<Vec<u8>, Unsealable> {
+        self.accepted()
+            .find_map(|key| key.open(label, context, sealed).ok())
+            .ok_or(Unsealable)
+    }
+}
+
+/// The first of `digests` under which `lookup` finds something, with what it found:
+/// how a presented secret is recognised whichever accepted key it was issued under.
+pub async fn first_found<D, T, Lookup, Found>(
+    digests: Vec<D>,
+    lookup: Lookup,
+) -> anyhow::Result<Option<(D, T)>>
+where
+    D: Clone,
+    Lookup: Fn(D) -> Found,
+    Found: Future<Output = anyhow::Result<Option<T>>>,
+{
+    for digest in digests {
+        if let Some(found) = lookup(digest.clone()).await? {
+            return Ok(Some((digest, found)));
+        }
+    }
+    Ok(None)
+}
+
 /// A sealed value that is malformed, was sealed under another key, label or
 /// context, or was tampered with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,6 +244,61 @@ mod tests {
         let a = key().seal("totp", b"u", b"s", &OsRandom);
         let b = key().seal("totp", b"u", b"s", &OsRandom);
         assert_ne!(a, b);
+    }
+
+    fn rotated() -> ServerKeys {
+        ServerKeys::new(ServerKey::new(vec![9; 32]).unwrap(), Some(key()))
+    }
+
+    #[test]
+    fn while_rotating_what_the_previous_key_made_is_still_recognised_and_opened() {
+        let token = Token::<SessionPurpose>::generate(&OsRandom);
+        let before = ServerKeys::new(key(), None);
+        let stored = before.digest(&token);
+        let sealed = before.seal("totp", b"user-1", b"secret", &OsRandom);
+
+        let during = rotated();
+        assert_ne!(during.digest(&token), stored, "new digests use the new key");
+        assert_eq!(during.digests(&token)[1], stored);
+        assert_eq!(during.digests(&token)[0], during.digest(&token));
+        assert_eq!(during.open("totp", b"user-1", &sealed).unwrap(), b"secret");
+        let resealed = during.seal("totp", b"user-1", b"secret", &OsRandom);
+        assert_eq!(key().open("totp", b"user-1", &resealed), Err(Unsealable));
+
+        let after = ServerKeys::new(ServerKey::new(vec![9; 32]).unwrap(), None);
+        assert!(!after.digests(&token).contains(&stored));
+        assert_eq!(after.open("totp", b"user-1", &sealed), Err(Unsealable));
+    }
+
+    #[test]
+    fn the_previous_key_alone_is_not_used_for_anything_new() {
+        let keys = rotated();
+        assert_eq!(
+            keys.digest_labelled("limit", b"x"),
+            ServerKey::new(vec![9; 32])
+                .unwrap()
+                .digest_labelled("limit", b"x")
+        );
+        assert_eq!(
+            keys.digests_labelled("limit", b"x"),
+            vec![
+                keys.digest_labelled("limit", b"x"),
+                key().digest_labelled("limit", b"x")
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn first_found_tries_the_digests_in_order_and_stops_at_the_first_hit() {
+        let asked = std::sync::Mutex::new(Vec::new());
+        let found = first_found(vec![1, 2, 3], |d| {
+            asked.lock().unwrap().push(d);
+            async move { Ok((d >= 2).then_some(d * 10)) }
+        })
+        .await
+        .unwrap();
+        assert_eq!(found, Some((2, 20)));
+        assert_eq!(*asked.lock().unwrap(), [1, 2]);
     }
 
     #[test]

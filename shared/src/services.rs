@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::Settings;
-use crate::crypto::ServerKey;
+use crate::crypto::ServerKeys;
 use crate::ports::{
     Clock, DocumentBucket, IdentityVerifier, Mailer, PushSender, Random, SmsSender, Store,
 };
@@ -18,6 +18,6 @@ pub struct Services {
     pub verifier: Arc<dyn IdentityVerifier>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
-    pub key: ServerKey,
+    pub keys: ServerKeys,
     pub settings: Settings,
 }

@@ -12,6 +12,7 @@ use devserver::{http_handlers, routes, server, stack, template_path};
 use portcullis::Services;
 use portcullis::aws::{DynamoStore, s3_client, services};
 use portcullis::clock::ManualClock;
+use portcullis::config::Config;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
 use portcullis::http::API_PATH_PREFIX;
 use portcullis_cli::admin::{Admin, NewUser};
@@ -88,6 +89,8 @@ pub struct TestApp {
     pub sdk: aws_config::SdkConfig,
     pub s3: aws_sdk_s3::Client,
     pub bucket: String,
+    /// The functions' configuration, secret and all.
+    pub config: Config,
 }
 
 /// A client of the demo kind: a firm, the client, and two cases they belong to.
@@ -142,15 +145,27 @@ async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &
             .map(|(name, value)| (*name, (*value).to_owned())),
     );
     let config = stack::config(&env).expect("a valid configuration");
-
     let clock = Arc::new(ManualClock::starting_now());
+    serve(emulator, sdk, config, clock, listener, address).await
+}
+
+/// An app serving `config`'s deployment on `listener`, with services built as a
+/// function's cold start builds them.
+async fn serve(
+    emulator: &'static Emulator,
+    sdk: aws_config::SdkConfig,
+    config: Config,
+    clock: Arc<ManualClock>,
+    listener: TcpListener,
+    address: String,
+) -> TestApp {
     let services = services(&sdk, &config, clock.clone())
         .await
         .expect("services");
     let jobs = services.clone();
     let routes = routes::load(&template_path()).expect("the template's routes");
     let gateway = Gateway::new(routes, http_handlers(), services).expect("a gateway");
-    let portal = Portal::new(portal_fixture(), endpoint).expect("the portal's headers");
+    let portal = Portal::new(portal_fixture(), emulator.endpoint()).expect("the portal's headers");
     let dev = server::Dev {
         emulator: emulator.address().clone(),
         clock: None,
@@ -169,12 +184,32 @@ async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &
             .build()
             .expect("an HTTP client"),
         clock,
-        store: DynamoStore::new(dynamo.clone(), resources.table.clone()),
+        store: DynamoStore::new(dynamo.clone(), config.table_name.clone()),
         dynamo,
-        table: resources.table,
+        table: config.table_name.clone(),
         s3: s3_client(&sdk),
         sdk,
-        bucket: resources.bucket,
+        bucket: config.documents_bucket.clone(),
+        config,
+    }
+}
+
+impl TestApp {
+    /// The same deployment as a function sees it after a cold start: its services
+    /// built again (the server keys read again) and served on a port of its own,
+    /// with the same clock. Its emailed links still point at this app.
+    pub async fn cold_started(&self) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let address = format!("http://{}", listener.local_addr().expect("an address"));
+        serve(
+            self.emulator,
+            self.sdk.clone(),
+            self.config.clone(),
+            self.clock.clone(),
+            listener,
+            address,
+        )
+        .await
     }
 }
 

@@ -19,6 +19,7 @@ mod firm_users;
 mod forced_change;
 mod headers;
 mod helpers;
+mod key_rotation;
 mod login_link;
 mod password_change;
 mod password_expiry;

@@ -11,7 +11,7 @@ use aws_config::SdkConfig;
 use devserver::emulator::{Emulator, sdk_config};
 use devserver::stack;
 use portcullis::Services;
-use portcullis::aws::{load_server_key, services};
+use portcullis::aws::{load_server_keys, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::PushApplications;
 use portcullis::domain::{
@@ -110,7 +110,7 @@ impl EmulatorStack {
         let mut samples = Vec::with_capacity(count);
         for _ in 0..=count {
             let started = Instant::now();
-            load_server_key(&client, secret_id).await?;
+            load_server_keys(&client, secret_id).await?;
             samples.push(started.elapsed());
         }
         // The first call opened the connection.
@@ -226,7 +226,7 @@ async fn firm_user_with_factors(services: &Services) -> anyhow::Result<FirmSubje
             .push
             .register(PushPlatform::Apns, &device_token)
             .await?,
-        credential_digest: services.key.digest(&credential),
+        credential_digest: services.keys.digest(&credential),
         created_at: now,
     };
     for (version, factor) in [ConfirmedFactor::Sms(phone), ConfirmedFactor::Push(device)]

@@ -28,7 +28,7 @@ pub use buckets::{
 };
 pub use keys::schema;
 pub use s3::S3Bucket;
-pub use secrets::load_server_key;
+pub use secrets::load_server_keys;
 pub use ses::SesMailer;
 pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
 pub use table::DynamoStore;
@@ -104,9 +104,9 @@ pub async fn services_with(
     adapters: Adapters,
 ) -> anyhow::Result<Services> {
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
-    let key = load_server_key(&secrets, &config.server_key_secret_id)
+    let keys = load_server_keys(&secrets, &config.server_key_secret_id)
         .await
-        .context("loading the server key")?;
+        .context("loading the server keys")?;
     Ok(Services {
         store: Arc::new(DynamoStore::new(
             aws_sdk_dynamodb::Client::new(sdk),
@@ -122,7 +122,7 @@ pub async fn services_with(
         )),
         clock,
         random: Arc::new(OsRandom),
-        key,
+        keys,
         settings: config.settings.clone(),
     })
 }

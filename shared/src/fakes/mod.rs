@@ -12,7 +12,7 @@ use crate::Services;
 use crate::accounts::{Firm, User};
 use crate::clock::ManualClock;
 use crate::config::Settings;
-use crate::crypto::ServerKey;
+use crate::crypto::{ServerKey, ServerKeys};
 use crate::documents::transfer::DocumentLimits;
 use crate::documents::{Case, Document, DocumentId, Upload, UploadId};
 use crate::domain::PhoneNumber;
@@ -238,7 +238,10 @@ impl Default for FakeServices {
             }),
             clock: clock.clone(),
             random: Arc::new(OsRandom),
-            key: ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),
+            keys: ServerKeys::new(
+                ServerKey::new(vec![42; 32]).expect("a 32-byte key is long enough"),
+                None,
+            ),
             settings: test_settings(),
         };
         Self {

@@ -71,7 +71,7 @@ pub async fn register_device(
         platform,
         name,
         endpoint_arn,
-        credential_digest: svc.key.digest(&credential),
+        credential_digest: svc.keys.digest(&credential),
         created_at: svc.clock.now(),
     };
     let device_id = device.id;

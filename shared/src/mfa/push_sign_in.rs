@@ -165,14 +165,14 @@ pub async fn answer_push(
     let push = push_challenge(svc, raw_challenge)
         .await?
         .ok_or(MfaSignInError::PushNotFound)?;
-    let credential = svc.key.digest(&credential);
+    let credentials = svc.keys.digests(&credential);
     let registered = svc
         .store
         .mfa_state(push.user_id)
         .await?
         .push_devices
         .iter()
-        .any(|device| device.credential_digest == credential);
+        .any(|device| credentials.contains(&device.credential_digest));
     if !registered {
         return Err(MfaSignInError::InvalidDeviceCredential);
     }

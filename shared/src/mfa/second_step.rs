@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::accounts::User;
+use crate::crypto::first_found;
 use crate::domain::{AuditEvent, AuditKind, MfaChallengePurpose, Token};
 use crate::http::{Browser, InvalidBody};
 use crate::mfa::totp_enrollment::{BACKUP_CODE_LABEL, open_secret, parse_code, unix_seconds};
@@ -65,7 +66,7 @@ pub async fn challenge(
     let token = Token::<MfaChallengePurpose>::generate(svc.random.as_ref());
     svc.store
         .put_mfa_challenge(&MfaChallenge {
-            digest: svc.key.digest(&token),
+            digest: svc.keys.digest(&token),
             user_id: user.id,
             created_at: now,
             expires_at: now + CHALLENGE_TTL,
@@ -165,15 +166,21 @@ pub async fn sign_in_with_backup_code(
         user,
         slot,
     } = attempt(svc, raw_token, now).await?;
-    let code_digest = BackupCode::parse(raw_code).map(|code| {
-        svc.key
-            .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
-    });
-    let known = match &code_digest {
-        Some(code) => svc.store.has_backup_code(user.id, code).await?,
-        None => false,
-    };
-    let Some(code_digest) = code_digest.filter(|_| known) else {
+    let candidates = BackupCode::parse(raw_code)
+        .map(|code| {
+            svc.keys
+                .digests_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
+        })
+        .unwrap_or_default();
+    let known = first_found(candidates, |digest| async move {
+        Ok(svc
+            .store
+            .has_backup_code(user.id, &digest)
+            .await?
+            .then_some(()))
+    })
+    .await?;
+    let Some((code_digest, ())) = known else {
         return Err(refusal(svc, &challenge, now).await?);
     };
     let second_step = SecondStep::new(
@@ -201,11 +208,11 @@ pub(crate) async fn open_challenge(
 ) -> Result<(MfaChallenge, User), MfaSignInError> {
     let token =
         Token::<MfaChallengePurpose>::parse(raw_token).ok_or(MfaSignInError::InvalidMfaToken)?;
-    let challenge = svc
-        .store
-        .mfa_challenge(&svc.key.digest(&token))
-        .await?
-        .ok_or(MfaSignInError::InvalidMfaToken)?;
+    let (_, challenge) = first_found(svc.keys.digests(&token), |digest| async move {
+        svc.store.mfa_challenge(&digest).await
+    })
+    .await?
+    .ok_or(MfaSignInError::InvalidMfaToken)?;
     let user = svc
         .store
         .user(challenge.user_id)

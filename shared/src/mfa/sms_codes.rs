@@ -37,10 +37,13 @@ pub enum Sending {
 /// The digest of `code` for the purpose `scope`: a code asked for by one sign-in
 /// attempt is worthless for another.
 pub fn code_digest(svc: &Services, scope: &str, code: &SmsCode) -> String {
-    svc.key.digest_labelled(
-        SMS_CODE_LABEL,
-        format!("{scope}\0{}", code.expose()).as_bytes(),
-    )
+    svc.keys
+        .digest_labelled(SMS_CODE_LABEL, code_input(scope, code).as_bytes())
+}
+
+/// What a code's digest is taken of.
+fn code_input(scope: &str, code: &SmsCode) -> String {
+    format!("{scope}\0{}", code.expose())
 }
 
 /// Draws a code for `scope`, stores it (replacing the previous one) and texts it
@@ -128,8 +131,12 @@ pub async fn matching_code(
     if limits::take(svc, &tries).await?.is_err() {
         return Ok(None);
     }
-    let digest = SmsCode::parse(raw).map(|code| code_digest(svc, scope, &code));
-    Ok(digest.filter(|digest| *digest == sent.digest))
+    Ok(SmsCode::parse(raw).and_then(|code| {
+        svc.keys
+            .digests_labelled(SMS_CODE_LABEL, code_input(scope, &code).as_bytes())
+            .into_iter()
+            .find(|digest| *digest == sent.digest)
+    }))
 }
 
 /// Whether `raw` is the live code for `scope`, spent (once, even under

@@ -114,7 +114,7 @@ pub async fn enroll_totp(
 ) -> Result<Value, MfaError> {
     let user = firm_user_with_password(svc, principal, password).await?;
     let secret = TotpSecret::generate(svc.random.as_ref());
-    let sealed = svc.key.seal(
+    let sealed = svc.keys.seal(
         TOTP_SEAL_LABEL,
         user.id.to_string().as_bytes(),
         secret.as_bytes(),
@@ -250,7 +250,7 @@ pub async fn turn_on_factor(
 /// The user's authenticator secret, opened.
 pub fn open_secret(svc: &Services, user: &User, sealed: &str) -> anyhow::Result<TotpSecret> {
     let bytes = svc
-        .key
+        .keys
         .open(TOTP_SEAL_LABEL, user.id.to_string().as_bytes(), sealed)
         .map_err(|_| anyhow::anyhow!("the authenticator secret of {} does not open", user.id))?;
     let bytes: [u8; 20] = bytes
@@ -283,7 +283,7 @@ pub fn backup_code_digests(svc: &Services, codes: &[BackupCode]) -> Vec<String> 
     codes
         .iter()
         .map(|code| {
-            svc.key
+            svc.keys
                 .digest_labelled(BACKUP_CODE_LABEL, code.expose().as_bytes())
         })
         .collect()

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use crate::Services;
 use crate::accounts::User;
 use crate::accounts::firm_admin::{FirmAdminError, administrator, colleague};
+use crate::crypto::first_found;
 use crate::domain::{AuditEvent, AuditKind, RecoveryId, RecoveryLinkPurpose, Role, Token, UserId};
 use crate::email::{recovery_failed_email, recovery_link_email, recovery_passed_email};
 use crate::http::bodies::rfc3339;
@@ -80,7 +81,7 @@ pub async fn start_recovery(
         user_id: user.id,
         firm_id: user.firm_id,
         status: RecoveryStatus::Open,
-        link_digest: svc.key.digest(&token),
+        link_digest: svc.keys.digest(&token),
         provider: svc.verifier.provider().to_owned(),
         opened_by,
         created_at: now,
@@ -146,10 +147,16 @@ async fn usable_case(
     now: OffsetDateTime,
 ) -> Result<Recovery, RecoveryError> {
     let token = Token::<RecoveryLinkPurpose>::parse(raw_token).ok_or(RecoveryError::LinkExpired)?;
-    svc.store
-        .recovery_by_link(&svc.key.digest(&token))
-        .await?
-        .filter(|recovery| recovery.link_is_usable_at(now))
+    let found = first_found(svc.keys.digests(&token), |digest| async move {
+        Ok(svc
+            .store
+            .recovery_by_link(&digest)
+            .await?
+            .filter(|recovery| recovery.link_is_usable_at(now)))
+    })
+    .await?;
+    found
+        .map(|(_, recovery)| recovery)
         .ok_or(RecoveryError::LinkExpired)
 }
 

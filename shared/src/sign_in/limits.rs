@@ -43,7 +43,7 @@ impl Limit {
     /// A limit of `max` under `scope` for `subject`. Subjects (emails, addresses,
     /// phone numbers) are stored only as keyed digests.
     pub fn new(svc: &Services, scope: &str, subject: &str, max: u64, window: Window) -> Self {
-        let digest = svc.key.digest_labelled("limit", subject.as_bytes());
+        let digest = svc.keys.digest_labelled("limit", subject.as_bytes());
         Self::with_key(format!("{scope}#{digest}"), max, window)
     }
 

@@ -65,7 +65,7 @@ pub async fn sign_in_url(
     let now = svc.clock.now();
     let token = Token::<LoginLinkPurpose>::generate(svc.random.as_ref());
     let link = OneTimeLink {
-        digest: svc.key.digest(&token),
+        digest: svc.keys.digest(&token),
         user_id: user.id,
         created_at: now,
         expires_at: now + svc.settings.login_link_ttl,

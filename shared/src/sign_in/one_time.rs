@@ -4,6 +4,7 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::accounts::User;
+use crate::crypto::first_found;
 use crate::domain::{Token, TokenDigest, TokenPurpose};
 use crate::sign_in::LinkKind;
 
@@ -21,12 +22,14 @@ pub async fn redeemable<P: TokenPurpose>(
     let Some(token) = Token::<P>::parse(raw_token) else {
         return Ok(None);
     };
-    let digest = svc.key.digest(&token);
-    let Some(link) = svc
-        .store
-        .link(kind, &digest)
-        .await?
-        .filter(|link| link.is_redeemable_at(now))
+    let Some((digest, link)) = first_found(svc.keys.digests(&token), |digest| async move {
+        Ok(svc
+            .store
+            .link(kind, &digest)
+            .await?
+            .filter(|link| link.is_redeemable_at(now)))
+    })
+    .await?
     else {
         return Ok(None);
     };

@@ -239,7 +239,7 @@ async fn change_token(
 ) -> anyhow::Result<Token<PasswordChangePurpose>> {
     let token = Token::generate(svc.random.as_ref());
     let link = OneTimeLink {
-        digest: svc.key.digest(&token),
+        digest: svc.keys.digest(&token),
         user_id: user.id,
         created_at: now,
         expires_at: now + CHANGE_TOKEN_TTL,

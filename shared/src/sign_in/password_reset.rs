@@ -62,7 +62,7 @@ pub(crate) async fn store_reset_link(
     let now = svc.clock.now();
     let token = Token::<PasswordResetPurpose>::generate(svc.random.as_ref());
     let link = OneTimeLink {
-        digest: svc.key.digest(&token),
+        digest: svc.keys.digest(&token),
         user_id: user.id,
         created_at: now,
         expires_at: now + ttl,

@@ -4,6 +4,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::Services;
 use crate::accounts::User;
+use crate::crypto::first_found;
 use crate::domain::{AuditEvent, AuditKind, SessionPurpose, Token, TrustedDevicePurpose};
 use crate::http::Principal;
 use crate::ports::Conditional;
@@ -75,7 +76,7 @@ fn session_of(
 ) -> (Token<SessionPurpose>, Session) {
     let token = Token::generate(svc.random.as_ref());
     let session = Session {
-        digest: svc.key.digest(&token),
+        digest: svc.keys.digest(&token),
         user_id: user.id,
         role: user.role,
         created_at: now,
@@ -95,8 +96,11 @@ pub async fn authenticate(svc: &Services, presented: &str) -> anyhow::Result<Opt
     let Some(token) = Token::<SessionPurpose>::parse(presented) else {
         return Ok(None);
     };
-    let digest = svc.key.digest(&token);
-    let Some(session) = svc.store.session(&digest).await? else {
+    let found = first_found(svc.keys.digests(&token), |digest| async move {
+        svc.store.session(&digest).await
+    })
+    .await?;
+    let Some((digest, session)) = found else {
         return Ok(None);
     };
     let now = svc.clock.now();

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::Services;
 use crate::accounts::User;
+use crate::crypto::first_found;
 use crate::domain::{Token, TrustedDevicePurpose};
 use crate::http::Browser;
 use crate::sign_in::TrustedDevice;
@@ -20,7 +21,11 @@ pub async fn presented(svc: &Services, browser: &Browser) -> anyhow::Result<Opti
     else {
         return Ok(None);
     };
-    svc.store.trusted_device(&svc.key.digest(&token)).await
+    let found = first_found(svc.keys.digests(&token), |digest| async move {
+        svc.store.trusted_device(&digest).await
+    })
+    .await?;
+    Ok(found.map(|(_, device)| device))
 }
 
 /// Trusts the browser `user` just signed in with: a new device cookie, unless the
@@ -42,7 +47,7 @@ pub async fn trust(
         let token = Token::<TrustedDevicePurpose>::generate(svc.random.as_ref());
         svc.store
             .put_trusted_device(&TrustedDevice {
-                digest: svc.key.digest(&token),
+                digest: svc.keys.digest(&token),
                 user_id: user.id,
                 created_at: now,
                 expires_at: now + TrustedDevice::LIFETIME,
