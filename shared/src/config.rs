@@ -33,6 +33,9 @@ pub struct Config {
     pub push_applications: PushApplications,
     /// Who checks the identity of a user recovering their account.
     pub verifier: VerifierConfig,
+    /// The SES configuration set mail goes out under, whose event destination
+    /// reports bounces and complaints (`SES_CONFIGURATION_SET`; none when unset).
+    pub ses_configuration_set: Option<String>,
     pub settings: Settings,
 }
 
@@ -135,6 +138,7 @@ impl Config {
                 apns: optional("APNS_PLATFORM_APPLICATION_ARN"),
                 fcm: optional("FCM_PLATFORM_APPLICATION_ARN"),
             },
+            ses_configuration_set: optional("SES_CONFIGURATION_SET"),
             verifier: match optional("IDENTITY_VERIFIER").as_deref() {
                 None | Some("manual") => VerifierConfig::Manual,
                 Some("webhook") => {

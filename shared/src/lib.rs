@@ -22,6 +22,7 @@ pub mod services;
 pub mod sign_in;
 #[cfg(feature = "contract-tests")]
 pub mod store_contract;
+pub mod suppression;
 pub mod telemetry;
 
 pub use services::Services;

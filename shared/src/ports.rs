@@ -16,6 +16,7 @@ use crate::mfa::{DeviceToken, PushPlatform};
 use crate::recovery::Recovery;
 use crate::recovery::RecoveryStore;
 use crate::sign_in::{CounterStore, LinkStore, SessionStore};
+use crate::suppression::SuppressionStore;
 
 /// The current time. Injected so expiry boundaries are testable without sleeping.
 pub trait Clock: Send + Sync {
@@ -171,6 +172,7 @@ pub trait Store:
     + LinkStore
     + SessionStore
     + CounterStore
+    + SuppressionStore
 {
 }
 
@@ -185,5 +187,6 @@ impl<T> Store for T where
         + LinkStore
         + SessionStore
         + CounterStore
+        + SuppressionStore
 {
 }

@@ -143,6 +143,15 @@ fn every_sample_s3_event_is_one_aws_sends_and_the_function_reads() {
 }
 
 #[test]
+fn every_sample_sns_event_is_one_aws_sends_and_the_function_reads() {
+    for event in sample_events("email-events") {
+        serde_json::from_str::<aws_lambda_events::sns::SnsEvent>(&event).unwrap();
+        let read: portcullis::suppression::SnsEvent = serde_json::from_str(&event).unwrap();
+        assert!(!read.records.is_empty());
+    }
+}
+
+#[test]
 fn every_function_crate_has_sample_events() {
     let functions = std::fs::read_dir(workspace_root().join("functions")).unwrap();
     for function in functions {

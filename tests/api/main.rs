@@ -6,6 +6,7 @@ mod account;
 mod admin_cli;
 mod backup_codes;
 mod behind_cdn;
+mod bounces;
 mod bursts;
 mod case_access;
 mod contract;

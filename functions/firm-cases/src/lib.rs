@@ -13,6 +13,7 @@ use portcullis::http::bodies::sign_in::user_json;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
+use portcullis::suppression::suppression_json;
 use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
@@ -34,7 +35,11 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmCase
         }
         Some("POST /firm/clients") => {
             let client = create_client(svc, &caller, parse_json(req)?, ip.as_deref()).await?;
-            Ok(json_response(StatusCode::CREATED, &user_json(&client)))
+            // A bounced or complaining address is shown, so the firm can ask for another.
+            let mut body = user_json(&client);
+            body["email_suppressed"] =
+                suppression_json(svc.store.suppression(&client.email).await?.as_ref());
+            Ok(json_response(StatusCode::CREATED, &body))
         }
         Some("POST /firm/cases") => {
             let (case, firm) = create_case(svc, &caller, parse_json(req)?, ip.as_deref()).await?;

@@ -160,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
                     sender_domain,
                     push_applications: None,
                     portal_origin: None,
+                    mail_configuration_set: None,
                 },
             )
             .await?;

@@ -32,6 +32,9 @@ pub struct Resources {
     /// The portal's origin, when browsers there PUT uploads straight to the bucket
     /// (the template's `CorsConfiguration` says the same for `PortalUrl`).
     pub portal_origin: Option<String>,
+    /// The SES configuration set mail goes out under (the template's
+    /// `EmailConfigurationSet`; an emulator gets it without its event destination).
+    pub mail_configuration_set: Option<String>,
 }
 
 /// Provisions `resources`; the ARNs of the push platform applications made.
@@ -47,7 +50,11 @@ pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result
         &resources.secret_id,
     )
     .await?;
-    sender_identity(&aws_sdk_sesv2::Client::new(sdk), &resources.sender_domain).await?;
+    let ses = aws_sdk_sesv2::Client::new(sdk);
+    sender_identity(&ses, &resources.sender_domain).await?;
+    if let Some(name) = &resources.mail_configuration_set {
+        configuration_set(&ses, name).await?;
+    }
     let Some(name) = &resources.push_applications else {
         return Ok(PushApplications::default());
     };
@@ -305,6 +312,25 @@ async fn sender_identity(client: &aws_sdk_sesv2::Client, domain: &str) -> anyhow
         .send()
         .await
         .context("CreateEmailIdentity")?;
+    Ok(())
+}
+
+async fn configuration_set(client: &aws_sdk_sesv2::Client, name: &str) -> anyhow::Result<()> {
+    if client
+        .get_configuration_set()
+        .configuration_set_name(name)
+        .send()
+        .await
+        .is_ok()
+    {
+        return Ok(());
+    }
+    client
+        .create_configuration_set()
+        .configuration_set_name(name)
+        .send()
+        .await
+        .context("CreateConfigurationSet")?;
     Ok(())
 }
 

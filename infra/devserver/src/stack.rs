@@ -10,7 +10,8 @@ use portcullis_cli::provision::Resources;
 /// The SES identity the local sender address is on.
 pub const SENDER_DOMAIN: &str = "portal.example.com";
 
-/// Resources named after `name`: the table, `{name}-documents`, `{name}/server-key`
+/// Resources named after `name`: the table, `{name}-documents`, `{name}/server-key`,
+/// the mail configuration set `{name}-mail`
 /// and the push platform applications `{name}-apns` and `{name}-fcm`.
 pub fn resources(name: &str) -> Resources {
     Resources {
@@ -20,6 +21,7 @@ pub fn resources(name: &str) -> Resources {
         sender_domain: SENDER_DOMAIN.to_owned(),
         push_applications: Some(name.to_owned()),
         portal_origin: None,
+        mail_configuration_set: Some(format!("{name}-mail")),
     }
 }
 
@@ -49,6 +51,9 @@ pub fn function_env(
         if let Some(arn) = arn {
             env.insert(name, arn.clone());
         }
+    }
+    if let Some(set) = &resources.mail_configuration_set {
+        env.insert("SES_CONFIGURATION_SET", set.clone());
     }
     env
 }

@@ -18,6 +18,7 @@ use crate::http::{InvalidBody, Principal};
 use crate::mfa::methods::remove_factors;
 use crate::ports::Conditional;
 use crate::sign_in::password_reset::store_reset_link;
+use crate::suppression::suppression_json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FirmAdminError {
@@ -198,6 +199,8 @@ pub async fn firm_users(
         entry["password_set"] = json!(password.is_some());
         entry["password_expires_at"] =
             json!(password.and_then(|p| p.expires_at(expiry)).map(rfc3339));
+        entry["email_suppressed"] =
+            suppression_json(svc.store.suppression(&user.email).await?.as_ref());
         listed.push(entry);
     }
     Ok(listed)

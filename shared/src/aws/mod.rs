@@ -37,7 +37,8 @@ pub use verifier::{WebhookVerifier, identity_verifier};
 use crate::Services;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::ports::{Clock, OsRandom};
+use crate::ports::{Clock, OsRandom, Store};
+use crate::suppression::SuppressingMailer;
 
 /// The HTTP client every SDK client shares: TLS that trusts only the Amazon Trust
 /// Services roots (see `shared/data/README.md`), instead of the platform's whole
@@ -107,19 +108,22 @@ pub async fn services_with(
     let keys = load_server_keys(&secrets, &config.server_key_secret_id)
         .await
         .context("loading the server keys")?;
+    let store: Arc<dyn Store> = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(sdk),
+        config.table_name.clone(),
+    ));
+    let ses = SesMailer::new(
+        aws_sdk_sesv2::Client::new(sdk),
+        config.settings.sender.clone(),
+        config.ses_configuration_set.clone(),
+    );
     Ok(Services {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            config.table_name.clone(),
-        )),
+        mailer: Arc::new(SuppressingMailer::new(Arc::new(ses), store.clone())),
+        store,
         bucket: (adapters.bucket)(sdk, config),
         sms: (adapters.sms)(sdk, config),
         push: (adapters.push)(sdk, config),
         verifier: identity_verifier(sdk, config),
-        mailer: Arc::new(SesMailer::new(
-            aws_sdk_sesv2::Client::new(sdk),
-            config.settings.sender.clone(),
-        )),
         clock,
         random: Arc::new(OsRandom),
         keys,

@@ -11,11 +11,18 @@ use crate::ports::{Mailer, OutgoingEmail};
 pub struct SesMailer {
     client: Client,
     from: EmailAddress,
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
-    pub fn new(client: Client, from: EmailAddress) -> Self {
-        Self { client, from }
+    /// Sends from `from`, under `configuration_set` when there is one (its event
+    /// destination reports bounces and complaints).
+    pub fn new(client: Client, from: EmailAddress, configuration_set: Option<String>) -> Self {
+        Self {
+            client,
+            from,
+            configuration_set,
+        }
     }
 }
 
@@ -25,7 +32,7 @@ fn utf8(data: &str) -> anyhow::Result<Content> {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    #[tracing::instrument(skip_all, fields(to = ?email.to))]
+    #[tracing::instrument(skip_all)]
     async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()> {
         let message = Message::builder()
             .subject(utf8(&email.subject)?)
@@ -45,6 +52,7 @@ impl Mailer for SesMailer {
                     .build(),
             )
             .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
             .context("SESv2 SendEmail")?;

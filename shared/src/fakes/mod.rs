@@ -22,6 +22,7 @@ use crate::ports::{Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, Sms
 use crate::sign_in::limits::RateLimits;
 use crate::sign_in::session::SessionPolicy;
 use crate::sign_in::{OneTimeLink, Session, TrustedDevice};
+use crate::suppression::SuppressingMailer;
 
 #[derive(Debug, Default)]
 pub(crate) struct Tables {
@@ -53,6 +54,7 @@ pub(crate) struct Tables {
     pub(crate) recoveries: HashMap<crate::domain::RecoveryId, crate::recovery::Recovery>,
     /// Unspent recovery links.
     pub(crate) recovery_links: HashMap<TokenDigest, crate::domain::RecoveryId>,
+    pub(crate) suppressions: HashMap<EmailAddress, crate::suppression::Suppression>,
 }
 
 impl Tables {
@@ -230,7 +232,7 @@ impl Default for FakeServices {
         let services = Services {
             store: store.clone(),
             bucket: Arc::new(MemoryBucket),
-            mailer: mailer.clone(),
+            mailer: Arc::new(SuppressingMailer::new(mailer.clone(), store.clone())),
             sms: sms.clone(),
             push: push.clone(),
             verifier: Arc::new(crate::recovery::verifiers::ManualReview {
