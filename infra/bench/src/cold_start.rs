@@ -13,13 +13,13 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use lambda_runtime_fake::{Outcome, RuntimeApi};
 use portcullis::Services;
 use serde_json::Value;
 use tokio::process::Command;
 
 use crate::events::Function;
 use crate::fixtures::Subject;
-use crate::runtime_api::{Outcome, RuntimeApi};
 
 /// Measured spawns per function, after one that warms the page cache and the
 /// emulator and is not counted.
@@ -177,8 +177,8 @@ impl Launcher<'_> {
             .await
             .context("answered without having asked for the event")?;
         Ok(ColdStart {
-            to_next: next.saturating_duration_since(spawned),
-            to_response: outcome.at.saturating_duration_since(spawned),
+            to_next: next.instant.saturating_duration_since(spawned),
+            to_response: outcome.at.instant.saturating_duration_since(spawned),
         })
     }
 }

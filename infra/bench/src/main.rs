@@ -12,7 +12,6 @@ mod events;
 mod fixtures;
 mod passwords;
 mod report;
-mod runtime_api;
 mod size;
 mod stats;
 mod warm;
@@ -22,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use lambda_runtime_fake::RuntimeApi;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tracing_subscriber::filter::LevelFilter;
@@ -30,7 +30,6 @@ use crate::cold_start::{ColdStart, Launcher, lambda_env};
 use crate::events::Function;
 use crate::fixtures::{Deployment, EmulatorStack};
 use crate::report::{ColdSummary, Measured, Report};
-use crate::runtime_api::RuntimeApi;
 use crate::stats::Summary;
 
 /// Emulator round trips timed for the reference figure.

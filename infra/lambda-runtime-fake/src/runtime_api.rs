@@ -3,19 +3,17 @@
 //! and note when it asked for it and when it answered.
 //!
 //! One invocation is expected at a time. A function that asks for a second event
-//! is left waiting: the benchmark kills it once it has answered the first.
+//! is left waiting: whoever spawned it kills it once it has answered the first.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::Context;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 /// How far ahead the deadline handed to the function lies, as Lambda's timeout would.
@@ -44,22 +42,39 @@ struct Expected {
     function_arn: String,
     event: Bytes,
     /// Taken when the event is handed out, so it goes out once.
-    delivered: Option<oneshot::Sender<Instant>>,
+    delivered: Option<oneshot::Sender<Moment>>,
     finished: Option<oneshot::Sender<Finished>>,
 }
 
 /// The invocation a test is waiting on.
 pub struct Invocation {
     /// When the function first asked for an event (`GET …/invocation/next`).
-    pub next: oneshot::Receiver<Instant>,
+    pub next: oneshot::Receiver<Moment>,
     pub finished: oneshot::Receiver<Finished>,
 }
 
 /// How the invocation ended, and when the runtime API had the whole answer.
 #[derive(Debug)]
 pub struct Finished {
-    pub at: Instant,
+    pub at: Moment,
     pub outcome: Outcome,
+}
+
+/// An instant of the invocation on both clocks: the monotonic one to measure
+/// durations by, and the wall clock the function's log lines are stamped with.
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    pub instant: Instant,
+    pub wall_clock: SystemTime,
+}
+
+impl Moment {
+    fn now() -> Self {
+        Self {
+            instant: Instant::now(),
+            wall_clock: SystemTime::now(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -71,10 +86,6 @@ pub enum Outcome {
 
 impl RuntimeApi {
     pub async fn start() -> anyhow::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding the fake Lambda Runtime API")?;
-        let address = listener.local_addr()?.to_string();
         let shared = Arc::new(Shared::default());
         let router = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
@@ -88,11 +99,7 @@ impl RuntimeApi {
             )
             .route("/2018-06-01/runtime/init/error", post(init_error))
             .with_state(shared.clone());
-        tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, router).await {
-                eprintln!("the fake Lambda Runtime API stopped: {err}");
-            }
-        });
+        let address = crate::serve(router, "the fake Lambda Runtime API").await?;
         Ok(Self { address, shared })
     }
 
@@ -118,7 +125,7 @@ impl RuntimeApi {
 }
 
 async fn next(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let now = Instant::now();
+    let now = Moment::now();
     let handed_out = {
         let mut expected = shared.expected();
         expected.as_mut().and_then(|expected| {
@@ -182,7 +189,7 @@ async fn init_error(state: State<Arc<Shared>>, body: Bytes) -> StatusCode {
 /// Records the end of the expected invocation. An answer to another request id is
 /// a protocol mistake, refused as the real API refuses it.
 fn finish(shared: &Shared, request_id: Option<&str>, outcome: Outcome) -> StatusCode {
-    let at = Instant::now();
+    let at = Moment::now();
     let mut expected = shared.expected();
     let Some(expected) = expected.as_mut() else {
         return StatusCode::BAD_REQUEST;
