@@ -1,8 +1,8 @@
 // Administration in Chromium, each test in a firm of its own: inviting a user
 // in their language, requiring a second step firm-wide (the user is led to set
 // one up), turning a user's second steps off, forcing a change, expiring every
-// password, clients and cases, and an account recovery started, submitted by
-// the user and approved with a note.
+// password, clients and cases, addresses that bounced or complained, and an
+// account recovery started, submitted by the user and approved with a note.
 import type { Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -69,6 +69,16 @@ async function inviteWithApp(page: Page, name: string): Promise<string> {
   const { session_token } = JSON.parse((await passwordSignIn(email, PASSWORD)).body) as { session_token: string };
   await turnOnApp(session_token, PASSWORD);
   return email;
+}
+
+// What SES would publish for `email`, delivered through make dev's `/_dev/email-events`.
+async function emailEvent(email: string, event: "permanent-bounce" | "complaint"): Promise<void> {
+  const answer = await fetch(`${BASE}/_dev/email-events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, event }),
+  });
+  expect(answer.status, await answer.clone().text()).toBe(200);
 }
 
 function row(page: Page, email: string) {
@@ -184,6 +194,36 @@ describe("an administrator", () => {
     await page.getByRole("button", { name: "Add the colleague" }).click();
     await page.getByText("Sam Colleague is responsible for Smith v. Jones.").waitFor();
     await expectAccessible(page);
+  });
+
+  test("sees whose address bounced or complained, and that nothing is mailed to it", async () => {
+    const { page } = browser;
+    await administration(page, "Users");
+    const bounced = await invite(page, "Bo Bounced");
+    await emailEvent(bounced, "permanent-bounce");
+    await page.reload();
+    await expect.poll(() => heading(page)).toBe("Administration: Users");
+    await expect
+      .poll(() => row(page, bounced).textContent())
+      .toContain("Email to this address bounced: nothing is sent to it. Ask them for another address.");
+    await expectAccessible(page);
+
+    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Clients and cases" }).click();
+    await page.getByLabel("Title").fill("Re Spam");
+    await page.getByRole("button", { name: "Create the case" }).click();
+    await page.getByText("The case Re Spam is created.").waitFor();
+    const client = `complained-${Date.now()}@example.com`;
+    await emailEvent(client, "complaint");
+    await page.locator("#client-case").selectOption({ label: "Re Spam" });
+    await page.getByLabel("Email address").fill(client);
+    await page.getByLabel("Name").fill("Cy Complainer");
+    await page.getByRole("button", { name: "Add the client" }).click();
+    await page
+      .getByText(
+        "Cy Complainer is added to Re Spam. This address reported our email as spam: nothing is sent to it. Ask them for another address.",
+      )
+      .waitFor();
+    expect(await emails(client)).toHaveLength(0);
   });
 
   test("starts a recovery; the user submits its link; the administrator approves it with a note", async () => {

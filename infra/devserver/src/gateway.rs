@@ -61,6 +61,11 @@ impl Gateway {
         &self.routes
     }
 
+    /// What the functions behind it run with.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
     pub async fn handle(&self, incoming: Incoming) -> http::Response<Bytes> {
         let Some((route, params)) = routes::find(&self.routes, &incoming.method, &incoming.path)
         else {

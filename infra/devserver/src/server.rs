@@ -17,7 +17,7 @@ use crate::gateway::{Gateway, Incoming};
 use crate::pages::{INBOX_CSS, inbox_page};
 use crate::portal::{Portal, page_headers};
 use portcullis::clock::ShiftedClock;
-use portcullis::domain::{Language, Role};
+use portcullis::domain::{EmailAddress, Language, Role};
 use portcullis::http::API_PATH_PREFIX;
 use portcullis::ports::{Clock, Store};
 use portcullis_cli::admin::{Admin, NewUser};
@@ -61,6 +61,7 @@ pub fn router(gateway: Gateway, dev: Dev, portal: Portal) -> Router {
         .route("/_dev/inbox.css", get(inbox_css))
         .route("/_dev/clock", post(advance_clock))
         .route("/_dev/firms", post(new_firm))
+        .route("/_dev/email-events", post(email_event))
         .fallback(portal_file)
         .with_state(state)
 }
@@ -151,6 +152,46 @@ async fn new_firm(State(state): State<Arc<AppState>>, Json(firm): Json<NewFirm>)
         )
             .into_response(),
         Err(err) => (StatusCode::BAD_REQUEST, format!("{err:#}")).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EmailEvent {
+    email: String,
+    /// `permanent-bounce` or `complaint`: the sample event of that name.
+    event: String,
+}
+
+/// `POST /_dev/email-events {"email", "event": "permanent-bounce" | "complaint"}`
+/// delivers to `email-events` what SES would publish for `email` (the emulator's
+/// SES publishes no events), so that `make dev` and the browser tests see an
+/// address that bounced or complained.
+async fn email_event(
+    State(state): State<Arc<AppState>>,
+    Json(asked): Json<EmailEvent>,
+) -> Response {
+    if state.dev.clock.is_none()
+        || !matches!(asked.event.as_str(), "permanent-bounce" | "complaint")
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Ok(address) = EmailAddress::parse(&asked.email) else {
+        return (StatusCode::BAD_REQUEST, "not an email address").into_response();
+    };
+    let delivered = async {
+        let path =
+            crate::workspace_root().join(format!("events/email-events/{}.json", asked.event));
+        let sample = std::fs::read_to_string(path)?;
+        let sample_address = match asked.event.as_str() {
+            "complaint" => "annoyed@example.com",
+            _ => "gone@example.com",
+        };
+        let event = serde_json::from_str(&sample.replace(sample_address, address.as_str()))?;
+        email_events::handler(state.gateway.services(), event).await
+    };
+    match delivered.await {
+        Ok(run) => Json(run).into_response(),
+        Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")).into_response(),
     }
 }
 

@@ -15,6 +15,17 @@ export interface FirmUser {
   mfa_enabled: boolean;
   password_set: boolean;
   password_expires_at: string | null;
+  email_suppressed: EmailSuppression;
+}
+
+// Null while the address is mailed; else SES reported it bounced for good or
+// complained, and nothing is mailed to it any more.
+export type EmailSuppression = { reason: "bounce" | "complaint"; since: string } | null;
+
+// What the firm should know of an address that is mailed no more.
+export function suppressionNote(suppression: EmailSuppression): string | null {
+  if (!suppression) return null;
+  return `${t(suppression.reason === "bounce" ? "mail.bounced" : "mail.complained")} ${t("mail.ask_another")}`;
 }
 
 export async function firmUsers(): Promise<FirmUser[]> {
@@ -61,6 +72,11 @@ function header(): HTMLElement {
 
 type Refresh = (done: string) => Promise<void>;
 
+function unmailed(suppression: EmailSuppression): HTMLElement[] {
+  const note = suppressionNote(suppression);
+  return note ? [h("br", {}), h("span", { class: "unmailed" }, note)] : [];
+}
+
 // A user's row; one's own has no "turn off two-step sign-in" (it would end the
 // session in use: My security removes one's own methods).
 function userRow(user: FirmUser, self: boolean, refresh: Refresh): HTMLElement {
@@ -73,7 +89,14 @@ function userRow(user: FirmUser, self: boolean, refresh: Refresh): HTMLElement {
   return h(
     "tr",
     {},
-    h("th", { scope: "row" }, h("span", {}, user.name), h("br", {}), h("span", { class: "email" }, user.email)),
+    h(
+      "th",
+      { scope: "row" },
+      h("span", {}, user.name),
+      h("br", {}),
+      h("span", { class: "email" }, user.email),
+      ...unmailed(user.email_suppressed),
+    ),
     h("td", {}, t(user.role === "admin" ? "users.admin" : "users.staff")),
     h("td", {}, t(user.mfa_enabled ? "security.on" : "security.off")),
     h("td", {}, password),
