@@ -21,7 +21,7 @@ PORTAL_STAMP := portal/node_modules/.installed
 PORTAL_SOURCES := $(shell find portal/src -type f) portal/index.html portal/vite.config.ts portal/tsconfig.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links email-events
+FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links email-events run-jobs
 
 .PHONY: dev cli test test-integration test-portal lint bench build portal venv localstack clean
 

@@ -36,6 +36,9 @@ pub struct Config {
     /// The SES configuration set mail goes out under, whose event destination
     /// reports bounces and complaints (`SES_CONFIGURATION_SET`; none when unset).
     pub ses_configuration_set: Option<String>,
+    /// The queue scheduled work is fanned out on (`JOBS_QUEUE_URL`; only the
+    /// schedules' functions have it).
+    pub jobs_queue_url: Option<String>,
     pub settings: Settings,
 }
 
@@ -139,6 +142,7 @@ impl Config {
                 fcm: optional("FCM_PLATFORM_APPLICATION_ARN"),
             },
             ses_configuration_set: optional("SES_CONFIGURATION_SET"),
+            jobs_queue_url: optional("JOBS_QUEUE_URL"),
             verifier: match optional("IDENTITY_VERIFIER").as_deref() {
                 None | Some("manual") => VerifierConfig::Manual,
                 Some("webhook") => {

@@ -13,6 +13,7 @@ pub mod email;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod http;
+pub mod jobs;
 pub mod mfa;
 pub mod ports;
 pub mod qr;

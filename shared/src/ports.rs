@@ -64,6 +64,14 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> anyhow::Result<()>;
 }
 
+/// The queue scheduled work is fanned out on (see [`crate::jobs`]).
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    /// Puts every job on the queue, or fails; a dispatch that failed part-way is
+    /// simply run again, each job being safe to run twice.
+    async fn enqueue(&self, jobs: &[crate::jobs::Job]) -> anyhow::Result<()>;
+}
+
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     async fn send_sms(&self, to: &PhoneNumber, text: &str) -> anyhow::Result<()>;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::crypto::ServerKeys;
 use crate::ports::{
-    Clock, DocumentBucket, IdentityVerifier, Mailer, PushSender, Random, SmsSender, Store,
+    Clock, DocumentBucket, IdentityVerifier, JobQueue, Mailer, PushSender, Random, SmsSender, Store,
 };
 
 #[derive(Clone)]
@@ -15,6 +15,7 @@ pub struct Services {
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
     pub push: Arc<dyn PushSender>,
+    pub jobs: Arc<dyn JobQueue>,
     pub verifier: Arc<dyn IdentityVerifier>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,

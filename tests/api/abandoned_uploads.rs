@@ -1,17 +1,32 @@
 //! The sweep of abandoned uploads: documents still pending after their upload URL
 //! expired are settled, so the files that did arrive are announced.
 
+use portcullis::documents::abandoned_uploads::SweepRun;
 use portcullis::domain::Role;
+use portcullis::jobs::JobRun;
 use serde_json::Value;
 use time::Duration;
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::uploads::pdf;
 
-async fn sweep(app: &TestApp) -> portcullis::documents::abandoned_uploads::SweepRun {
-    settle_abandoned_uploads::handler(&app.services, serde_json::json!({}))
-        .await
-        .expect("the sweep runs")
+/// The schedule, and the jobs it fans out (one an upload), summed.
+async fn sweep(app: &TestApp) -> SweepRun {
+    let runs = app
+        .run_schedule(
+            settle_abandoned_uploads::handler,
+            "settle-abandoned-uploads",
+        )
+        .await;
+    runs.into_iter()
+        .fold(SweepRun::default(), |sum, run| match run {
+            JobRun::Upload(run) => SweepRun {
+                available: sum.available + run.available,
+                rejected: sum.rejected + run.rejected,
+                emails_sent: sum.emails_sent + run.emails_sent,
+            },
+            other => panic!("not an upload job: {other:?}"),
+        })
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 }
 
 #[test]
-fn exactly_the_functions_allowed_into_s3_sms_and_push_are_wired_with_their_clients() {
+fn exactly_the_functions_allowed_into_s3_sms_push_and_the_jobs_queue_are_wired_with_their_clients() {
     let text = std::fs::read_to_string(template_path()).unwrap();
     let template: Value = serde_yaml::from_str(&text).unwrap();
     let functions = template["Resources"]
@@ -68,12 +68,14 @@ fn exactly_the_functions_allowed_into_s3_sms_and_push_are_wired_with_their_clien
             allowed("s3:"),
             allowed("sns:"),
             allowed("sns:CreatePlatformEndpoint") || allowed("sns:DeleteEndpoint"),
+            allowed("sqs:SendMessage"),
         ) {
-            (false, false, _) => "Adapters::CORE",
-            (true, false, _) => "Adapters::DOCUMENTS",
-            (false, true, false) => "Adapters::SMS",
-            (false, true, true) => "Adapters::PUSH",
-            (true, true, _) => "Adapters::ALL",
+            (false, false, _, false) => "Adapters::CORE",
+            (false, false, _, true) => "Adapters::JOBS",
+            (true, false, _, false) => "Adapters::DOCUMENTS",
+            (false, true, false, false) => "Adapters::SMS",
+            (false, true, true, false) => "Adapters::PUSH",
+            _ => "Adapters::ALL",
         };
         assert!(
             main.contains(wired),
@@ -148,6 +150,17 @@ fn every_sample_sns_event_is_one_aws_sends_and_the_function_reads() {
         serde_json::from_str::<aws_lambda_events::sns::SnsEvent>(&event).unwrap();
         let read: portcullis::suppression::SnsEvent = serde_json::from_str(&event).unwrap();
         assert!(!read.records.is_empty());
+    }
+}
+
+#[test]
+fn every_sample_sqs_event_is_one_aws_sends_and_the_function_reads() {
+    for event in sample_events("run-jobs") {
+        serde_json::from_str::<aws_lambda_events::sqs::SqsEvent>(&event).unwrap();
+        let read: portcullis::jobs::SqsEvent = serde_json::from_str(&event).unwrap();
+        for message in read.records {
+            serde_json::from_str::<portcullis::jobs::Job>(&message.body).unwrap();
+        }
     }
 }
 

@@ -7,14 +7,17 @@ use std::time::Duration as StdDuration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, external_endpoint, sdk_config};
 use devserver::gateway::Gateway;
+use devserver::jobs::{self, Drained};
 use devserver::portal::Portal;
 use devserver::{http_handlers, routes, server, stack, template_path};
+use futures::future::BoxFuture;
 use portcullis::Services;
 use portcullis::aws::{DynamoStore, s3_client, services};
 use portcullis::clock::ManualClock;
 use portcullis::config::Config;
 use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
 use portcullis::http::API_PATH_PREFIX;
+use portcullis::jobs::{Dispatched, JobRun};
 use portcullis_cli::admin::{Admin, NewUser};
 use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
@@ -128,11 +131,11 @@ async fn spawn_app_on(emulator: &'static Emulator, overrides: &[(&'static str, &
     let endpoint = emulator.endpoint();
     let resources = stack::resources(&format!("portcullis-{}", uuid::Uuid::new_v4().simple()));
     let sdk = sdk_config(endpoint).await;
-    let push = provision(&sdk, &resources).await.expect("provisioning");
+    let provisioned = provision(&sdk, &resources).await.expect("provisioning");
 
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let address = format!("http://{}", listener.local_addr().expect("an address"));
-    let mut env = stack::function_env(&resources, &push, &address);
+    let mut env = stack::function_env(&resources, &provisioned, &address);
     env.insert(
         "LOGIN_LINK_RESPONSE_FLOOR_MS",
         RESPONSE_FLOOR.as_millis().to_string(),
@@ -216,6 +219,46 @@ impl TestApp {
 /// A fresh address, so tests sharing the emulator never read each other's mail.
 pub fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// A schedule's function: its handler, as its `lib.rs` gives it.
+pub type Dispatcher = fn(&Services, Value) -> BoxFuture<'_, anyhow::Result<Dispatched>>;
+
+impl TestApp {
+    /// Runs a schedule's function as its EventBridge schedule would (with its
+    /// sample event), then every job it put on the jobs queue as `run-jobs` would,
+    /// two batches at once; what the jobs did. No job may fail.
+    pub async fn run_schedule(&self, dispatcher: Dispatcher, function: &str) -> Vec<JobRun> {
+        let event = workspace_event(&format!("{function}/schedule.json"));
+        let dispatched = dispatcher(&self.services, event)
+            .await
+            .expect("the schedule's function runs");
+        let drained = self.drain_jobs().await;
+        assert_eq!(
+            drained.jobs, dispatched.jobs,
+            "every job dispatched ran once"
+        );
+        drained.runs
+    }
+
+    /// Runs every job on the queue as `run-jobs` would; none may fail.
+    pub async fn drain_jobs(&self) -> Drained {
+        let queue_url = self.config.jobs_queue_url.as_deref().expect("a jobs queue");
+        let drained = jobs::drain(
+            &aws_sdk_sqs::Client::new(&self.sdk),
+            queue_url,
+            &self.services,
+            2,
+        )
+        .await
+        .expect("the jobs queue drains");
+        assert!(
+            drained.failed.is_empty(),
+            "failed jobs: {:?}",
+            drained.failed
+        );
+        drained
+    }
 }
 
 impl TestApp {

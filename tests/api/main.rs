@@ -20,6 +20,7 @@ mod firm_users;
 mod forced_change;
 mod headers;
 mod helpers;
+mod jobs;
 mod key_rotation;
 mod login_link;
 mod password_change;

@@ -3,10 +3,11 @@
 
 use portcullis::domain::{RecoveryId, Role};
 
+use portcullis::jobs::JobRun;
 use portcullis::ports::Clock;
 use portcullis::recovery::RecoveryStatus;
 use portcullis::recovery::callback::signature;
-use portcullis::recovery::expire_links::expire_recovery_links_by;
+use portcullis::recovery::expire_links::dispatch_recovery_expiry_by;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
@@ -103,6 +104,24 @@ impl LockedOut {
         use portcullis::recovery::RecoveryStore;
         self.app.store.recovery(id).await.unwrap().unwrap().status
     }
+}
+
+/// The recoveries the jobs expired.
+fn expired(runs: Vec<JobRun>) -> usize {
+    runs.into_iter()
+        .map(|run| match run {
+            JobRun::Recoveries(run) => run.expired,
+            other => panic!("not a recovery job: {other:?}"),
+        })
+        .sum()
+}
+
+/// The hourly schedule, and the jobs it fans out: the recoveries expired.
+async fn expired_by_schedule(app: &crate::helpers::TestApp) -> usize {
+    expired(
+        app.run_schedule(expire_recovery_links::handler, "expire-recovery-links")
+            .await,
+    )
 }
 
 #[tokio::test]
@@ -239,15 +258,9 @@ async fn a_link_dies_at_72_hours_before_the_job_runs_and_the_job_marks_it_expire
             .all(|r| r["status"] == "expired")
     );
 
-    let run = expire_recovery_links::handler(&l.app.services, json!({}))
-        .await
-        .unwrap();
-    assert_eq!(run.expired, 1);
+    assert_eq!(expired_by_schedule(&l.app).await, 1);
     assert_eq!(l.status(&recovery).await, RecoveryStatus::Expired);
-    let again = expire_recovery_links::handler(&l.app.services, json!({}))
-        .await
-        .unwrap();
-    assert_eq!(again.expired, 0);
+    assert_eq!(expired_by_schedule(&l.app).await, 0);
     assert_eq!(l.submit(&token).await.status(), StatusCode::GONE);
     assert!(
         l.app
@@ -273,9 +286,13 @@ async fn the_job_pages_through_many_expired_links() {
         assert_eq!(response.status(), StatusCode::CREATED);
     }
     l.app.clock.advance(Duration::hours(73));
-    // Two a page, so the last page is a short one.
-    let run = expire_recovery_links_by(&l.app.services, 2).await.unwrap();
-    assert_eq!(run.expired, 5);
+    // Two a page, so the last page is a short one: three jobs.
+    let dispatched = dispatch_recovery_expiry_by(&l.app.services, 2)
+        .await
+        .unwrap();
+    assert_eq!(dispatched.jobs, 3);
+    let drained = l.app.drain_jobs().await;
+    assert_eq!(expired(drained.runs), 5);
     let listed = portcullis::recovery::RecoveryStore::expired_open_recoveries(
         &l.app.store,
         l.app.clock.now(),

@@ -2,7 +2,7 @@
 async fn main() -> Result<(), lambda_http::Error> {
     portcullis::runtime::run_event(
         settle_abandoned_uploads::handler,
-        portcullis::aws::Adapters::DOCUMENTS,
+        portcullis::aws::Adapters::JOBS,
     )
     .await
 }

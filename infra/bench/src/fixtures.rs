@@ -13,7 +13,6 @@ use devserver::stack;
 use portcullis::Services;
 use portcullis::aws::{load_server_keys, services};
 use portcullis::clock::SystemClock;
-use portcullis::config::PushApplications;
 use portcullis::domain::{
     AuditEvent, AuditKind, CaseId, DeviceCredentialPurpose, DeviceId, EmailAddress, PhoneNumber,
     Token, UserId,
@@ -27,7 +26,7 @@ use portcullis::sign_in::login_link::{sign_in_url, verify_login_link};
 use portcullis::sign_in::session::new_session;
 use portcullis_cli::admin::Admin;
 use portcullis_cli::demo;
-use portcullis_cli::provision::{Resources, provision};
+use portcullis_cli::provision::{Provisioned, Resources, provision};
 
 use crate::events::Function;
 
@@ -142,8 +141,8 @@ async fn deploy(
 /// The environment of the functions, as the SAM template would set it, with the
 /// enumeration floor and the rate limits out of the way: the floor is a deliberate
 /// delay, and the limits would turn repeated requests into `429`s.
-fn app_env(resources: &Resources, push: &PushApplications) -> BTreeMap<&'static str, String> {
-    let mut env = stack::function_env(resources, push, "http://127.0.0.1:3000");
+fn app_env(resources: &Resources, provisioned: &Provisioned) -> BTreeMap<&'static str, String> {
+    let mut env = stack::function_env(resources, provisioned, "http://127.0.0.1:3000");
     let unlimited = u64::MAX.to_string();
     env.extend([
         ("LOGIN_LINK_RESPONSE_FLOOR_MS", "0".to_owned()),

@@ -124,8 +124,10 @@ impl Report {
         match &self.expiry_job {
             Ok(job) => writeln!(
                 out,
-                "| expiry job, {} firm users all due a notice, against the emulator | {:.1} s, {:.0} users/s, {} notices |\n",
+                "| expiry job, {} firm users in {} firms all due a notice, fanned out to {} `run-jobs` at once, against the emulator | {:.1} s, {:.0} users/s, {} notices |\n",
                 job.users,
+                job.firms,
+                job.workers,
                 job.elapsed.as_secs_f64(),
                 job.users_per_second(),
                 job.notices,

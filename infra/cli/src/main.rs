@@ -161,6 +161,7 @@ async fn main() -> anyhow::Result<()> {
                     push_applications: None,
                     portal_origin: None,
                     mail_configuration_set: None,
+                    jobs_queue: None,
                 },
             )
             .await?;

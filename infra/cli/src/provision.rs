@@ -35,10 +35,20 @@ pub struct Resources {
     /// The SES configuration set mail goes out under (the template's
     /// `EmailConfigurationSet`; an emulator gets it without its event destination).
     pub mail_configuration_set: Option<String>,
+    /// The queue the schedules fan their jobs out on (the template's `JobsQueue`).
+    pub jobs_queue: Option<String>,
 }
 
-/// Provisions `resources`; the ARNs of the push platform applications made.
-pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<PushApplications> {
+/// What provisioning made that the functions' environment names.
+#[derive(Debug, Clone, Default)]
+pub struct Provisioned {
+    pub push: PushApplications,
+    pub jobs_queue_url: Option<String>,
+}
+
+/// Provisions `resources`; the ARNs of the push platform applications and the
+/// jobs queue's URL.
+pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result<Provisioned> {
     table(&aws_sdk_dynamodb::Client::new(sdk), &resources.table).await?;
     let s3 = s3_client(sdk);
     bucket(&s3, &resources.bucket).await?;
@@ -55,14 +65,36 @@ pub async fn provision(sdk: &SdkConfig, resources: &Resources) -> anyhow::Result
     if let Some(name) = &resources.mail_configuration_set {
         configuration_set(&ses, name).await?;
     }
-    let Some(name) = &resources.push_applications else {
-        return Ok(PushApplications::default());
+    let jobs_queue_url = match &resources.jobs_queue {
+        Some(name) => Some(queue(&aws_sdk_sqs::Client::new(sdk), name).await?),
+        None => None,
     };
-    let sns = aws_sdk_sns::Client::new(sdk);
-    Ok(PushApplications {
-        apns: Some(platform_application(&sns, &format!("{name}-apns"), "APNS").await?),
-        fcm: Some(platform_application(&sns, &format!("{name}-fcm"), "GCM").await?),
+    let push = match &resources.push_applications {
+        Some(name) => {
+            let sns = aws_sdk_sns::Client::new(sdk);
+            PushApplications {
+                apns: Some(platform_application(&sns, &format!("{name}-apns"), "APNS").await?),
+                fcm: Some(platform_application(&sns, &format!("{name}-fcm"), "GCM").await?),
+            }
+        }
+        None => PushApplications::default(),
+    };
+    Ok(Provisioned {
+        push,
+        jobs_queue_url,
     })
+}
+
+/// The queue's URL; made if need be (CreateQueue gives an existing queue's URL).
+async fn queue(client: &aws_sdk_sqs::Client, name: &str) -> anyhow::Result<String> {
+    client
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .context("CreateQueue")?
+        .queue_url
+        .context("CreateQueue gave no URL")
 }
 
 /// The ARN of the platform application `name` on `platform`, made if missing.

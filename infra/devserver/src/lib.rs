@@ -5,6 +5,7 @@
 
 pub mod emulator;
 pub mod gateway;
+pub mod jobs;
 pub mod notifications;
 pub mod pages;
 pub mod portal;

@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use portcullis::config::{Config, ConfigError, PushApplications};
-use portcullis_cli::provision::Resources;
+use portcullis::config::{Config, ConfigError};
+use portcullis_cli::provision::{Provisioned, Resources};
 
 /// The SES identity the local sender address is on.
 pub const SENDER_DOMAIN: &str = "portal.example.com";
 
 /// Resources named after `name`: the table, `{name}-documents`, `{name}/server-key`,
-/// the mail configuration set `{name}-mail`
+/// the mail configuration set `{name}-mail`, the jobs queue `{name}-jobs`
 /// and the push platform applications `{name}-apns` and `{name}-fcm`.
 pub fn resources(name: &str) -> Resources {
     Resources {
@@ -22,17 +22,19 @@ pub fn resources(name: &str) -> Resources {
         push_applications: Some(name.to_owned()),
         portal_origin: None,
         mail_configuration_set: Some(format!("{name}-mail")),
+        jobs_queue: Some(format!("{name}-jobs")),
     }
 }
 
 /// The environment variables the functions get from the template, pointed at
-/// `resources`, the push platform applications provisioning made, and a portal at
-/// `portal_url`.
+/// `resources`, the push platform applications and jobs queue provisioning made,
+/// and a portal at `portal_url`.
 pub fn function_env(
     resources: &Resources,
-    push: &PushApplications,
+    provisioned: &Provisioned,
     portal_url: &str,
 ) -> BTreeMap<&'static str, String> {
+    let push = &provisioned.push;
     let mut env = BTreeMap::from([
         ("TABLE_NAME", resources.table.clone()),
         ("SERVER_KEY_SECRET_ID", resources.secret_id.clone()),
@@ -54,6 +56,9 @@ pub fn function_env(
     }
     if let Some(set) = &resources.mail_configuration_set {
         env.insert("SES_CONFIGURATION_SET", set.clone());
+    }
+    if let Some(url) = &provisioned.jobs_queue_url {
+        env.insert("JOBS_QUEUE_URL", url.clone());
     }
     env
 }

@@ -1,6 +1,6 @@
 //! Which optional adapters a function gets. Only the functions that handle
-//! documents link the S3 adapter, and only the ones that send codes or pushes link
-//! SNS; the others get stand-ins that fail, which keeps those clients (over a megabyte for
+//! documents link the S3 adapter, only the ones that send codes or pushes link
+//! SNS, and only the schedules' link SQS; the others get stand-ins that fail, which keeps those clients (over a megabyte for
 //! S3) out of their binaries and their cold starts.
 
 use std::sync::Arc;
@@ -9,12 +9,13 @@ use async_trait::async_trait;
 use aws_config::SdkConfig;
 use time::{Duration, OffsetDateTime};
 
-use super::{S3Bucket, s3_client, sns_push, sns_sms};
+use super::{S3Bucket, s3_client, sns_push, sns_sms, sqs_jobs};
 use crate::config::Config;
 use crate::documents::{DocumentName, MediaType};
 use crate::domain::PhoneNumber;
+use crate::jobs::Job;
 use crate::mfa::{DeviceToken, PushPlatform};
-use crate::ports::{DocumentBucket, PushMessage, PushSender, SmsSender, StoredObject};
+use crate::ports::{DocumentBucket, JobQueue, PushMessage, PushSender, SmsSender, StoredObject};
 
 /// Builds a function's documents bucket.
 pub type BucketAdapter = fn(&SdkConfig, &Config) -> Arc<dyn DocumentBucket>;
@@ -22,6 +23,8 @@ pub type BucketAdapter = fn(&SdkConfig, &Config) -> Arc<dyn DocumentBucket>;
 pub type SmsAdapter = fn(&SdkConfig, &Config) -> Arc<dyn SmsSender>;
 /// Builds a function's push sender.
 pub type PushAdapter = fn(&SdkConfig, &Config) -> Arc<dyn PushSender>;
+/// Builds a function's jobs queue.
+pub type JobsAdapter = fn(&SdkConfig, &Config) -> Arc<dyn JobQueue>;
 
 /// The optional adapters of a function, chosen in its `main.rs`.
 #[derive(Clone, Copy)]
@@ -29,14 +32,16 @@ pub struct Adapters {
     pub bucket: BucketAdapter,
     pub sms: SmsAdapter,
     pub push: PushAdapter,
+    pub jobs: JobsAdapter,
 }
 
 impl Adapters {
-    /// None of the bucket, SMS and push.
+    /// None of the bucket, SMS, push and jobs queue.
     pub const CORE: Self = Self {
         bucket: no_documents,
         sms: no_sms,
         push: no_push,
+        jobs: no_jobs,
     };
     /// The documents bucket on S3.
     pub const DOCUMENTS: Self = Self {
@@ -53,13 +58,35 @@ impl Adapters {
         push: sns_push,
         ..Self::CORE
     };
+    /// The jobs queue on SQS, for the schedules' functions.
+    pub const JOBS: Self = Self {
+        jobs: sqs_jobs,
+        ..Self::CORE
+    };
     /// Everything, for hosts of every function at once (the dev server, the
     /// tests, the benchmark).
     pub const ALL: Self = Self {
         bucket: s3_documents,
         sms: sns_sms,
         push: sns_push,
+        jobs: sqs_jobs,
     };
+}
+
+/// No jobs queue, for the functions that dispatch no jobs.
+pub fn no_jobs(_sdk: &SdkConfig, _config: &Config) -> Arc<dyn JobQueue> {
+    Arc::new(NoJobs)
+}
+
+pub(super) struct NoJobs;
+
+#[async_trait]
+impl JobQueue for NoJobs {
+    async fn enqueue(&self, _jobs: &[Job]) -> anyhow::Result<()> {
+        Err(anyhow::anyhow!(
+            "this function is wired without the jobs queue (see its main.rs), or JOBS_QUEUE_URL is unset"
+        ))
+    }
 }
 
 /// No SMS, for the functions that never send one.

@@ -12,6 +12,7 @@ mod s3;
 mod secrets;
 mod ses;
 mod sns;
+mod sqs;
 pub(crate) mod table;
 mod verifier;
 
@@ -24,13 +25,15 @@ use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
 pub use buckets::{
-    Adapters, BucketAdapter, PushAdapter, SmsAdapter, no_documents, no_push, no_sms, s3_documents,
+    Adapters, BucketAdapter, JobsAdapter, PushAdapter, SmsAdapter, no_documents, no_jobs, no_push,
+    no_sms, s3_documents,
 };
 pub use keys::schema;
 pub use s3::S3Bucket;
 pub use secrets::load_server_keys;
 pub use ses::SesMailer;
 pub use sns::{SnsPush, SnsSms, push_payload, sns_push, sns_sms};
+pub use sqs::{SqsJobs, sqs_jobs};
 pub use table::DynamoStore;
 pub use verifier::{WebhookVerifier, identity_verifier};
 
@@ -123,6 +126,7 @@ pub async fn services_with(
         bucket: (adapters.bucket)(sdk, config),
         sms: (adapters.sms)(sdk, config),
         push: (adapters.push)(sdk, config),
+        jobs: (adapters.jobs)(sdk, config),
         verifier: identity_verifier(sdk, config),
         clock,
         random: Arc::new(OsRandom),

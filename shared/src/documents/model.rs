@@ -35,31 +35,10 @@ impl fmt::Display for DocumentId {
     }
 }
 
-/// An upload request: the files one person sent together, with their message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UploadId(Uuid);
-
-impl UploadId {
-    pub fn new() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, InvalidId> {
-        Uuid::try_parse(raw).map(Self).map_err(|_| InvalidId)
-    }
-}
-
-impl Default for UploadId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for UploadId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.hyphenated().fmt(f)
-    }
-}
+crate::domain::uuid_id!(
+    /// An upload request: the files one person sent together, with their message.
+    UploadId
+);
 
 /// Where a document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,8 +33,24 @@ macro_rules! uuid_id {
                 self.0.hyphenated().fmt(f)
             }
         }
+
+        /// As its hyphenated text, as everywhere else (a job's message).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(deserializer)?;
+                Self::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
+
+pub(crate) use uuid_id;
 
 uuid_id!(
     /// A user of the portal: a client or a firm user.

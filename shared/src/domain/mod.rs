@@ -12,6 +12,7 @@ mod token;
 
 pub use audit::{AuditEvent, AuditKind};
 pub use email_address::{EmailAddress, InvalidEmail};
+pub(crate) use ids::uuid_id;
 pub use ids::{CaseId, DeviceId, FirmId, InvalidId, PushChallengeId, RecoveryId, UserId};
 pub use language::{Language, UnsupportedLanguage};
 pub use phone::{InvalidPhone, PhoneNumber};

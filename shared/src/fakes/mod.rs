@@ -18,7 +18,7 @@ use crate::documents::{Case, Document, DocumentId, Upload, UploadId};
 use crate::domain::PhoneNumber;
 use crate::domain::{AuditEvent, CaseId, EmailAddress, FirmId, TokenDigest, UserId};
 use crate::mfa::{DeviceToken, PushPlatform};
-use crate::ports::{Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender};
+use crate::ports::{JobQueue, Mailer, OsRandom, OutgoingEmail, PushMessage, PushSender, SmsSender};
 use crate::sign_in::limits::RateLimits;
 use crate::sign_in::session::SessionPolicy;
 use crate::sign_in::{OneTimeLink, Session, TrustedDevice};
@@ -212,6 +212,28 @@ impl PushSender for MemoryPush {
     }
 }
 
+/// Keeps the jobs put on it, for a test to run.
+#[derive(Debug, Default)]
+pub struct MemoryJobs(Mutex<Vec<crate::jobs::Job>>);
+
+impl MemoryJobs {
+    /// The jobs queued so far, taken off the queue.
+    pub fn take(&self) -> Vec<crate::jobs::Job> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+#[async_trait]
+impl JobQueue for MemoryJobs {
+    async fn enqueue(&self, jobs: &[crate::jobs::Job]) -> anyhow::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(jobs);
+        Ok(())
+    }
+}
+
 /// Services on the fakes, with a manual clock and no response floor.
 pub struct FakeServices {
     pub services: Services,
@@ -219,6 +241,7 @@ pub struct FakeServices {
     pub mailer: Arc<MemoryMailer>,
     pub sms: Arc<MemorySms>,
     pub push: Arc<MemoryPush>,
+    pub jobs: Arc<MemoryJobs>,
     pub clock: Arc<ManualClock>,
 }
 
@@ -228,6 +251,7 @@ impl Default for FakeServices {
         let mailer = Arc::new(MemoryMailer::default());
         let sms = Arc::new(MemorySms::default());
         let push = Arc::new(MemoryPush::default());
+        let jobs = Arc::new(MemoryJobs::default());
         let clock = Arc::new(ManualClock::starting_now());
         let services = Services {
             store: store.clone(),
@@ -235,6 +259,7 @@ impl Default for FakeServices {
             mailer: Arc::new(SuppressingMailer::new(mailer.clone(), store.clone())),
             sms: sms.clone(),
             push: push.clone(),
+            jobs: jobs.clone(),
             verifier: Arc::new(crate::recovery::verifiers::ManualReview {
                 portal_url: "http://127.0.0.1:3000".into(),
             }),
@@ -252,6 +277,7 @@ impl Default for FakeServices {
             mailer,
             sms,
             push,
+            jobs,
             clock,
         }
     }
