@@ -22,6 +22,11 @@ pub(crate) fn email_pk(email: &EmailAddress) -> String {
     format!("EMAIL#{}", email.as_str())
 }
 
+/// The firm partition's record that `client` is a client of that firm too.
+pub(crate) fn client_sk(client: UserId) -> String {
+    format!("CLIENT#{client}")
+}
+
 pub(crate) fn user_item(user: &User) -> Item {
     let mut user_item = item([
         (PK, s(user_pk(user.id))),
@@ -300,7 +305,7 @@ impl FirmStore for DynamoStore {
     ) -> anyhow::Result<Conditional> {
         let record = item([
             (PK, s(firm_pk(firm))),
-            (SK, s(format!("CLIENT#{client}"))),
+            (SK, s(client_sk(client))),
             ("added_at", epoch(audit.at)),
         ]);
         self.transact(vec![
@@ -311,10 +316,7 @@ impl FirmStore for DynamoStore {
     }
 
     async fn is_client_of(&self, firm: FirmId, user: UserId) -> anyhow::Result<bool> {
-        Ok(self
-            .get(firm_pk(firm), &format!("CLIENT#{user}"))
-            .await?
-            .is_some())
+        Ok(self.get(firm_pk(firm), &client_sk(user)).await?.is_some())
     }
 
     async fn set_firm_settings(

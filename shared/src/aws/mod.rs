@@ -6,6 +6,7 @@
 //! local emulator without knowing which.
 
 mod buckets;
+mod firm_deletion;
 pub(crate) mod items;
 pub(crate) mod keys;
 mod s3;
@@ -28,6 +29,7 @@ pub use buckets::{
     Adapters, BucketAdapter, JobsAdapter, PushAdapter, SmsAdapter, no_documents, no_jobs, no_push,
     no_sms, s3_documents,
 };
+pub use firm_deletion::FirmContents;
 pub use keys::schema;
 pub use s3::S3Bucket;
 pub use secrets::load_server_keys;

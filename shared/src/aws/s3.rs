@@ -7,6 +7,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use time::{Duration, OffsetDateTime};
 
 use crate::documents::{DocumentName, MediaType};
@@ -21,6 +22,68 @@ pub struct S3Bucket {
 impl S3Bucket {
     pub fn new(client: Client, bucket: String) -> Self {
         Self { client, bucket }
+    }
+
+    /// Deletes every version (and delete marker) of every object whose key starts
+    /// with `prefix`, for good; how many it deleted. The bucket is versioned, so
+    /// deleting only the latest would leave the bytes in an older version.
+    pub async fn delete_everything_under(&self, prefix: &str) -> anyhow::Result<usize> {
+        let (mut deleted, mut key_marker, mut version_marker) = (0, None, None);
+        loop {
+            let listed = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_key_marker(key_marker)
+                .set_version_id_marker(version_marker)
+                .send()
+                .await
+                .context("ListObjectVersions")?;
+            let versions = listed.versions().iter().map(|v| (v.key(), v.version_id()));
+            let markers = listed
+                .delete_markers()
+                .iter()
+                .map(|m| (m.key(), m.version_id()));
+            let objects = versions
+                .chain(markers)
+                .map(|(key, version)| {
+                    ObjectIdentifier::builder()
+                        .set_key(key.map(str::to_owned))
+                        .set_version_id(version.map(str::to_owned))
+                        .build()
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if objects.is_empty() {
+                return Ok(deleted);
+            }
+            deleted += objects.len();
+            let output = self
+                .client
+                .delete_objects()
+                .bucket(&self.bucket)
+                .delete(
+                    Delete::builder()
+                        .set_objects(Some(objects))
+                        .quiet(true)
+                        .build()?,
+                )
+                .send()
+                .await
+                .context("DeleteObjects")?;
+            if let Some(error) = output.errors().first() {
+                anyhow::bail!(
+                    "DeleteObjects refused {}: {}",
+                    error.key().unwrap_or_default(),
+                    error.message().unwrap_or_default()
+                );
+            }
+            if listed.is_truncated() != Some(true) {
+                return Ok(deleted);
+            }
+            key_marker = listed.next_key_marker;
+            version_marker = listed.next_version_id_marker;
+        }
     }
 }
 

@@ -69,6 +69,13 @@ pub fn sns_push(sdk: &SdkConfig, config: &Config) -> Arc<dyn PushSender> {
 }
 
 impl SnsPush {
+    pub fn new(client: Client, applications: PushApplications) -> Self {
+        Self {
+            client,
+            applications,
+        }
+    }
+
     fn application(&self, platform: PushPlatform) -> Option<&str> {
         match platform {
             PushPlatform::Apns => self.applications.apns.as_deref(),

@@ -188,6 +188,11 @@ pub async fn add_member(
     Ok(())
 }
 
+/// The notice claim of the email telling `client` that `case` is shared with them.
+pub(crate) fn share_notice_id(case: CaseId, client: UserId) -> String {
+    format!("SHARE#{case}#{client}")
+}
+
 /// Emails a client that the case is shared with them, once (see [`send_once`]).
 async fn tell_client(
     svc: &Services,
@@ -201,7 +206,7 @@ async fn tell_client(
         let email = case_shared_email(client.language, &client.name, &firm, &case.title, &url);
         svc.mailer.send(&email.to(&client.email)).await
     };
-    send_once(svc, &format!("SHARE#{}#{}", case.id, client.id), sending).await?;
+    send_once(svc, &share_notice_id(case.id, client.id), sending).await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ pub mod abandoned_uploads;
 mod case;
 pub mod cases;
 pub mod check;
-mod dynamo;
+pub(crate) mod dynamo;
 mod file_name;
 pub mod firm_cases;
 mod media_type;
@@ -21,5 +21,7 @@ pub mod uploaded;
 pub use case::Case;
 pub use file_name::{DocumentName, InvalidFileName};
 pub use media_type::{MediaType, UnsupportedMediaType};
-pub use model::{Document, DocumentId, DocumentStatus, Upload, UploadId, Uploader};
+pub use model::{
+    Document, DocumentId, DocumentStatus, Upload, UploadId, Uploader, case_objects_prefix,
+};
 pub use store::{CaseStore, DocumentPage, DocumentStore, NoticeClaim, NoticeStore, Settlement};

@@ -102,12 +102,17 @@ impl Document {
     /// The object's key: `cases/{case}/documents/{document}/{name}`.
     pub fn key(&self) -> String {
         format!(
-            "cases/{}/documents/{}/{}",
-            self.case_id,
+            "{}documents/{}/{}",
+            case_objects_prefix(self.case_id),
             self.id,
             self.file_name.as_str()
         )
     }
+}
+
+/// The start of the key of every object of the case in the documents bucket.
+pub fn case_objects_prefix(case: CaseId) -> String {
+    format!("cases/{case}/")
 }
 
 /// The files one person sent together, and how many of them have been checked.

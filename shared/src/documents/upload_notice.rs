@@ -6,10 +6,15 @@ use crate::accounts::User;
 use crate::documents::cases::firm_name;
 use crate::documents::once::{Once, send_once};
 use crate::documents::{Case, DocumentStatus, Upload, UploadId};
-use crate::domain::{CaseId, Role};
+use crate::domain::{CaseId, Role, UserId};
 use crate::email::{Delivery, documents_received_email, documents_shared_email};
 use crate::ports::OutgoingEmail;
 use crate::sign_in::login_link::{opening_case, sign_in_url};
+
+/// The notice claim of the email to `recipient` about `upload`.
+pub(crate) fn upload_notice_id(upload: UploadId, recipient: UserId) -> String {
+    format!("UPLOAD#{upload}#{recipient}")
+}
 
 /// Emails the other side once the upload's last file is checked and at least one
 /// passed, each recipient once (see [`send_once`]). When every email is out, or
@@ -37,7 +42,7 @@ pub async fn notify_when_complete(
         .ok_or_else(|| anyhow::anyhow!("the case of an upload is gone"))?;
     let (mut sent, mut all_out) = (0, true);
     for recipient in recipients(svc, &case, &upload).await? {
-        let id = format!("UPLOAD#{}#{}", upload.id, recipient.id);
+        let id = upload_notice_id(upload.id, recipient.id);
         let sending = async {
             let email = email_for(svc, &case, &upload, &recipient).await?;
             svc.mailer.send(&email).await

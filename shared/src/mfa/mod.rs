@@ -1,7 +1,7 @@
 //! Second factors: authenticator apps (TOTP), texted codes, push approval,
 //! backup codes; enrolment, the second step of a sign-in, and removal.
 
-mod dynamo;
+pub(crate) mod dynamo;
 #[cfg(feature = "fakes")]
 mod memory;
 pub mod methods;

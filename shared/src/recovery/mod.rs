@@ -2,7 +2,7 @@
 //! by hand, and the expiry of old links.
 
 pub mod callback;
-mod dynamo;
+pub(crate) mod dynamo;
 pub mod expire_links;
 #[cfg(feature = "fakes")]
 mod memory;

@@ -1,5 +1,5 @@
 //! Cases, documents and notice claims on the DynamoDB table.
 
-mod cases;
-mod documents;
-mod notices;
+pub(crate) mod cases;
+pub(crate) mod documents;
+pub(crate) mod notices;

@@ -1,6 +1,6 @@
 //! Second factors and the second step of sign-ins.
 
-mod items;
+pub(crate) mod items;
 mod removal;
 
 use anyhow::Context;
