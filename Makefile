@@ -32,7 +32,8 @@ dev: $(VENV_STAMP) $(EMULATOR_STAMP) portal/dist/index.html
 
 ## cli: the operator CLI, ARGS="create-firm --name …" (ARGS=--help lists its commands);
 # while make dev runs it finds that stack by itself (.dev/stack.json), else it
-# reads the usual AWS settings (AWS_ENDPOINT_URL, AWS_REGION, profiles, TABLE_NAME…)
+# reads the usual AWS settings (AWS_ENDPOINT_URL, AWS_REGION, profiles, TABLE_NAME…),
+# and with ARGS="--stack NAME …" a deployed stack's outputs
 cli:
 	cargo run --quiet $(CARGO_FLAGS) -p portcullis-cli --bin portcullis -- $(ARGS)
 

@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.request
 
-SERVICES = "dynamodb,s3,ses,sesv2,sns,secretsmanager,sqs,scheduler,sts"
+SERVICES = "cloudformation,dynamodb,s3,ses,sesv2,sns,secretsmanager,sqs,scheduler,sts"
 START_TIMEOUT_S = 90
 START_ATTEMPTS = 3
 STOP_GRACE_S = 15

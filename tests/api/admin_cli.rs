@@ -57,20 +57,23 @@ async fn the_cli_finds_the_stack_make_dev_runs_and_an_endpoint_named_wins_over_i
     use portcullis::accounts::FirmStore;
     use portcullis::aws::DynamoStore;
     use portcullis::clock::SystemClock;
-    use portcullis_cli::dev_stack::{DevStack, Target, Written};
+    use portcullis_cli::dev_stack::{DevStack, Written};
+    use portcullis_cli::target::{Named, Target};
 
     let app = spawn_app().await;
     let path = std::env::temp_dir().join(format!("portcullis-stack-{}.json", uuid::Uuid::new_v4()));
     DevStack {
         endpoint: app.emulator.endpoint().to_owned(),
         env: [("TABLE_NAME".to_owned(), app.table.clone())].into(),
+        api_url: None,
     }
     .write(&path)
     .unwrap();
     let _gone = Written(path.clone());
 
     // Nothing named: the dev stack, its emulator and its table.
-    let target = Target::find(None, &path).await.unwrap();
+    let aws = || aws_config::defaults(aws_config::BehaviorVersion::latest());
+    let target = Target::find(Named::default(), aws(), &path).await.unwrap();
     let table = target.setting(None, "TABLE_NAME").unwrap();
     assert_eq!(table, app.table);
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&target.sdk), table);
@@ -91,8 +94,10 @@ async fn the_cli_finds_the_stack_make_dev_runs_and_an_endpoint_named_wins_over_i
         Some("other")
     );
     // An endpoint named: the dev stack is not read.
-    let named = Target::find(Some("http://127.0.0.1:9"), &path)
-        .await
-        .unwrap();
+    let endpoint = Named {
+        endpoint: Some("http://127.0.0.1:9"),
+        stack: None,
+    };
+    let named = Target::find(endpoint, aws(), &path).await.unwrap();
     assert!(named.dev.is_none());
 }

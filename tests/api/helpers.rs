@@ -1,10 +1,13 @@
 //! The test harness: one emulator per test binary, and per test its own table,
 //! bucket, secret and server on a free port, with a clock the test controls.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration as StdDuration;
 
+use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
+use clap::Parser;
 use devserver::emulator::{Emulator, Kind, Outbox, SentEmail, external_endpoint, sdk_config};
 use devserver::gateway::Gateway;
 use devserver::jobs::{self, Drained};
@@ -19,6 +22,7 @@ use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
 use portcullis::http::API_PATH_PREFIX;
 use portcullis::jobs::{Dispatched, JobRun};
 use portcullis_cli::admin::{Admin, NewUser};
+use portcullis_cli::commands::{Cli, Host, run};
 use portcullis_cli::provision::provision;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -555,8 +559,12 @@ impl TestApp {
 
     /// Every item in the table, as text.
     pub async fn table_dump(&self) -> String {
-        let items: Vec<_> = self
-            .dynamo
+        format!("{:?}", self.table_items().await)
+    }
+
+    /// Every item in the table.
+    pub async fn table_items(&self) -> Vec<HashMap<String, AttributeValue>> {
+        self.dynamo
             .scan()
             .table_name(&self.table)
             .into_paginator()
@@ -566,8 +574,34 @@ impl TestApp {
             .await
             .into_iter()
             .map(|item| item.expect("a scanned item"))
-            .collect();
-        format!("{items:?}")
+            .collect()
+    }
+
+    /// Runs the operator CLI against this app's emulator, table and bucket, as
+    /// `portcullis --endpoint-url … --table … ARGS` with DOCUMENTS_BUCKET set; what
+    /// it printed.
+    pub async fn cli(&self, args: &[&str]) -> anyhow::Result<String> {
+        let mut all = vec![
+            "--endpoint-url",
+            self.emulator.endpoint(),
+            "--table",
+            &self.table,
+        ];
+        all.extend(args);
+        run_cli(&all, &[("DOCUMENTS_BUCKET", &self.bucket)], None).await
+    }
+
+    /// Every version and delete marker in the bucket under `prefix`.
+    pub async fn object_versions(&self, prefix: &str) -> usize {
+        let listed = self
+            .s3
+            .list_object_versions()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .expect("ListObjectVersions");
+        listed.versions().len() + listed.delete_markers().len()
     }
 
     /// The audit kinds recorded about `user`, oldest first.
@@ -587,6 +621,46 @@ impl TestApp {
             .filter_map(|item| item.get("kind")?.as_s().ok().cloned())
             .collect()
     }
+}
+
+/// Runs the operator CLI as `portcullis ARGS` with only `env` for its environment,
+/// the emulators' placeholder credentials as its AWS settings, and the dev stack
+/// written at `dev_stack` (none when `None`); what it printed.
+pub async fn run_cli(
+    args: &[&str],
+    env: &[(&str, &str)],
+    dev_stack: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
+    let (ran, printed) = run_cli_printing(args, env, dev_stack).await;
+    ran.map(|()| printed)
+}
+
+/// [`run_cli`]'s outcome, and what it printed whether it failed or not.
+pub async fn run_cli_printing(
+    args: &[&str],
+    env: &[(&str, &str)],
+    dev_stack: Option<&std::path::Path>,
+) -> (anyhow::Result<()>, String) {
+    let cli = match Cli::try_parse_from(std::iter::once("portcullis").chain(args.iter().copied())) {
+        Ok(cli) => cli,
+        Err(err) => return (Err(err.into()), String::new()),
+    };
+    let env: HashMap<String, String> = env
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    let lookup = move |name: &str| env.get(name).cloned();
+    let nowhere = std::env::temp_dir().join(format!("no-dev-stack-{}", uuid::Uuid::new_v4()));
+    let host = Host {
+        env: &lookup,
+        aws: aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "emulator")),
+        dev_stack: dev_stack.unwrap_or(&nowhere),
+    };
+    let mut out = Vec::new();
+    let ran = run(cli, host, &mut out).await;
+    (ran, String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The login-link token in an email body: the link is `{portal}/auth/verify?token=…`.

@@ -22,6 +22,9 @@ pub struct DevStack {
     /// The environment the dev server gives its functions (`TABLE_NAME`,
     /// `SERVER_KEY_SECRET_ID`, `SENDER_EMAIL`, `PORTAL_URL`…).
     pub env: BTreeMap<String, String>,
+    /// The base URL of its API (the portal's origin, then `/api`), for `make smoke`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
 }
 
 impl DevStack {
@@ -59,43 +62,6 @@ impl DevStack {
     }
 }
 
-/// Where the CLI's AWS calls go, and its settings.
-pub struct Target {
-    pub sdk: SdkConfig,
-    /// The dev stack found, when neither `--endpoint-url` nor `AWS_ENDPOINT_URL`
-    /// named an endpoint.
-    pub dev: Option<DevStack>,
-}
-
-impl Target {
-    /// `endpoint` (`--endpoint-url`, else `AWS_ENDPOINT_URL`) with the usual AWS
-    /// settings; or, naming none, the dev stack written at `dev_path`, if any; or
-    /// AWS.
-    pub async fn find(endpoint: Option<&str>, dev_path: &Path) -> anyhow::Result<Self> {
-        if endpoint.is_none()
-            && let Some(stack) = DevStack::read(dev_path)?
-        {
-            return Ok(Self {
-                sdk: stack.sdk_config().await,
-                dev: Some(stack),
-            });
-        }
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(endpoint) = endpoint {
-            loader = loader.endpoint_url(endpoint);
-        }
-        Ok(Self {
-            sdk: loader.load().await,
-            dev: None,
-        })
-    }
-
-    /// A setting: `environment`'s (the process's own), else the dev stack's.
-    pub fn setting(&self, environment: Option<String>, name: &str) -> Option<String> {
-        environment.or_else(|| self.dev.as_ref()?.setting(name))
-    }
-}
-
 /// Removes the file when dropped: the dev server holds one while it serves.
 pub struct Written(pub PathBuf);
 
@@ -128,6 +94,7 @@ mod tests {
         let stack = DevStack {
             endpoint: "http://127.0.0.1:4566".into(),
             env: BTreeMap::from([("TABLE_NAME".to_owned(), "portcullis".to_owned())]),
+            api_url: Some("http://127.0.0.1:3000/api".into()),
         };
         {
             stack.write(&path).unwrap();

@@ -1,9 +1,12 @@
-//! The operator CLI's library: provisioning against an endpoint, and creating the
-//! first firm, users, cases and memberships. The dev server and the tests use the
-//! same functions.
+//! The operator CLI's library: its commands, provisioning against an endpoint,
+//! creating the first firm, users, cases and memberships, and deleting a firm. The dev server and the tests use the same functions.
 
 pub mod admin;
+pub mod commands;
 pub mod demo;
+pub mod deployed_stack;
 pub mod dev_stack;
+pub mod firm_deletion;
 pub mod provision;
 pub mod recovery;
+pub mod target;

@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), v.clone()))
                     .collect(),
+                api_url: Some(api.clone()),
             }
             .write(&path)?;
             Some(dev_stack::Written(path))

@@ -2,7 +2,8 @@
 //! function logs to a log group of its own that expires, and is watched by an
 //! alarm on its errors and one on its throttles, which notify the alarm topic;
 //! the upload handler's failures wait 14 days in a queue that is watched; the
-//! routes that cost money or Argon2id are throttled tighter than the rest.
+//! routes that cost money or Argon2id are throttled tighter than the rest; the
+//! outputs the operator CLI reads with `--stack` give the functions' own settings.
 
 use std::collections::BTreeSet;
 
@@ -222,5 +223,30 @@ fn the_routes_that_cost_argon2id_email_or_sms_are_throttled_tighter() {
             reserved.contains("PasswordFunctionsReservedConcurrency"),
             "{function}: {reserved}"
         );
+    }
+}
+
+#[test]
+fn every_setting_the_cli_reads_from_a_stack_is_an_output_with_the_functions_own_value() {
+    use portcullis_cli::deployed_stack::{API_URL_OUTPUT, OUTPUTS};
+
+    let doc = template();
+    let outputs = doc["Outputs"].as_mapping().expect("Outputs");
+    assert!(outputs.contains_key(API_URL_OUTPUT));
+    let env = &doc["Globals"]["Function"]["Environment"]["Variables"];
+    for (setting, output) in OUTPUTS {
+        let value = &outputs
+            .get(output)
+            .unwrap_or_else(|| panic!("no output {output}"))["Value"];
+        let functions = &env[setting];
+        // The bucket's name is built in the functions' environment (see the
+        // template's DocumentsBucketPrefix) and is the bucket's own name.
+        match reference(value) {
+            Some("DocumentsBucket") => {
+                let bucket = &resources(&doc)["DocumentsBucket"]["Properties"]["BucketName"];
+                assert_eq!(bucket, functions, "{setting}");
+            }
+            _ => assert_eq!(value, functions, "{output} is not {setting}"),
+        }
     }
 }
