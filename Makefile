@@ -23,7 +23,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 FUNCTIONS := request-login-link verify-login-link authorizer account password-login firm-admin change-password expire-passwords create-upload-url documents firm-cases document-uploaded settle-abandoned-uploads verify-totp backup-codes mfa-methods send-sms-code mfa-push start-recovery complete-recovery expire-recovery-links email-events run-jobs
 
-.PHONY: dev cli test test-integration test-portal lint bench build portal venv localstack clean
+.PHONY: dev cli smoke test test-integration test-portal lint bench build portal venv localstack clean
 
 ## dev: run the whole suite locally against the emulator, with demo data
 # (.venv too: the README's by-hand steps compute TOTP codes with its pyotp)
@@ -36,6 +36,12 @@ dev: $(VENV_STAMP) $(EMULATOR_STAMP) portal/dist/index.html
 # and with ARGS="--stack NAME …" a deployed stack's outputs
 cli:
 	cargo run --quiet $(CARGO_FLAGS) -p portcullis-cli --bin portcullis -- $(ARGS)
+
+## smoke: the main flows against a deployment's API, URL=… (default: the running make dev's),
+# in a test firm it makes and deletes; STACK=NAME takes the table and bucket (and the
+# URL, without URL=) from that deployed stack's outputs; one line per step
+smoke:
+	cargo run --quiet $(CARGO_FLAGS) -p portcullis-cli --bin portcullis -- $(if $(STACK),--stack $(STACK)) smoke $(if $(URL),--url $(URL))
 
 ## test: the template lint, the unit tests, then the integration tests against the emulator
 # LocalStack in every case: the presigned-URL tests need an S3 that checks

@@ -34,6 +34,7 @@ mod push;
 mod recovery;
 mod required_mfa;
 mod session;
+mod smoke;
 mod sms;
 mod store_contract;
 mod totp;

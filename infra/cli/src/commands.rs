@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use aws_config::ConfigLoader;
 use clap::{Parser, Subcommand};
 use portcullis::aws::{DynamoStore, S3Bucket, SnsPush, s3_client, services};
@@ -113,6 +113,15 @@ enum Command {
     /// Seed the demo firm, users and cases (the administrator's password from
     /// DEV_ADMIN_PASSWORD, or the default).
     DemoData,
+    /// Run the main flows against the API in a test firm made for it (with an
+    /// administrator and a random password), then delete the firm, whatever
+    /// failed; one line per step, and a non-zero exit naming a failed step.
+    Smoke {
+        /// The API's base URL (default: the stack's output ApiUrl, else the API
+        /// of the running `make dev`).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Account recovery for a firm user who lost every second factor.
     Recovery {
         #[command(subcommand)]
@@ -253,6 +262,21 @@ pub async fn run(cli: Cli, host: Host<'_>, out: &mut dyn Write) -> anyhow::Resul
         Command::DemoData => {
             crate::demo::seed(&admin, &crate::demo::admin_password()).await?;
             writeln!(out, "demo data seeded")?;
+        }
+        Command::Smoke { url } => {
+            let url = target.api_url(url)?;
+            let bucket = documents()?;
+            let at = Deployment {
+                store: &store,
+                bucket: &bucket,
+                push: &push,
+            };
+            writeln!(out, "smoke test of {url}")?;
+            let report = crate::smoke::smoke_test(&url, &admin, &at, out).await?;
+            if let Some(step) = report.failed() {
+                bail!("the smoke test failed at step {:?}", step.name);
+            }
+            writeln!(out, "smoke test passed")?;
         }
         Command::Recovery { action } => {
             let config = target.config(env)?;

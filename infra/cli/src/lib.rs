@@ -1,5 +1,6 @@
 //! The operator CLI's library: its commands, provisioning against an endpoint,
-//! creating the first firm, users, cases and memberships, and deleting a firm. The dev server and the tests use the same functions.
+//! creating the first firm, users, cases and memberships, deleting a firm, and the
+//! smoke test of a deployment. The dev server and the tests use the same functions.
 
 pub mod admin;
 pub mod commands;
@@ -9,4 +10,5 @@ pub mod dev_stack;
 pub mod firm_deletion;
 pub mod provision;
 pub mod recovery;
+pub mod smoke;
 pub mod target;

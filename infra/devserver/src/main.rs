@@ -141,7 +141,8 @@ async fn main() -> anyhow::Result<()> {
     );
     println!(
         "\nThe operator CLI finds this stack by itself while it runs:\n  \
-         make cli ARGS='create-firm --name \"Another LLP\"'   (make cli ARGS=--help lists the commands)"
+         make cli ARGS='create-firm --name \"Another LLP\"'   (make cli ARGS=--help lists the commands)\n  \
+         make smoke   (the main flows against this API, in a test firm it deletes)"
     );
     println!("\nPress Ctrl-C to stop.");
 
