@@ -38,7 +38,7 @@ fn the_openapi_document_and_the_template_have_the_same_routes() {
 }
 
 #[test]
-fn exactly_the_functions_allowed_into_s3_sms_push_and_the_jobs_queue_are_wired_with_their_clients() {
+fn each_function_is_wired_with_exactly_the_clients_its_policy_allows() {
     let text = std::fs::read_to_string(template_path()).unwrap();
     let template: Value = serde_yaml::from_str(&text).unwrap();
     let functions = template["Resources"]
