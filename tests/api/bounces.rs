@@ -105,6 +105,36 @@ async fn administrators_see_which_addresses_bounced_or_complained() {
 }
 
 #[tokio::test]
+async fn the_operator_mails_an_address_again_once_its_owner_fixed_it() {
+    let app = spawn_app().await;
+    let client = app.seed_client().await;
+    deliver(
+        &app,
+        event_for("permanent-bounce", "gone@example.com", &client.email),
+    )
+    .await;
+    let lifted = app
+        .cli(&["unsuppress", "--email", &client.email])
+        .await
+        .unwrap();
+    assert!(
+        lifted.starts_with(&format!("{} is mailed again", client.email)),
+        "{lifted}"
+    );
+    assert!(lifted.contains("for a bounce"), "{lifted}");
+    assert_eq!(
+        app.request_link(&client.email).await.status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(app.emails_to(&client.email).await.len(), 1);
+    let again = app
+        .cli(&["unsuppress", "--email", &client.email])
+        .await
+        .unwrap();
+    assert_eq!(again.trim(), format!("{} was not suppressed", client.email));
+}
+
+#[tokio::test]
 async fn the_same_event_delivered_again_changes_nothing() {
     let app = spawn_app().await;
     let client = app.seed_client().await;

@@ -11,8 +11,9 @@ use clap::{Parser, Subcommand};
 use portcullis::aws::{DynamoStore, S3Bucket, SnsPush, s3_client, services};
 use portcullis::clock::SystemClock;
 use portcullis::config::PushApplications;
-use portcullis::domain::{CaseId, FirmId, Language, Role, UserId};
+use portcullis::domain::{CaseId, EmailAddress, FirmId, Language, Role, UserId};
 use portcullis::http::bodies::rfc3339;
+use portcullis::suppression::SuppressionStore;
 
 use crate::admin::{Admin, NewUser};
 use crate::firm_deletion::{Deployment, delete_firm};
@@ -109,6 +110,12 @@ enum Command {
         case: String,
         #[arg(long)]
         user: String,
+    },
+    /// Mail an address again that bounced for good or complained (once its owner
+    /// has fixed the mailbox, or asked for the portal's mail).
+    Unsuppress {
+        #[arg(long)]
+        email: String,
     },
     /// Seed the demo firm, users and cases (the administrator's password from
     /// DEV_ADMIN_PASSWORD, or the default).
@@ -258,6 +265,21 @@ pub async fn run(cli: Cli, host: Host<'_>, out: &mut dyn Write) -> anyhow::Resul
             let case = CaseId::parse(&case).context("--case is not a case id")?;
             let user = UserId::parse(&user).context("--user is not a user id")?;
             admin.add_member(case, user).await?;
+        }
+        Command::Unsuppress { email } => {
+            let address = EmailAddress::parse(&email).context("--email is not an email address")?;
+            match store.suppression(&address).await? {
+                Some(suppression) => {
+                    store.lift_suppression(&address).await?;
+                    writeln!(
+                        out,
+                        "{email} is mailed again (suppressed since {} for a {})",
+                        rfc3339(suppression.since),
+                        suppression.reason.as_str()
+                    )?;
+                }
+                None => writeln!(out, "{email} was not suppressed")?,
+            }
         }
         Command::DemoData => {
             crate::demo::seed(&admin, &crate::demo::admin_password()).await?;
