@@ -68,12 +68,14 @@ lint: $(PORTAL_STAMP)
 	cargo clippy $(CARGO_FLAGS) --workspace --all-targets -- -D warnings
 	npm --prefix portal run check
 
-## bench: release builds, cold starts, warm latency and binary sizes
+## bench: release builds, cold starts, warm latency and binary sizes, and the
+# Node.js peer's cold starts (its packages from its lockfile)
 # The functions are built on their own first: built together with the bench crate,
 # they would get its dependencies' features (the in-memory fakes among them).
 bench: $(EMULATOR_STAMP)
 	cargo build $(CARGO_FLAGS) --release $(addprefix -p ,$(FUNCTIONS))
 	cargo build $(CARGO_FLAGS) --release -p bench
+	npm ci --prefix infra/bench/node-peer --no-audit --no-fund
 	target/release/bench
 
 ## build: the Lambda artefacts for deployment (sam build with cargo-lambda, arm64)

@@ -32,11 +32,15 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 pub struct ColdStart {
     pub to_next: Duration,
     pub to_response: Duration,
+    /// The process's peak resident set once it had answered (`VmHWM`).
+    pub peak_rss_bytes: u64,
 }
 
 /// Where the binaries are and what they are given.
 pub struct Launcher<'a> {
     pub bin_dir: &'a Path,
+    /// The Node.js peer: `node` and the directory of its `src/bootstrap.mjs`.
+    pub peer: Option<(PathBuf, PathBuf)>,
     pub log_dir: &'a Path,
     pub runtime: &'a RuntimeApi,
     pub env: BTreeMap<&'static str, String>,
@@ -72,8 +76,27 @@ pub fn lambda_env(
 }
 
 impl Launcher<'_> {
-    fn binary(&self, function: Function) -> PathBuf {
-        self.bin_dir.join(function.binary())
+    /// How `function` is started: its release binary, or `node` with the peer's
+    /// bootstrap and its handler named.
+    fn command(&self, function: Function) -> anyhow::Result<(Command, String)> {
+        match function.node_handler() {
+            None => {
+                let binary = self.bin_dir.join(function.binary());
+                Ok((Command::new(&binary), binary.display().to_string()))
+            }
+            Some(handler) => {
+                let (node, dir) = self.peer.as_ref().context(
+                    "node or the peer's packages are missing: `npm ci --prefix infra/bench/node-peer`",
+                )?;
+                let mut command = Command::new(node);
+                command
+                    .arg(dir.join("src/bootstrap.mjs"))
+                    .env("PEER_HANDLER", handler)
+                    // As Lambda's Node.js 20 runtime starts it.
+                    .env("NODE_OPTIONS", "--max-old-space-size=230");
+                Ok((command, format!("node ({handler})")))
+            }
+        }
     }
 
     /// Spawns every function `SPAWNS` times (plus one uncounted round), taking
@@ -119,8 +142,7 @@ impl Launcher<'_> {
             .open(&log_path)
             .with_context(|| format!("opening {}", log_path.display()))?;
 
-        let binary = self.binary(function);
-        let mut command = Command::new(&binary);
+        let (mut command, binary) = self.command(function)?;
         command
             // Nothing from the benchmark's own environment (profiles, real keys)
             // reaches the function: it gets what Lambda would give it.
@@ -134,7 +156,7 @@ impl Launcher<'_> {
         let spawned = Instant::now();
         let mut child = command
             .spawn()
-            .with_context(|| format!("spawning {}", binary.display()))?;
+            .with_context(|| format!("spawning {binary}"))?;
 
         let mut finished = invocation.finished;
         let outcome = tokio::select! {
@@ -151,6 +173,10 @@ impl Launcher<'_> {
                 log_path.display()
             ),
         };
+        let peak_rss_bytes = child
+            .id()
+            .map_or(Ok(0), peak_rss)
+            .with_context(|| format!("reading the peak memory of {}", function.binary()))?;
         // Killing also reaps it, so no process outlives its measurement.
         child
             .kill()
@@ -179,6 +205,32 @@ impl Launcher<'_> {
         Ok(ColdStart {
             to_next: next.instant.saturating_duration_since(spawned),
             to_response: outcome.at.instant.saturating_duration_since(spawned),
+            peak_rss_bytes,
         })
     }
+}
+
+/// A live process's peak resident set so far, from `/proc/<pid>/status`.
+fn peak_rss(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmHWM line")?;
+    Ok(kib * 1024)
+}
+
+/// `node` on the `PATH`, and the peer's directory, when its packages are installed.
+pub fn node_peer(workspace: &Path) -> Option<(PathBuf, PathBuf)> {
+    let dir = workspace.join("infra/bench/node-peer");
+    if !dir.join("node_modules/@aws-sdk/client-dynamodb").is_dir() {
+        return None;
+    }
+    let node = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .map(|dir| dir.join("node"))
+        .find(|candidate| candidate.is_file())?;
+    Some((node, dir))
 }

@@ -23,6 +23,10 @@ pub enum Function {
     MfaPush,
     /// The hello-world baseline.
     HelloLambda,
+    /// The Node.js peer's request-login-link (`infra/bench/node-peer`).
+    PeerRequestLoginLink,
+    /// The Node.js peer's verify-login-link.
+    PeerVerifyLoginLink,
 }
 
 impl Function {
@@ -39,7 +43,29 @@ impl Function {
         Self::MfaPush,
     ];
 
-    /// The binary, which is also the package and the SAM function.
+    /// The Node.js peer's functions, each doing what its Rust counterpart does.
+    pub const PEERS: [Self; 2] = [Self::PeerRequestLoginLink, Self::PeerVerifyLoginLink];
+
+    /// The Rust function a peer's does the work of; a function itself otherwise.
+    pub fn counterpart(self) -> Self {
+        match self {
+            Self::PeerRequestLoginLink => Self::RequestLoginLink,
+            Self::PeerVerifyLoginLink => Self::VerifyLoginLink,
+            other => other,
+        }
+    }
+
+    /// The peer's handler, as `PEER_HANDLER` names it; `None` for a Rust binary.
+    pub fn node_handler(self) -> Option<&'static str> {
+        match self {
+            Self::PeerRequestLoginLink => Some("requestLoginLink"),
+            Self::PeerVerifyLoginLink => Some("verifyLoginLink"),
+            _ => None,
+        }
+    }
+
+    /// The binary, which is also the package and the SAM function (for the peer,
+    /// its name in the report).
     pub fn binary(self) -> &'static str {
         match self {
             Self::RequestLoginLink => "request-login-link",
@@ -52,6 +78,8 @@ impl Function {
             Self::SendSmsCode => "send-sms-code",
             Self::MfaPush => "mfa-push",
             Self::HelloLambda => "hello-lambda",
+            Self::PeerRequestLoginLink => "node-request-login-link",
+            Self::PeerVerifyLoginLink => "node-verify-login-link",
         }
     }
 
@@ -70,13 +98,15 @@ impl Function {
             Self::SendSmsCode => "POST /auth/mfa/sms/send, fresh mfa_token → 202, SMS sent",
             Self::MfaPush => "POST /auth/mfa/push, fresh mfa_token → 202, pushed",
             Self::HelloLambda => "any HTTP API event → 200",
+            Self::PeerRequestLoginLink => "Node.js 20: POST /auth/login-link → 202",
+            Self::PeerVerifyLoginLink => "Node.js 20: POST /auth/login-link/verify → 200",
         }
     }
 
     /// Builds the event for one invocation. Verifying needs a token nobody has used,
     /// so that one mints a new link in `services` each time.
     pub async fn event(self, services: &Services, subject: &Subject) -> anyhow::Result<Value> {
-        Ok(match self {
+        Ok(match self.counterpart() {
             Self::RequestLoginLink => with_json_body(
                 sample(include_str!(
                     "../../../events/request-login-link/request.json"
@@ -131,6 +161,9 @@ impl Function {
                 &json!({ "mfa_token": mint_mfa_token(services, subject.firm_user.user_id).await? }),
             ),
             Self::HelloLambda => sample(include_str!("../../../events/account/get-me.json"))?,
+            peer @ (Self::PeerRequestLoginLink | Self::PeerVerifyLoginLink) => {
+                bail!("{peer:?} has no counterpart")
+            }
         })
     }
 
@@ -138,15 +171,17 @@ impl Function {
     /// authorizer, whose answer is checked by [`check_authorizer_answer`].
     pub fn expected_status(self) -> Option<StatusCode> {
         match self {
-            Self::RequestLoginLink | Self::SendSmsCode | Self::MfaPush => {
-                Some(StatusCode::ACCEPTED)
-            }
+            Self::RequestLoginLink
+            | Self::SendSmsCode
+            | Self::MfaPush
+            | Self::PeerRequestLoginLink => Some(StatusCode::ACCEPTED),
             Self::CreateUploadUrl => Some(StatusCode::CREATED),
             Self::VerifyLoginLink
             | Self::Account
             | Self::Documents
             | Self::MfaMethods
-            | Self::HelloLambda => Some(StatusCode::OK),
+            | Self::HelloLambda
+            | Self::PeerVerifyLoginLink => Some(StatusCode::OK),
             Self::Authorizer => None,
         }
     }

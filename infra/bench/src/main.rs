@@ -65,8 +65,10 @@ async fn run() -> anyhow::Result<ExitCode> {
     }
     std::fs::create_dir_all(&log_dir).with_context(|| format!("creating {}", log_dir.display()))?;
 
+    // The peer takes turns with the suite, so a slow moment lands on both.
     let everything: Vec<Function> = std::iter::once(Function::HelloLambda)
         .chain(Function::SUITE)
+        .chain(Function::PEERS)
         .collect();
 
     progress("starting the emulator and seeding it");
@@ -79,6 +81,7 @@ async fn run() -> anyhow::Result<ExitCode> {
     ));
     let mut cold = Launcher {
         bin_dir,
+        peer: cold_start::node_peer(&devserver::workspace_root()),
         log_dir: &log_dir,
         runtime: &runtime,
         env: lambda_env(&runtime, &stack.endpoint, &stack.app_env),
@@ -116,12 +119,22 @@ async fn run() -> anyhow::Result<ExitCode> {
             .and_then(|samples: Vec<ColdStart>| ColdSummary::of(&samples)),
         fakes: warm.then(|| take(&mut on_fakes, function)),
         emulator: warm.then(|| take(&mut on_emulator, function)),
-        size: size(&bin_dir.join(function.binary()), function),
+        size: Some(size(&bin_dir.join(function.binary()), function)),
     };
     let report = Report {
         context: context(bin_dir),
         baseline: measured(Function::HelloLambda, false),
         functions: Function::SUITE.iter().map(|&f| measured(f, true)).collect(),
+        peers: Function::PEERS
+            .iter()
+            .map(|&f| Measured {
+                function: f,
+                cold: take(&mut cold, f).and_then(|samples| ColdSummary::of(&samples)),
+                fakes: None,
+                emulator: None,
+                size: None,
+            })
+            .collect(),
         secret_round_trip,
         argon2_verify,
         expiry_job,

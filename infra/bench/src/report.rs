@@ -14,21 +14,32 @@ pub const COLD_START_RATIO_LIMIT: f64 = 3.0;
 /// The handler's own cost, on the fakes, at the median.
 pub const WARM_P50_LIMIT: Duration = Duration::from_millis(1);
 pub const SIZE_LIMIT_BYTES: u64 = 8 * MIB;
+/// Peak memory of a cold start and its first invocation.
+pub const RSS_LIMIT_BYTES: u64 = 32 * MIB;
+/// The peer's init may take no less than this many times ours.
+pub const PEER_INIT_RATIO_TARGET: f64 = 10.0;
+/// Nor use less than this many times less memory.
+pub const PEER_MEMORY_RATIO_TARGET: f64 = 3.0;
 const MIB: u64 = 1024 * 1024;
 
 pub struct ColdSummary {
     pub to_next: Summary,
     pub to_response: Summary,
+    /// The median of the spawns' peak resident sets.
+    pub peak_rss_bytes: u64,
 }
 
 impl ColdSummary {
     pub fn of(samples: &[ColdStart]) -> anyhow::Result<Self> {
         let to_next: Vec<_> = samples.iter().map(|s| s.to_next).collect();
         let to_response: Vec<_> = samples.iter().map(|s| s.to_response).collect();
+        let mut rss: Vec<u64> = samples.iter().map(|s| s.peak_rss_bytes).collect();
+        rss.sort_unstable();
         match (Summary::of(&to_next), Summary::of(&to_response)) {
             (Some(to_next), Some(to_response)) => Ok(Self {
                 to_next,
                 to_response,
+                peak_rss_bytes: rss[rss.len() / 2],
             }),
             _ => anyhow::bail!("no cold start was measured"),
         }
@@ -41,7 +52,8 @@ pub struct Measured {
     pub cold: anyhow::Result<ColdSummary>,
     pub fakes: Option<anyhow::Result<Summary>>,
     pub emulator: Option<anyhow::Result<Summary>>,
-    pub size: anyhow::Result<u64>,
+    /// `None` for the peer, which is a script and its packages.
+    pub size: Option<anyhow::Result<u64>>,
 }
 
 pub struct Report {
@@ -49,6 +61,8 @@ pub struct Report {
     pub context: String,
     pub baseline: Measured,
     pub functions: Vec<Measured>,
+    /// The Node.js peer's functions: cold starts only.
+    pub peers: Vec<Measured>,
     /// The emulator's share of every cold start, to read those figures by.
     pub secret_round_trip: anyhow::Result<Summary>,
     pub argon2_verify: anyhow::Result<Summary>,
@@ -65,7 +79,10 @@ impl Report {
         if let Err(err) = &self.expiry_job {
             missing.push(format!("expiry job: {err:#}"));
         }
-        for measured in std::iter::once(&self.baseline).chain(&self.functions) {
+        for measured in std::iter::once(&self.baseline)
+            .chain(&self.functions)
+            .chain(&self.peers)
+        {
             let name = measured.function.binary();
             let mut note =
                 |what: &str, err: &anyhow::Error| missing.push(format!("{name}, {what}: {err:#}"));
@@ -78,7 +95,7 @@ impl Report {
             if let Some(Err(err)) = &measured.emulator {
                 note("warm on the emulator", err);
             }
-            if let Err(err) = &measured.size {
+            if let Some(Err(err)) = &measured.size {
                 note("size", err);
             }
         }
@@ -100,6 +117,7 @@ impl Report {
         writeln!(out, "{}\n", self.context)?;
         self.write_targets(out)?;
         self.write_cold_starts(out)?;
+        self.write_peer(out)?;
         self.write_warm(out)?;
         self.write_sizes(out)?;
         self.write_references(out)?;
@@ -168,12 +186,12 @@ impl Report {
                 _ => NOT_MEASURED.to_owned(),
             };
             let size = match &measured.size {
-                Ok(bytes) => format!(
+                Some(Ok(bytes)) => format!(
                     "{} {}",
                     verdict(*bytes < SIZE_LIMIT_BYTES),
                     mebibytes(*bytes)
                 ),
-                Err(_) => NOT_MEASURED.to_owned(),
+                _ => NOT_MEASURED.to_owned(),
             };
             writeln!(
                 out,
@@ -194,11 +212,14 @@ impl Report {
         )?;
         writeln!(
             out,
-            "| binary | → first `/invocation/next` | × baseline | → response posted | × baseline |"
+            "| binary | → first `/invocation/next` | × baseline | → response posted | × baseline | peak RSS (≤ 32 MiB) |"
         )?;
-        writeln!(out, "| --- | --- | --- | --- | --- |")?;
+        writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
         let baseline = self.baseline.cold.as_ref().ok();
-        for measured in std::iter::once(&self.baseline).chain(&self.functions) {
+        for measured in std::iter::once(&self.baseline)
+            .chain(&self.functions)
+            .chain(&self.peers)
+        {
             let name = label(measured);
             match &measured.cold {
                 Ok(cold) => {
@@ -213,15 +234,66 @@ impl Report {
                             millis(summary.min)
                         )
                     };
+                    let rss = cold.peak_rss_bytes;
                     writeln!(
                         out,
-                        "| {name} | {} | {} |",
+                        "| {name} | {} | {} | {} {} |",
                         times(|c| &c.to_next),
-                        times(|c| &c.to_response)
+                        times(|c| &c.to_response),
+                        mebibytes(rss),
+                        verdict(rss <= RSS_LIMIT_BYTES)
                     )?;
                 }
-                Err(_) => writeln!(out, "| {name} | {NOT_MEASURED} | | | |")?,
+                Err(_) => writeln!(out, "| {name} | {NOT_MEASURED} | | | | |")?,
             }
+        }
+        writeln!(out)
+    }
+
+    /// Each of the peer's functions against the Rust function doing the same work,
+    /// from the same spawns' rounds.
+    fn write_peer(&self, out: &mut String) -> std::fmt::Result {
+        writeln!(out, "## Against a Node.js peer\n")?;
+        writeln!(
+            out,
+            "The same work in Node.js 20 with the AWS SDK for JavaScript v3 (`infra/bench/node-peer`), \
+             spawned under the same fake Runtime API against the same emulator, taking turns with ours. \
+             Medians; the ratio is the peer's figure over ours.\n"
+        )?;
+        writeln!(
+            out,
+            "| work | init: Rust / Node.js | × (≥ {PEER_INIT_RATIO_TARGET}×) | first response: Rust / Node.js | × | peak RSS: Rust / Node.js | × (≥ {PEER_MEMORY_RATIO_TARGET}×) |"
+        )?;
+        writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |")?;
+        for peer in &self.peers {
+            let ours = self
+                .functions
+                .iter()
+                .find(|m| m.function == peer.function.counterpart());
+            let (Some(Ok(ours)), Ok(theirs)) = (ours.map(|m| &m.cold), &peer.cold) else {
+                writeln!(
+                    out,
+                    "| {} | {NOT_MEASURED} | | | | | |",
+                    peer.function.counterpart().binary()
+                )?;
+                continue;
+            };
+            let init = ratio(theirs.to_next.p50, ours.to_next.p50);
+            let first = ratio(theirs.to_response.p50, ours.to_response.p50);
+            let memory = theirs.peak_rss_bytes as f64 / ours.peak_rss_bytes.max(1) as f64;
+            writeln!(
+                out,
+                "| {} | {} / {} | {init:.1}× {} | {} / {} | {first:.1}× | {} / {} | {memory:.1}× {} |",
+                peer.function.counterpart().binary(),
+                millis(ours.to_next.p50),
+                millis(theirs.to_next.p50),
+                verdict(init >= PEER_INIT_RATIO_TARGET),
+                millis(ours.to_response.p50),
+                millis(theirs.to_response.p50),
+                mebibytes(ours.peak_rss_bytes),
+                mebibytes(theirs.peak_rss_bytes),
+                verdict(memory >= PEER_MEMORY_RATIO_TARGET),
+            )?;
         }
         writeln!(out)
     }
@@ -268,13 +340,13 @@ impl Report {
         writeln!(out, "| --- | --- | --- |")?;
         for measured in std::iter::once(&self.baseline).chain(&self.functions) {
             match &measured.size {
-                Ok(bytes) => writeln!(
+                Some(Ok(bytes)) => writeln!(
                     out,
                     "| {} | {} | {bytes} |",
                     label(measured),
                     mebibytes(*bytes)
                 )?,
-                Err(_) => writeln!(out, "| {} | {NOT_MEASURED} | |", label(measured))?,
+                _ => writeln!(out, "| {} | {NOT_MEASURED} | |", label(measured))?,
             }
         }
         writeln!(out)

@@ -83,6 +83,9 @@ async fn call(
             Ok(elapsed)
         }
         Function::HelloLambda => bail!("the baseline has no handler to call in-process"),
+        Function::PeerRequestLoginLink | Function::PeerVerifyLoginLink => {
+            bail!("the Node.js peer is measured by its cold starts only")
+        }
     }
 }
 
