@@ -220,7 +220,7 @@ describe("an administrator", () => {
     await page.getByRole("button", { name: "Add the client" }).click();
     await page
       .getByText(
-        "Cy Complainer is added to Re Spam. This address reported our email as spam: nothing is sent to it. Ask them for another address.",
+        "Cy Complainer is added to Re Spam. Email to this address cannot be delivered: nothing is sent to it. Ask them for another address.",
       )
       .waitFor();
     expect(await emails(client)).toHaveLength(0);

@@ -153,3 +153,36 @@ async fn a_firm_is_deleted_only_when_named_by_its_id() {
         .unwrap();
     assert_eq!(listed["email"], admin.email.as_str());
 }
+
+#[tokio::test]
+async fn a_firm_whose_client_another_firm_added_too_is_not_deleted() {
+    let app = spawn_app().await;
+    // The client's own firm, and another firm that adds them to a case of its own.
+    let client = app.seed_client().await;
+    let other_admin = app.seed_firm_user(Role::Admin).await;
+    let other_session = app.password_sign_in(&other_admin.email).await;
+    let added = app
+        .post_as(
+            "/firm/clients",
+            &other_session,
+            &json!({"email": client.email, "name": "Casey Client", "language": "en"}),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let before = app.table_items().await;
+
+    let refused = app
+        .cli(&["delete-firm", "--firm", &client.firm.to_string()])
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("1 of the firm's clients are clients of other firms too"),
+        "{refused:#}"
+    );
+    assert!(refused.to_string().contains(&client.id.to_string()));
+    assert_eq!(app.table_items().await, before, "nothing was deleted");
+    let profile = app.store.user(client.id).await.unwrap();
+    assert!(profile.is_some());
+}

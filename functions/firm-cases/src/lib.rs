@@ -13,7 +13,6 @@ use portcullis::http::bodies::sign_in::user_json;
 use portcullis::http::{
     empty_response, json_response, parse_json, principal, respond, route_key, source_ip,
 };
-use portcullis::suppression::suppression_json;
 use serde_json::json;
 
 pub fn handler(svc: &Services, req: Request) -> BoxFuture<'_, Response<Body>> {
@@ -35,10 +34,11 @@ async fn route(svc: &Services, req: &Request) -> Result<Response<Body>, FirmCase
         }
         Some("POST /firm/clients") => {
             let client = create_client(svc, &caller, parse_json(req)?, ip.as_deref()).await?;
-            // A bounced or complaining address is shown, so the firm can ask for another.
+            // An address mailed no more is said, so the firm can ask for another; not
+            // why or since when, which may be another firm's client's business.
             let mut body = user_json(&client);
-            body["email_suppressed"] =
-                suppression_json(svc.store.suppression(&client.email).await?.as_ref());
+            body["email_undeliverable"] =
+                json!(svc.store.suppression(&client.email).await?.is_some());
             Ok(json_response(StatusCode::CREATED, &body))
         }
         Some("POST /firm/cases") => {

@@ -9,11 +9,12 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 
 /// The setting each output of `infra/template.yaml` gives.
-pub const OUTPUTS: [(&str, &str); 8] = [
+pub const OUTPUTS: [(&str, &str); 9] = [
     ("TABLE_NAME", "TableName"),
     ("DOCUMENTS_BUCKET", "DocumentsBucketName"),
     ("SERVER_KEY_SECRET_ID", "ServerKeySecretArn"),
     ("SENDER_EMAIL", "SenderEmail"),
+    ("SES_CONFIGURATION_SET", "EmailConfigurationSetName"),
     ("PORTAL_URL", "PortalUrl"),
     ("IDENTITY_VERIFIER", "IdentityVerifier"),
     ("VERIFICATION_URL", "VerificationUrl"),

@@ -1,5 +1,5 @@
 //! The jobs queue on this machine. In AWS the queue invokes `run-jobs` itself,
-//! batch by batch, as many at once as its event source allows; the emulator
+//! one batch an invocation, as many at once as its event source allows; the emulator
 //! invokes nothing, so this receives the batches and runs each as `run-jobs` does,
 //! `workers` at a time, as that event source would, keeping what each job did.
 
@@ -10,8 +10,8 @@ use futures::future::try_join_all;
 use portcullis::Services;
 use portcullis::jobs::{JobRun, SqsEvent, SqsMessage, batch_response, run_batch};
 
-/// SQS hands out at most this many messages a receive, as Lambda's batch size.
-const BATCH: i32 = 10;
+/// Messages a batch, as the template's `BatchSize` for `run-jobs`.
+const BATCH: i32 = 1;
 
 /// What draining the queue did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -154,13 +154,31 @@ impl UserStore for DynamoStore {
         id: UserId,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional> {
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
-            .update_expression("SET must_change_password = :yes ADD credential_version :one")
+        let update = self
+            .forcing_change(id)
             .condition_expression("attribute_exists(password_hash)")
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .expression_attribute_values(":one", n(1))
+            .build()?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
+    async fn expire_password(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let update = self
+            .forcing_change(id)
+            .condition_expression(
+                "attribute_exists(password_hash) AND password_changed_at = :changed_at AND \
+                 (attribute_not_exists(must_change_password) OR must_change_password = :no)",
+            )
+            .expression_attribute_values(":changed_at", epoch(password_changed_at))
+            .expression_attribute_values(":no", AttributeValue::Bool(false))
             .build()?;
         self.transact(vec![
             TransactWriteItem::builder().update(update).build(),
@@ -387,5 +405,18 @@ impl DynamoStore {
             }
         }
         Ok(())
+    }
+}
+
+impl DynamoStore {
+    /// The update that makes the user's next sign-in replace their password, a
+    /// change of credentials; its condition is the caller's.
+    fn forcing_change(&self, id: UserId) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+        Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(Self::key(user_pk(id), "PROFILE")))
+            .update_expression("SET must_change_password = :yes ADD credential_version :one")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":one", n(1))
     }
 }

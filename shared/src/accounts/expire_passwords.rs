@@ -64,7 +64,12 @@ pub async fn expire_passwords_of(svc: &Services, firm_id: FirmId) -> anyhow::Res
             if !password.must_change {
                 let audit = AuditEvent::new(AuditKind::PasswordChangeForced, now, user.id)
                     .with_detail("password expired");
-                if svc.store.force_password_change(user.id, &audit).await? == Conditional::Applied {
+                if svc
+                    .store
+                    .expire_password(user.id, password.changed_at, &audit)
+                    .await?
+                    == Conditional::Applied
+                {
                     run.changes_forced += 1;
                 }
             }

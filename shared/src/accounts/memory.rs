@@ -60,6 +60,26 @@ impl UserStore for MemoryStore {
         Ok(Conditional::Applied)
     }
 
+    async fn expire_password(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        let mut t = self.tables();
+        match t.users.get_mut(&id).and_then(|user| user.password.as_mut()) {
+            Some(password)
+                if password.changed_at == password_changed_at && !password.must_change =>
+            {
+                password.must_change = true;
+            }
+            _ => return Ok(Conditional::Refused),
+        }
+        t.credential_change(id);
+        t.audit.push(audit.clone());
+        Ok(Conditional::Applied)
+    }
+
     async fn claim_expiry_notice(
         &self,
         id: UserId,

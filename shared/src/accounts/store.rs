@@ -40,6 +40,15 @@ pub trait UserStore: Send + Sync {
         id: UserId,
         audit: &AuditEvent,
     ) -> anyhow::Result<Conditional>;
+    /// The expiry job's forced change: as [`UserStore::force_password_change`], but
+    /// `Refused` too when the password changed since `password_changed_at`, or a
+    /// change is forced already (a job run twice, or two at once, forces it once).
+    async fn expire_password(
+        &self,
+        id: UserId,
+        password_changed_at: OffsetDateTime,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional>;
     /// Every user of the firm (clients included), in pages from the index.
     async fn users_of_firm(&self, firm: FirmId) -> anyhow::Result<Vec<User>>;
     /// Replaces a password and ends the user's other sessions, with its audit

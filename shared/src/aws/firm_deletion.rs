@@ -32,7 +32,7 @@ use crate::documents::dynamo::notices::notice_pk;
 use crate::documents::firm_cases::share_notice_id;
 use crate::documents::upload_notice::upload_notice_id;
 use crate::documents::{UploadId, case_objects_prefix};
-use crate::domain::{CaseId, FirmId, UserId};
+use crate::domain::{AuditKind, CaseId, FirmId, Role, UserId};
 use crate::mfa::dynamo::items::DEVICE;
 use crate::recovery::dynamo as recoveries;
 
@@ -77,9 +77,20 @@ impl DynamoStore {
         let mut found = Found::default();
         let users = self.users_of_firm(firm).await?;
         let firm_users: Vec<UserId> = users.iter().map(|user| user.id).collect();
+        // A client this firm brought whom another firm has added too is that firm's
+        // client as well: deleting the account would take it from them.
+        let mut shared = Vec::new();
         for user in &users {
             for item in self.partition(user_pk(user.id)).await? {
                 let key = key_of(&item)?;
+                let reader = Reader(&item);
+                if reader.string("kind").ok() == Some(AuditKind::ClientAdded.as_str())
+                    && reader
+                        .string("detail")
+                        .is_ok_and(|other| other != firm.to_string())
+                {
+                    shared.push(user.id);
+                }
                 if key.1.starts_with(DEVICE) {
                     found
                         .push_endpoints
@@ -97,9 +108,23 @@ impl DynamoStore {
             for case in self.cases_of(user.id).await? {
                 found.dependent(case_pk(case.id), &member_sk(user.id));
                 if case.firm_id != firm {
+                    if user.role == Role::Client {
+                        shared.push(user.id);
+                    }
                     found.dependent(firm_pk(case.firm_id), &client_sk(user.id));
                 }
             }
+        }
+        shared.sort();
+        shared.dedup();
+        if !shared.is_empty() {
+            let ids: Vec<String> = shared.iter().map(UserId::to_string).collect();
+            anyhow::bail!(
+                "{} of the firm's clients are clients of other firms too ({}): deleting the \
+                 firm would take them from those firms, so nothing was deleted",
+                shared.len(),
+                ids.join(", ")
+            );
         }
         let cases = self.cases_of_firm(firm).await?;
         for case in &cases {

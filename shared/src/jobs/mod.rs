@@ -1,9 +1,10 @@
 //! Scheduled work, fanned out. A schedule's function only finds what is due and
 //! puts one message a unit of work on the jobs queue: one a firm for password
 //! expiry, one a page of expired recoveries, one an abandoned upload. `run-jobs`
-//! takes them off the queue in batches, as many invocations at once as there are
-//! batches, so a large tenant base spreads across concurrent invocations instead of
-//! one run that Lambda's 15 minutes would cut short.
+//! takes them off the queue (one an invocation, as the template's event source
+//! says), many invocations at once, so a large tenant base spreads across
+//! concurrent invocations instead of one run that Lambda's 15 minutes would cut
+//! short.
 //!
 //! Every job is safe to run again: a message delivered twice, or retried after a
 //! failure part-way, sends no notice twice and changes nothing more (each unit's

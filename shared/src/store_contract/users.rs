@@ -14,6 +14,7 @@ pub async fn check(store: &dyn Store, clock_now: OffsetDateTime) {
     create_races(store, now).await;
     set_language(store, now).await;
     force_password_change(store, now).await;
+    expire_password(store, now).await;
     expiry_notices(store, now).await;
     users_of_firm(store, now).await;
     super::passwords::replace_password(store, now).await;
@@ -251,6 +252,48 @@ async fn force_password_change(store: &dyn Store, now: OffsetDateTime) {
         forced,
         Conditional::Refused,
         "force_password_change: Refused for an unknown user"
+    );
+}
+
+async fn expire_password(store: &dyn Store, now: OffsetDateTime) {
+    let user = stored_staff(store, now).await;
+    let changed_at = user.password.as_ref().expect("a password").changed_at;
+    let expire = |at| async move {
+        ok(
+            "expire_password",
+            store
+                .expire_password(
+                    user.id,
+                    at,
+                    &audit(AuditKind::PasswordChangeForced, now, user.id),
+                )
+                .await,
+        )
+    };
+    assert_eq!(
+        expire(changed_at - Duration::DAY).await,
+        Conditional::Refused,
+        "expire_password: Refused for a password changed since"
+    );
+    let at_once = join_all([expire(changed_at), expire(changed_at)]).await;
+    assert_eq!(
+        at_once
+            .iter()
+            .filter(|c| **c == Conditional::Applied)
+            .count(),
+        1,
+        "expire_password: of two at once, one forces the change: {at_once:?}"
+    );
+    let read = ok("user", store.user(user.id).await).expect("the user");
+    assert!(read.password.as_ref().is_some_and(|p| p.must_change));
+    assert_eq!(
+        read.credential_version, 1,
+        "expire_password: the credential version moves on once"
+    );
+    assert_eq!(
+        expire(changed_at).await,
+        Conditional::Refused,
+        "expire_password: Refused once a change is forced"
     );
 }
 

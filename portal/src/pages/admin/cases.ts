@@ -6,7 +6,7 @@ import { h } from "../../dom";
 import { alertBox, field, statusLine, submitting, titled } from "../../forms";
 import { formatDate, t } from "../../i18n";
 import { casePath } from "../../router";
-import { type EmailSuppression, type FirmUser, firmUsers, languageSelect, suppressionNote, userSelect } from "./users";
+import { type FirmUser, firmUsers, languageSelect, userSelect } from "./users";
 
 export async function casesPage(): Promise<HTMLElement> {
   const [cases, colleagues] = await Promise.all([
@@ -95,15 +95,15 @@ function addClient(picker: HTMLSelectElement, said: Said): HTMLElement {
     "form",
     {
       onsubmit: submitting(submit, alert, async () => {
-        const client = await call<{ id: string; name: string; email_suppressed: EmailSuppression }>("POST", "/firm/clients", {
+        const client = await call<{ id: string; name: string; email_undeliverable: boolean }>("POST", "/firm/clients", {
           email: email.value.trim(),
           name: name.value.trim(),
           language: language.value,
         });
         const title = await addMember(picker, client.id);
         form.reset();
-        const note = suppressionNote(client.email_suppressed);
-        await said([t("cases.client_added", { name: client.name, title }), note].filter(Boolean).join(" "));
+        const added = t("cases.client_added", { name: client.name, title });
+        await said(client.email_undeliverable ? `${added} ${t("mail.undeliverable")} ${t("mail.ask_another")}` : added);
       }),
     },
     h("p", {}, t("cases.add_client_intro")),

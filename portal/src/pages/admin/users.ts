@@ -20,10 +20,10 @@ export interface FirmUser {
 
 // Null while the address is mailed; else SES reported it bounced for good or
 // complained, and nothing is mailed to it any more.
-export type EmailSuppression = { reason: "bounce" | "complaint"; since: string } | null;
+type EmailSuppression = { reason: "bounce" | "complaint"; since: string } | null;
 
 // What the firm should know of an address that is mailed no more.
-export function suppressionNote(suppression: EmailSuppression): string | null {
+function suppressionNote(suppression: EmailSuppression): string | null {
   if (!suppression) return null;
   return `${t(suppression.reason === "bounce" ? "mail.bounced" : "mail.complained")} ${t("mail.ask_another")}`;
 }
