@@ -77,24 +77,33 @@ pub fn lambda_env(
 
 impl Launcher<'_> {
     /// How `function` is started: its release binary, or `node` with the peer's
-    /// bootstrap and its handler named.
-    fn command(&self, function: Function) -> anyhow::Result<(Command, String)> {
+    /// bootstrap; and what its environment has beyond Lambda's (the peer's handler).
+    fn command(&self, function: Function) -> anyhow::Result<Spawn> {
         match function.node_handler() {
             None => {
                 let binary = self.bin_dir.join(function.binary());
-                Ok((Command::new(&binary), binary.display().to_string()))
+                Ok(Spawn {
+                    command: Command::new(&binary),
+                    label: binary.display().to_string(),
+                    env: Vec::new(),
+                })
             }
             Some(handler) => {
                 let (node, dir) = self.peer.as_ref().context(
                     "node or the peer's packages are missing: `npm ci --prefix infra/bench/node-peer`",
                 )?;
                 let mut command = Command::new(node);
-                command
-                    .arg(dir.join("src/bootstrap.mjs"))
-                    .env("PEER_HANDLER", handler)
-                    // As Lambda's Node.js 20 runtime starts it.
-                    .env("NODE_OPTIONS", "--max-old-space-size=230");
-                Ok((command, format!("node ({handler})")))
+                command.arg(dir.join("src/bootstrap.mjs"));
+                let env = vec![
+                    ("PEER_HANDLER", handler),
+                    // As Lambda's Node.js 20 runtime starts it at 256 MB.
+                    ("NODE_OPTIONS", "--max-old-space-size=230"),
+                ];
+                Ok(Spawn {
+                    command,
+                    label: format!("node ({handler})"),
+                    env,
+                })
             }
         }
     }
@@ -142,12 +151,17 @@ impl Launcher<'_> {
             .open(&log_path)
             .with_context(|| format!("opening {}", log_path.display()))?;
 
-        let (mut command, binary) = self.command(function)?;
+        let Spawn {
+            mut command,
+            label: binary,
+            env: own_env,
+        } = self.command(function)?;
         command
             // Nothing from the benchmark's own environment (profiles, real keys)
             // reaches the function: it gets what Lambda would give it.
             .env_clear()
             .envs(&self.env)
+            .envs(own_env)
             .env("AWS_LAMBDA_FUNCTION_NAME", function.binary())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -208,6 +222,14 @@ impl Launcher<'_> {
             peak_rss_bytes,
         })
     }
+}
+
+/// How one function is started: the command, its name for messages, and what its
+/// environment has beyond Lambda's.
+struct Spawn {
+    command: Command,
+    label: String,
+    env: Vec<(&'static str, &'static str)>,
 }
 
 /// A live process's peak resident set so far, from `/proc/<pid>/status`.
