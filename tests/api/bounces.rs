@@ -7,13 +7,17 @@ use portcullis::suppression::{EmailEventsRun, SnsEvent, SuppressionStore};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, workspace_event};
+use devserver::notifications::email_event;
 
-/// SNS's delivery of the sample SES event `name`, for `address` instead of the
-/// sample's.
-fn event_for(name: &str, sample_address: &str, address: &str) -> SnsEvent {
-    let sample = workspace_event(&format!("email-events/{name}.json")).to_string();
-    serde_json::from_str(&sample.replace(sample_address, address)).expect("an SNS event")
+use crate::helpers::{TestApp, spawn_app};
+
+/// SNS's delivery of the sample SES event `name`, for `address`, as the dev
+/// server's `/_dev/email-events` delivers it.
+fn event_for(name: &str, address: &str) -> SnsEvent {
+    let address = portcullis::domain::EmailAddress::parse(address).expect("an address");
+    email_event(name, &address)
+        .expect("a sample of that name")
+        .expect("an SNS event")
 }
 
 async fn deliver(app: &TestApp, event: SnsEvent) -> EmailEventsRun {
@@ -35,11 +39,7 @@ fn row<'a>(users: &'a Value, email: &str) -> &'a Value {
 async fn a_bounced_client_is_sent_no_more_links_and_the_answer_does_not_tell() {
     let app = spawn_app().await;
     let client = app.seed_client().await;
-    let bounced = deliver(
-        &app,
-        event_for("permanent-bounce", "gone@example.com", &client.email),
-    )
-    .await;
+    let bounced = deliver(&app, event_for("permanent-bounce", &client.email)).await;
     assert_eq!(
         bounced,
         EmailEventsRun {
@@ -74,7 +74,7 @@ async fn administrators_see_which_addresses_bounced_or_complained() {
     let admin = app.seed_firm_user_in(&client, Role::Admin).await;
     let staff = app.seed_firm_user_in(&client, Role::Staff).await;
     let session = app.password_sign_in(&admin.email).await;
-    let complaint = event_for("complaint", "annoyed@example.com", &staff.email);
+    let complaint = event_for("complaint", &staff.email);
     assert_eq!(deliver(&app, complaint).await.suppressed, 1);
     let since = app.clock_now();
 
@@ -87,11 +87,7 @@ async fn administrators_see_which_addresses_bounced_or_complained() {
 
     // Adding a client whose address bounced says so, so the firm can ask for another.
     let bounced = crate::helpers::unique_email("bounced");
-    deliver(
-        &app,
-        event_for("permanent-bounce", "gone@example.com", &bounced),
-    )
-    .await;
+    deliver(&app, event_for("permanent-bounce", &bounced)).await;
     let added = app
         .post_as(
             "/firm/clients",
@@ -112,11 +108,7 @@ async fn administrators_see_which_addresses_bounced_or_complained() {
 async fn the_operator_mails_an_address_again_once_its_owner_fixed_it() {
     let app = spawn_app().await;
     let client = app.seed_client().await;
-    deliver(
-        &app,
-        event_for("permanent-bounce", "gone@example.com", &client.email),
-    )
-    .await;
+    deliver(&app, event_for("permanent-bounce", &client.email)).await;
     let lifted = app
         .cli(&["unsuppress", "--email", &client.email])
         .await
@@ -142,7 +134,7 @@ async fn the_operator_mails_an_address_again_once_its_owner_fixed_it() {
 async fn the_same_event_delivered_again_changes_nothing() {
     let app = spawn_app().await;
     let client = app.seed_client().await;
-    let event = || event_for("permanent-bounce", "gone@example.com", &client.email);
+    let event = || event_for("permanent-bounce", &client.email);
     let address = portcullis::domain::EmailAddress::parse(&client.email).unwrap();
     deliver(&app, event()).await;
     let first = app.store.suppression(&address).await.unwrap();

@@ -1,4 +1,4 @@
-//! S3 notifications on this machine. In AWS the documents bucket invokes
+//! S3 notifications and SES's email events on this machine. In AWS the documents bucket invokes
 //! `document-uploaded` itself; the emulator invokes nothing, but it can send the
 //! same notification to an SQS queue. This sets that up and hands every message to
 //! the function's handler, so uploads made by hand (curl) are checked and notified
@@ -16,6 +16,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use portcullis::Services;
 use portcullis::aws::s3_client;
 use portcullis::documents::uploaded::S3Notification;
+use portcullis::domain::EmailAddress;
 use tokio::task::JoinHandle;
 
 /// How often an empty queue is asked again. The emulator serves one request at a
@@ -129,4 +130,29 @@ async fn deliver_once(
         }
     }
     Ok(())
+}
+
+/// SES's events the emulator never publishes, by the name of their sample in
+/// `events/email-events/`, with the address each sample is for.
+const EMAIL_EVENTS: [(&str, &str); 2] = [
+    ("permanent-bounce", "gone@example.com"),
+    ("complaint", "annoyed@example.com"),
+];
+
+/// SNS's delivery of what SES would publish for `address`: the sample event
+/// `name` (`permanent-bounce` or `complaint`) with `address` for the sample's.
+/// `None` for another name.
+pub fn email_event(
+    name: &str,
+    address: &EmailAddress,
+) -> Option<anyhow::Result<portcullis::suppression::SnsEvent>> {
+    let (_, sample_address) = EMAIL_EVENTS.iter().find(|(event, _)| *event == name)?;
+    let path = crate::workspace_root().join(format!("events/email-events/{name}.json"));
+    Some((|| {
+        let sample = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        Ok(serde_json::from_str(
+            &sample.replace(sample_address, address.as_str()),
+        )?)
+    })())
 }

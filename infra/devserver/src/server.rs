@@ -170,25 +170,16 @@ async fn email_event(
     State(state): State<Arc<AppState>>,
     Json(asked): Json<EmailEvent>,
 ) -> Response {
-    if state.dev.clock.is_none()
-        || !matches!(asked.event.as_str(), "permanent-bounce" | "complaint")
-    {
+    if state.dev.clock.is_none() {
         return StatusCode::NOT_FOUND.into_response();
     }
     let Ok(address) = EmailAddress::parse(&asked.email) else {
         return (StatusCode::BAD_REQUEST, "not an email address").into_response();
     };
-    let delivered = async {
-        let path =
-            crate::workspace_root().join(format!("events/email-events/{}.json", asked.event));
-        let sample = std::fs::read_to_string(path)?;
-        let sample_address = match asked.event.as_str() {
-            "complaint" => "annoyed@example.com",
-            _ => "gone@example.com",
-        };
-        let event = serde_json::from_str(&sample.replace(sample_address, address.as_str()))?;
-        email_events::handler(state.gateway.services(), event).await
+    let Some(event) = crate::notifications::email_event(&asked.event, &address) else {
+        return StatusCode::NOT_FOUND.into_response();
     };
+    let delivered = async { email_events::handler(state.gateway.services(), event?).await };
     match delivered.await {
         Ok(run) => Json(run).into_response(),
         Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")).into_response(),

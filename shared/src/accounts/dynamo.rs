@@ -156,13 +156,8 @@ impl UserStore for DynamoStore {
     ) -> anyhow::Result<Conditional> {
         let update = self
             .forcing_change(id)
-            .condition_expression("attribute_exists(password_hash)")
-            .build()?;
-        self.transact(vec![
-            TransactWriteItem::builder().update(update).build(),
-            self.audit_put(audit)?,
-        ])
-        .await
+            .condition_expression("attribute_exists(password_hash)");
+        self.force_change(update, audit).await
     }
 
     async fn expire_password(
@@ -178,13 +173,8 @@ impl UserStore for DynamoStore {
                  (attribute_not_exists(must_change_password) OR must_change_password = :no)",
             )
             .expression_attribute_values(":changed_at", epoch(password_changed_at))
-            .expression_attribute_values(":no", AttributeValue::Bool(false))
-            .build()?;
-        self.transact(vec![
-            TransactWriteItem::builder().update(update).build(),
-            self.audit_put(audit)?,
-        ])
-        .await
+            .expression_attribute_values(":no", AttributeValue::Bool(false));
+        self.force_change(update, audit).await
     }
 
     async fn claim_expiry_notice(
@@ -382,33 +372,33 @@ impl DynamoStore {
                 [user_item(user), claim]
             })
             .collect();
-        for chunk in items.chunks(25) {
-            let mut pending: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|item| {
-                    let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
-                    Ok(WriteRequest::builder().put_request(put).build())
-                })
-                .collect::<anyhow::Result<_>>()?;
-            while !pending.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, pending)
-                    .send()
-                    .await
-                    .context("BatchWriteItem users")?;
-                pending = output
-                    .unprocessed_items
-                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
-                    .unwrap_or_default();
-            }
-        }
+        let puts = items
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder().set_item(Some(item)).build()?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<anyhow::Result<_>>()?;
+        self.batch_write(puts).await.context("importing users")?;
         Ok(())
     }
 }
 
 impl DynamoStore {
+    /// Applies `update` (a [`DynamoStore::forcing_change`] with its condition) and
+    /// its audit entry at once.
+    async fn force_change(
+        &self,
+        update: aws_sdk_dynamodb::types::builders::UpdateBuilder,
+        audit: &AuditEvent,
+    ) -> anyhow::Result<Conditional> {
+        self.transact(vec![
+            TransactWriteItem::builder().update(update.build()?).build(),
+            self.audit_put(audit)?,
+        ])
+        .await
+    }
+
     /// The update that makes the user's next sign-in replace their password, a
     /// change of credentials; its condition is the caller's.
     fn forcing_change(&self, id: UserId) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {

@@ -15,15 +15,14 @@
 //! still be found.
 
 use std::collections::BTreeSet;
-use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 
 use crate::accounts::dynamo::{client_sk, email_pk};
 use crate::accounts::{FirmStore, UserStore};
-use crate::aws::items::{Item, Reader, s};
-use crate::aws::keys::schema::{GSI1, GSI1_PK, PK, SK};
+use crate::aws::items::{Item, Reader};
+use crate::aws::keys::schema::{GSI1, PK, SK};
 use crate::aws::keys::{case_pk, firm_pk, session_pk, user_pk};
 use crate::aws::table::DynamoStore;
 use crate::documents::CaseStore;
@@ -180,9 +179,18 @@ impl DynamoStore {
     /// Deletes what [`DynamoStore::firm_contents`] found, round by round.
     pub async fn delete_firm_contents(&self, contents: &FirmContents) -> anyhow::Result<()> {
         for round in &contents.rounds {
-            for chunk in round.chunks(25) {
-                self.batch_delete(chunk).await?;
-            }
+            let deletes = round
+                .iter()
+                .map(|(pk, sk)| {
+                    let delete = DeleteRequest::builder()
+                        .set_key(Some(Self::key(pk.clone(), sk)))
+                        .build()?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect::<anyhow::Result<_>>()?;
+            self.batch_write(deletes)
+                .await
+                .context("deleting the firm's items")?;
         }
         tracing::info!(
             firm_id = %contents.firm,
@@ -194,71 +202,14 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// Deletes up to 25 items, again and again for those DynamoDB left unprocessed.
-    async fn batch_delete(&self, keys: &[Key]) -> anyhow::Result<()> {
-        let mut pending: Vec<WriteRequest> = keys
-            .iter()
-            .map(|(pk, sk)| {
-                let delete = DeleteRequest::builder()
-                    .set_key(Some(Self::key(pk.clone(), sk)))
-                    .build()?;
-                Ok(WriteRequest::builder().delete_request(delete).build())
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let mut attempt = 0;
-        while !pending.is_empty() {
-            if attempt > 0 {
-                tokio::time::sleep(StdDuration::from_millis(50 * attempt.min(20))).await;
-            }
-            attempt += 1;
-            let output = self
-                .client
-                .batch_write_item()
-                .request_items(&self.table, pending)
-                .send()
-                .await
-                .context("BatchWriteItem deletes")?;
-            pending = output
-                .unprocessed_items
-                .and_then(|mut unprocessed| unprocessed.remove(&self.table))
-                .unwrap_or_default();
-        }
-        Ok(())
-    }
-
     /// Every item of the table partition `pk`, page after page, read consistently.
     async fn partition(&self, pk: String) -> anyhow::Result<Vec<Item>> {
-        self.query_all(None, PK, pk).await
+        self.query_partition(None, pk, None).await
     }
 
     /// Every item of the index partition `pk`, page after page.
     async fn index_partition(&self, pk: String) -> anyhow::Result<Vec<Item>> {
-        self.query_all(Some(GSI1), GSI1_PK, pk).await
-    }
-
-    async fn query_all(
-        &self,
-        index: Option<&str>,
-        pk_name: &str,
-        pk: String,
-    ) -> anyhow::Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .set_index_name(index.map(str::to_owned))
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", pk_name)
-            .expression_attribute_values(":pk", s(pk))
-            .set_consistent_read(index.is_none().then_some(true))
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(item) = pages.next().await {
-            items.push(item.with_context(|| format!("Query the partition of {pk_name}"))?);
-        }
-        Ok(items)
+        self.query_partition(Some(GSI1), pk, None).await
     }
 }
 

@@ -29,7 +29,9 @@ use anyhow::Context;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Put, TransactWriteItem, Update, WriteRequest,
+};
 use time::OffsetDateTime;
 
 use crate::aws::items::{Item, Reader, epoch, item, n, s};
@@ -180,24 +182,8 @@ impl DynamoStore {
         sk_condition: &str,
         sk: &str,
     ) -> anyhow::Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression(format!("#pk = :pk AND {sk_condition}"))
-            .expression_attribute_names("#pk", GSI1_PK)
-            .expression_attribute_names("#sk", GSI1_SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":sk", s(sk))
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(item) = pages.next().await {
-            items.push(item.with_context(|| format!("Query {GSI1} where {sk_condition}"))?);
-        }
-        Ok(items)
+        self.query_partition(Some(GSI1), pk, Some((sk_condition, sk)))
+            .await
     }
 
     /// Every item of the table partition `pk` whose sort key starts with
@@ -207,24 +193,76 @@ impl DynamoStore {
         pk: String,
         sk_prefix: &str,
     ) -> anyhow::Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut pages = self
+        self.query_partition(None, pk, Some(("begins_with(#sk, :sk)", sk_prefix)))
+            .await
+    }
+
+    /// Every item of the partition `pk` of the table (read consistently) or of
+    /// `index`, page after page; only those whose sort key meets the condition
+    /// when one is given (written with `#sk` and `:sk`, the latter bound to the
+    /// value given with it).
+    pub(crate) async fn query_partition(
+        &self,
+        index: Option<&str>,
+        pk: String,
+        sk: Option<(&str, &str)>,
+    ) -> anyhow::Result<Vec<Item>> {
+        let (pk_name, sk_name) = match index {
+            Some(_) => (GSI1_PK, GSI1_SK),
+            None => (PK, SK),
+        };
+        let mut query = self
             .client
             .query()
             .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
+            .set_index_name(index.map(str::to_owned))
+            .expression_attribute_names("#pk", pk_name)
             .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(sk_prefix))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send();
+            .set_consistent_read(index.is_none().then_some(true));
+        query = match sk {
+            Some((condition, value)) => query
+                .key_condition_expression(format!("#pk = :pk AND {condition}"))
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":sk", s(value)),
+            None => query.key_condition_expression("#pk = :pk"),
+        };
+        let mut pages = query.into_paginator().items().send();
+        let mut items = Vec::new();
         while let Some(item) = pages.next().await {
-            items.push(item.with_context(|| format!("Query for {sk_prefix}"))?);
+            items.push(
+                item.with_context(|| {
+                    format!("Query {} on {pk_name}", index.unwrap_or("the table"))
+                })?,
+            );
         }
         Ok(items)
+    }
+
+    /// Writes `requests` 25 at a time (BatchWriteItem's most), sending again,
+    /// after a growing pause, whatever DynamoDB left unprocessed.
+    pub(crate) async fn batch_write(&self, requests: Vec<WriteRequest>) -> anyhow::Result<()> {
+        for chunk in requests.chunks(25) {
+            let mut pending = chunk.to_vec();
+            let mut attempt: u64 = 0;
+            while !pending.is_empty() {
+                if attempt > 0 {
+                    tokio::time::sleep(StdDuration::from_millis(50 * attempt.min(20))).await;
+                }
+                attempt += 1;
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .context("BatchWriteItem")?;
+                pending = output
+                    .unprocessed_items
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
     }
 
     /// The digests of the user's sessions, from the index.
